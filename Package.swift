@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "evidence-drop",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "evidence-drop", targets: ["evidence-drop"]),
+        .executable(name: "evidence-review", targets: ["evidence-review"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "MediaScrub"),
+        .target(name: "EvidenceCrypto", dependencies: ["COpenSSL"]),
+        .target(
+            name: "EvidenceCore",
+            dependencies: [
+                "MediaScrub",
+                "EvidenceCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "EvidenceServer",
+            dependencies: [
+                "EvidenceCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "evidence-drop",
+            dependencies: [
+                "EvidenceServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "evidence-review",
+            dependencies: [
+                "EvidenceCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MediaScrubTests", dependencies: ["MediaScrub"]),
+        .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto"]),
+        .testTarget(name: "EvidenceCoreTests", dependencies: ["EvidenceCore"]),
+        .testTarget(
+            name: "EvidenceServerTests",
+            dependencies: [
+                "EvidenceServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,118 @@
+import EvidenceCrypto
+import Foundation
+import MediaScrub
+
+/// Bytes in; scrubbed, hashed, sealed and recorded out. Callable without a server.
+public struct IngestPipeline: Sendable {
+    public let store: EvidenceStore
+    public let blobs: any BlobStore
+    public let recipients: [X25519PublicKey]
+    let receiptKey: [UInt8]
+
+    public init(store: EvidenceStore, blobs: any BlobStore, recipients: [X25519PublicKey], receiptKey: [UInt8]) throws {
+        guard !recipients.isEmpty else { throw CoreError.noRecipients(folder: "recipients/") }
+        self.store = store
+        self.blobs = blobs
+        self.recipients = recipients
+        self.receiptKey = receiptKey
+    }
+
+    /// Opens the pipeline over an initialised data folder.
+    public init(folder: DataFolder) throws {
+        let recipients = try folder.loadRecipients()
+        guard !recipients.isEmpty else { throw CoreError.noRecipients(folder: folder.recipients.path) }
+        try self.init(
+            store: EvidenceStore(url: folder.database), blobs: LocalBlobStore(root: folder.blobs),
+            recipients: recipients, receiptKey: folder.loadReceiptKey())
+    }
+
+    /// Scrubs and seals every upload, then records the submission in one transaction and removes the spool files.
+    /// On any error nothing is recorded and every blob written for this submission is removed.
+    public func ingest(_ uploads: [SpooledUpload], message: String?) throws -> Receipt {
+        defer { uploads.forEach { $0.remove() } }
+        guard !uploads.isEmpty else { throw CoreError.noFiles }
+        let hour = HourStamp.now()
+        var written: [StoredBlob] = []
+        do {
+            var files: [FileRecord] = []
+            var reports: [RemovalReport] = []
+            for (position, upload) in uploads.enumerated() {
+                let (file, report, blob) = try scrubAndSeal(upload, position: position, hour: hour)
+                written.append(blob)
+                files.append(file)
+                reports.append(report)
+            }
+            let code = ReceiptCode.generate()
+            let sealedMessage = try message.flatMap { try seal(message: $0) }
+            let submission = SubmissionRecord(
+                receiptHash: ReceiptCode.keyedHash(code, key: receiptKey)!, receivedHour: hour,
+                sealedMessage: sealedMessage.map { Data($0) })
+            _ = try store.insert(submission: submission, files: files)
+            return Receipt(
+                code: code, receivedHour: hour,
+                files: zip(files, reports).map { file, report in
+                    ReceiptFile(
+                        type: file.mediaType.mimeType, typeName: file.mediaType.displayName,
+                        originalSize: file.originalSize, cleanedSize: file.cleanedSize,
+                        originalSHA256: file.originalSHA256, cleanedSHA256: file.cleanedSHA256,
+                        removed: report.removed, added: report.added)
+                },
+                messageIncluded: sealedMessage != nil)
+        } catch {
+            for blob in written { try? blobs.delete(blob.key) }
+            throw error
+        }
+    }
+
+    private func scrubAndSeal(_ upload: SpooledUpload, position: Int, hour: String) throws -> (FileRecord, RemovalReport, StoredBlob) {
+        guard let type = upload.sniffedType else { throw CoreError.unsupportedType }
+        let blobWriter = try blobs.makeWriter()
+        do {
+            let sink = try SealingSink(recipients: recipients, blob: blobWriter)
+            let report: RemovalReport
+            do {
+                report = try MediaScrubber.scrubber(for: type).scrub(from: upload.openOriginal(), to: sink)
+            } catch let error as ScrubError {
+                throw CoreError(scrubError: error)
+            }
+            let (blob, cleanedSHA256) = try sink.finish()
+            let reportJSON = String(decoding: try JSONEncoder.sorted.encode(report), as: UTF8.self)
+            let file = FileRecord(
+                submissionID: 0, position: position, mediaType: type,
+                originalSize: upload.size, cleanedSize: sink.size, sealedSize: blob.size,
+                originalSHA256: upload.originalSHA256, cleanedSHA256: cleanedSHA256, sealedSHA256: blob.sha256,
+                removalReport: reportJSON, scrubberVersion: MediaScrubber.version, blobKey: blob.key,
+                status: .pending, receivedHour: hour)
+            return (file, report, blob)
+        } catch {
+            blobWriter.abort()
+            throw error
+        }
+    }
+
+    /// The message is evidence too: it is sealed to the reviewers like the files (kept in the database, it is small).
+    private func seal(message: String) throws -> [UInt8]? {
+        let trimmed = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return nil }
+        let writer = try SealedFileWriter(recipients: recipients)
+        return try writer.update(Array(trimmed.utf8)) + writer.finish()
+    }
+}
+
+extension CoreError {
+    init(scrubError: ScrubError) {
+        switch scrubError {
+        case .unsupportedType: self = .unsupportedType
+        case .truncated(let why), .malformed(let why), .tooLarge(let why): self = .damagedFile(why)
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// Stable output: the same value always encodes to the same bytes.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

@@ -1,0 +1,20 @@
+import MediaScrub
+
+/// What the submitter is given: the receipt code (shown once) and, per file, what was received and what was removed.
+public struct Receipt: Codable, Sendable {
+    public let code: String
+    public let receivedHour: String
+    public let files: [ReceiptFile]
+    public let messageIncluded: Bool
+}
+
+public struct ReceiptFile: Codable, Sendable {
+    public let type: String
+    public let typeName: String
+    public let originalSize: Int64
+    public let cleanedSize: Int64
+    public let originalSHA256: String
+    public let cleanedSHA256: String
+    public let removed: [RemovedItem]
+    public let added: [String]
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// The metadata store over SQLite: submissions, files, custody. WAL through a DatabasePool.
+public final class EvidenceStore: Sendable {
+    let pool: DatabasePool
+
+    /// Opens (creating and migrating if needed) the database at `url`.
+    public init(url: URL) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // Deleted rows are overwritten, and freed pages returned to the file system.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA auto_vacuum = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: url.path, configuration: config)
+            try StoreMigrations.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw CoreError.storage("database \(url.path): \(error.message ?? error.description)")
+        }
+        FileSystem.setConstantModificationTime(url)
+    }
+
+    /// Records a whole submission in one transaction; either all of it is stored or none.
+    func insert(submission: SubmissionRecord, files: [FileRecord]) throws -> (SubmissionRecord, [FileRecord]) {
+        try pool.write { db in
+            var submission = submission
+            try submission.insert(db)
+            var stored: [FileRecord] = []
+            for var file in files {
+                file.submissionID = submission.id!
+                try file.insert(db)
+                var custody = CustodyRecord(
+                    fileID: file.id!, action: "received",
+                    detail: "scrubbed by \(file.scrubberVersion); sealed \(file.sealedSHA256)",
+                    actor: "server", hour: submission.receivedHour)
+                try custody.insert(db)
+                stored.append(file)
+            }
+            return (submission, stored)
+        }
+    }
+
+    public func files(status: ReviewStatus?) throws -> [FileRecord] {
+        try pool.read { db in
+            var request = FileRecord.order(Column("id"))
+            if let status { request = request.filter(Column("status") == status.rawValue) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    public func file(id: Int64) throws -> FileRecord {
+        guard let file = try pool.read({ db in try FileRecord.fetchOne(db, key: id) }) else {
+            throw CoreError.unknownFile(id)
+        }
+        return file
+    }
+
+    public func submission(id: Int64) throws -> SubmissionRecord? {
+        try pool.read { db in try SubmissionRecord.fetchOne(db, key: id) }
+    }
+
+    public func submission(receiptHash: Data) throws -> SubmissionRecord? {
+        try pool.read { db in try SubmissionRecord.filter(Column("receipt_hash") == receiptHash).fetchOne(db) }
+    }
+
+    public func files(inSubmission id: Int64) throws -> [FileRecord] {
+        try pool.read { db in
+            try FileRecord.filter(Column("submission_id") == id).order(Column("position")).fetchAll(db)
+        }
+    }
+
+    public func custody(fileID: Int64) throws -> [CustodyRecord] {
+        try pool.read { db in
+            try CustodyRecord.filter(Column("file_id") == fileID).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Files whose original or cleaned SHA-256 equals this file's.
+    public func duplicates(of file: FileRecord) throws -> [Int64] {
+        try pool.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT id FROM file WHERE id != ? AND (original_sha256 = ? OR cleaned_sha256 = ?) ORDER BY id
+                """, arguments: [file.id, file.originalSHA256, file.cleanedSHA256])
+        }
+    }
+
+    /// Changes a file's review status and records who did it, in one transaction.
+    func decide(fileID: Int64, status: ReviewStatus, detail: String?, actor: String) throws {
+        try pool.write { db in
+            guard var file = try FileRecord.fetchOne(db, key: fileID) else { throw CoreError.unknownFile(fileID) }
+            file.status = status
+            try file.update(db)
+            var custody = CustodyRecord(fileID: fileID, action: status.rawValue, detail: detail, actor: actor, hour: HourStamp.now())
+            try custody.insert(db)
+        }
+    }
+
+    /// Adds a custody entry that changes no state (e.g. "exported").
+    func recordCustody(fileID: Int64, action: String, detail: String?, actor: String) throws {
+        try pool.write { db in
+            var custody = CustodyRecord(fileID: fileID, action: action, detail: detail, actor: actor, hour: HourStamp.now())
+            try custody.insert(db)
+        }
+    }
+
+    /// A pragma's current value, for checks.
+    public func pragma(_ name: String) throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import MediaScrub
+
+/// One submission: the files sent together, and the sealed message that came with them.
+public struct SubmissionRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "submission"
+    public var id: Int64?
+    /// HMAC-SHA256 of the receipt code under the server's receipt key; the code itself is never stored.
+    public var receiptHash: Data
+    public var receivedHour: String
+    /// The submitter's message sealed to the reviewers, or nil when none was written.
+    public var sealedMessage: Data?
+
+    enum CodingKeys: String, CodingKey {
+        case id, receiptHash = "receipt_hash", receivedHour = "received_hour", sealedMessage = "sealed_message"
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+/// Review states of a file.
+public enum ReviewStatus: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+    case pending, approved, rejected
+}
+
+/// One received file: its hashes, the removal report and where its sealed copy lives.
+public struct FileRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "file"
+    public var id: Int64?
+    public var submissionID: Int64
+    public var position: Int
+    public var mediaType: MediaType
+    public var originalSize: Int64
+    public var cleanedSize: Int64
+    public var sealedSize: Int64
+    public var originalSHA256: String
+    public var cleanedSHA256: String
+    public var sealedSHA256: String
+    /// JSON of the scrubber's `RemovalReport`.
+    public var removalReport: String
+    public var scrubberVersion: String
+    public var blobKey: String
+    public var status: ReviewStatus
+    public var receivedHour: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, submissionID = "submission_id", position, mediaType = "media_type"
+        case originalSize = "original_size", cleanedSize = "cleaned_size", sealedSize = "sealed_size"
+        case originalSHA256 = "original_sha256", cleanedSHA256 = "cleaned_sha256", sealedSHA256 = "sealed_sha256"
+        case removalReport = "removal_report", scrubberVersion = "scrubber_version", blobKey = "blob_key"
+        case status, receivedHour = "received_hour"
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    public func decodedReport() -> RemovalReport? {
+        try? JSONDecoder().decode(RemovalReport.self, from: Data(removalReport.utf8))
+    }
+}
+
+/// The custody trail: every hand a file passed through.
+public struct CustodyRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "custody"
+    public var id: Int64?
+    public var fileID: Int64
+    public var action: String
+    public var detail: String?
+    /// Who did it: "server" for ingest, otherwise the reviewer's name.
+    public var actor: String
+    public var hour: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, fileID = "file_id", action, detail, actor, hour
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+extension MediaType: DatabaseValueConvertible {}

@@ -1,0 +1,42 @@
+import GRDB
+
+/// The schema, one migration per change; never edit a shipped migration.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: submissions, files, custody") { db in
+            try db.create(table: "submission") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("receipt_hash", .blob).notNull().unique()
+                t.column("received_hour", .text).notNull()
+                t.column("sealed_message", .blob)
+            }
+            try db.create(table: "file") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("submission_id", .integer).notNull().indexed().references("submission", onDelete: .restrict)
+                t.column("position", .integer).notNull()
+                t.column("media_type", .text).notNull()
+                t.column("original_size", .integer).notNull()
+                t.column("cleaned_size", .integer).notNull()
+                t.column("sealed_size", .integer).notNull()
+                t.column("original_sha256", .text).notNull().indexed()
+                t.column("cleaned_sha256", .text).notNull().indexed()
+                t.column("sealed_sha256", .text).notNull()
+                t.column("removal_report", .text).notNull()
+                t.column("scrubber_version", .text).notNull()
+                t.column("blob_key", .text).notNull()
+                t.column("status", .text).notNull().indexed()
+                t.column("received_hour", .text).notNull()
+            }
+            try db.create(table: "custody") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("file_id", .integer).notNull().indexed().references("file", onDelete: .restrict)
+                t.column("action", .text).notNull()
+                t.column("detail", .text)
+                t.column("actor", .text).notNull()
+                t.column("hour", .text).notNull()
+            }
+        }
+        return migrator
+    }
+}

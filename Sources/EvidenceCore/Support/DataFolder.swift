@@ -1,0 +1,71 @@
+import EvidenceCrypto
+import Foundation
+
+/// The on-disk layout of one evidence store (see DESIGN.md, "The data folder").
+public struct DataFolder: Sendable {
+    public let root: URL
+
+    public init(_ path: String) {
+        self.root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+    }
+
+    public var database: URL { root.appendingPathComponent("evidence.sqlite") }
+    public var blobs: URL { root.appendingPathComponent("blobs", isDirectory: true) }
+    public var spool: URL { root.appendingPathComponent("spool", isDirectory: true) }
+    public var recipients: URL { root.appendingPathComponent("recipients", isDirectory: true) }
+    /// Key of the keyed hash under which receipt codes are stored.
+    public var receiptKeyFile: URL { root.appendingPathComponent("receipt-code.key") }
+
+    /// The default folder: `EVIDENCE_DATA`, or `./evidence-data`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        environment["EVIDENCE_DATA"] ?? "evidence-data"
+    }
+
+    /// Creates the folder and its subfolders (owner-only) and the receipt key, if missing. Safe to call on every start.
+    public func initialise() throws {
+        for folder in [root, blobs, spool, recipients] {
+            try FileSystem.makeDirectory(folder)
+        }
+        if !FileManager.default.fileExists(atPath: receiptKeyFile.path) {
+            try FileSystem.writeAtomically(SecureRandom.bytes(count: 32), to: receiptKeyFile)
+        }
+    }
+
+    public var isInitialised: Bool {
+        FileManager.default.fileExists(atPath: database.path)
+    }
+
+    /// The reviewers' public keys, `recipients/*.pub`, in name order.
+    public func loadRecipients() throws -> [X25519PublicKey] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: recipients.path)) ?? []
+        return try names.filter { $0.hasSuffix(".pub") }.sorted().map { name in
+            let text = try String(contentsOf: recipients.appendingPathComponent(name), encoding: .utf8)
+            do {
+                return try X25519PublicKey(pem: text)
+            } catch {
+                throw CoreError.storage("recipients/\(name) is not a reviewer public key: \(error)")
+            }
+        }
+    }
+
+    /// Copies a reviewer public key into `recipients/`, named after its fingerprint.
+    public func addRecipient(_ key: X25519PublicKey) throws {
+        let name = key.fingerprint.replacingOccurrences(of: ":", with: "-") + ".pub"
+        try FileSystem.writeAtomically(Array(key.pem.utf8), to: recipients.appendingPathComponent(name))
+    }
+
+    public func loadReceiptKey() throws -> [UInt8] {
+        let key = try [UInt8](Data(contentsOf: receiptKeyFile))
+        guard key.count == 32 else { throw CoreError.storage("\(receiptKeyFile.path) is damaged (expected 32 bytes)") }
+        return key
+    }
+
+    /// Removes what a crash can leave behind: spool files (their keys died with the process) and unfinished blobs.
+    public func removeLeftovers() throws {
+        for folder in [spool, blobs.appendingPathComponent("tmp", isDirectory: true)] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
+    }
+}

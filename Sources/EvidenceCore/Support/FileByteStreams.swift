@@ -1,0 +1,32 @@
+import Foundation
+import MediaScrub
+
+/// A file as a scrubber input.
+public final class FileByteSource: ByteSource {
+    private let reader: BlockFileReader
+
+    public init(_ url: URL) throws {
+        reader = try BlockFileReader(url)
+    }
+
+    public func read(maxLength: Int) throws -> [UInt8] {
+        try reader.read(maxLength: maxLength)
+    }
+}
+
+/// A new file as a scrubber output, fsync'd when closed.
+public final class FileByteSink: ByteSink {
+    private let file: DurableFile
+
+    public init(creating url: URL) throws {
+        file = try DurableFile(creating: url)
+    }
+
+    public func write(_ bytes: ArraySlice<UInt8>) throws {
+        try bytes.withUnsafeBytes { try file.write($0) }
+    }
+
+    public func close() throws {
+        try file.close()
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Durable file operations: write to a temporary name, fsync, rename, fsync the folder.
+public enum FileSystem {
+    /// All our files carry this modification time (2000-01-01 UTC), so timestamps on disk reveal nothing.
+    public static let constantModificationTime: time_t = 946_684_800
+
+    public static func makeDirectory(_ url: URL) throws {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    }
+
+    /// Writes `bytes` durably and atomically with owner-only permissions.
+    public static func writeAtomically(_ bytes: [UInt8], to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".tmp-\(UUID().uuidString)")
+        let file = try DurableFile(creating: temporary)
+        do {
+            try file.write(bytes)
+            try file.close()
+            try durableRename(temporary, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// Renames and fsyncs the destination folder so the rename survives a power cut.
+    public static func durableRename(_ from: URL, to: URL) throws {
+        if rename(from.path, to.path) != 0 {
+            throw CoreError.storage("cannot rename \(from.lastPathComponent): \(String(cString: strerror(errno)))")
+        }
+        try syncDirectory(to.deletingLastPathComponent())
+    }
+
+    public static func syncDirectory(_ url: URL) throws {
+        let fd = open(url.path, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { throw CoreError.storage("cannot open \(url.path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        if fsync(fd) != 0 { throw CoreError.storage("fsync \(url.path): \(String(cString: strerror(errno)))") }
+    }
+
+    public static func setConstantModificationTime(_ url: URL) {
+        var times = [timeval(tv_sec: constantModificationTime, tv_usec: 0), timeval(tv_sec: constantModificationTime, tv_usec: 0)]
+        _ = utimes(url.path, &times)
+    }
+}
+
+/// A file opened for writing that is fsync'd on close; owner-only permissions.
+public final class DurableFile {
+    private var fd: Int32
+    public let url: URL
+
+    public init(creating url: URL) throws {
+        self.url = url
+        fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CoreError.storage("cannot create \(url.path): \(String(cString: strerror(errno)))") }
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                let reason = errno == ENOSPC ? "the disk is full" : String(cString: strerror(errno))
+                throw CoreError.storage("writing \(url.lastPathComponent): \(reason)")
+            }
+            offset += written
+        }
+    }
+
+    /// fsyncs and closes; after this the bytes are on disk.
+    public func close() throws {
+        guard fd >= 0 else { return }
+        defer { fd = -1 }
+        if fsync(fd) != 0 {
+            let reason = String(cString: strerror(errno))
+            _ = Glibc.close(fd)
+            throw CoreError.storage("fsync \(url.lastPathComponent): \(reason)")
+        }
+        _ = Glibc.close(fd)
+        FileSystem.setConstantModificationTime(url)
+    }
+
+    deinit {
+        if fd >= 0 { _ = Glibc.close(fd) }
+    }
+}
+
+/// Reads a file in blocks.
+public final class BlockFileReader {
+    private var fd: Int32
+    public let url: URL
+
+    public init(_ url: URL) throws {
+        self.url = url
+        fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CoreError.storage("cannot open \(url.path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// Up to `maxLength` bytes; empty at the end.
+    public func read(maxLength: Int) throws -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: maxLength)
+        let count = buffer.withUnsafeMutableBytes { raw -> Int in
+            while true {
+                let n = Glibc.read(fd, raw.baseAddress!, maxLength)
+                if n < 0 && errno == EINTR { continue }
+                return n
+            }
+        }
+        guard count >= 0 else { throw CoreError.storage("reading \(url.lastPathComponent): \(String(cString: strerror(errno)))") }
+        buffer.removeSubrange(count...)
+        return buffer
+    }
+
+    deinit { _ = Glibc.close(fd) }
+}

@@ -1,0 +1,60 @@
+import COpenSSL
+
+/// A reviewer's X25519 public key: files are sealed to it.
+public struct X25519PublicKey: Sendable, Hashable {
+    /// The 32-byte X25519 public value (RFC 7748).
+    public let rawRepresentation: [UInt8]
+
+    /// Wraps 32 raw bytes; refuses a wrong length and degenerate (low-order) points.
+    public init(rawRepresentation: [UInt8]) throws {
+        guard rawRepresentation.count == 32 else { throw KeyError.invalidRawKeyLength(rawRepresentation.count) }
+        // Every low-order point gives an all-zero shared secret, which OpenSSL refuses to derive.
+        do {
+            _ = try X25519.sharedSecret(privateKey: X25519.probePrivateKey, publicKey: rawRepresentation)
+        } catch {
+            throw KeyError.degeneratePublicKey
+        }
+        self.rawRepresentation = rawRepresentation
+    }
+
+    /// Reads a "-----BEGIN PUBLIC KEY-----" (SubjectPublicKeyInfo) PEM, as written by `openssl pkey -pubout`.
+    public init(pem: String) throws {
+        let raw: [UInt8] = try OpenSSLBIO.reading(pem) { bio in
+            guard let key = PEM_read_bio_PUBKEY(bio, nil, nil, nil) else {
+                ERR_clear_error()
+                throw KeyError.notAPublicKey
+            }
+            defer { EVP_PKEY_free(key) }
+            guard EVP_PKEY_get_base_id(key) == EVP_PKEY_X25519 else { throw KeyError.notX25519 }
+            return try X25519.rawPublicKey(of: key)
+        }
+        try self.init(rawRepresentation: raw)
+    }
+
+    /// The key as a "-----BEGIN PUBLIC KEY-----" PEM (SubjectPublicKeyInfo).
+    public var pem: String {
+        do {
+            let key = try X25519.publicKey(raw: rawRepresentation)
+            defer { EVP_PKEY_free(key) }
+            return try OpenSSLBIO.writing { bio in
+                guard PEM_write_bio_PUBKEY(bio, key) == 1 else { throw CryptoError.fromOpenSSL("PEM_write_bio_PUBKEY") }
+            }
+        } catch {
+            fatalError("encoding a valid X25519 public key failed: \(error)")
+        }
+    }
+
+    /// The 16-byte key id stored in sealed-file headers: the first 16 bytes of SHA-256(rawRepresentation).
+    var keyID: [UInt8] {
+        Array(SHA256Hasher.hash(rawRepresentation).prefix(16))
+    }
+
+    /// "sha256:" followed by the hex of the first 16 bytes of SHA-256(rawRepresentation); the same bytes as the key id in sealed headers.
+    public var fingerprint: String {
+        Self.fingerprint(keyID: keyID)
+    }
+
+    static func fingerprint(keyID: [UInt8]) -> String {
+        "sha256:" + Hex.encode(keyID)
+    }
+}

@@ -1,0 +1,78 @@
+import EvidenceCore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+
+/// `POST /submissions`: streams the multipart body into the spool, then runs the ingest pipeline off the event loop.
+struct SubmissionController: Sendable {
+    let pipeline: IngestPipeline
+    let spool: URL
+    let limits: SubmissionLimits
+
+    func receive(_ request: Request, context: some RequestContext) async throws -> Response {
+        let wantsJSON = request.headers[.accept]?.contains("application/json") ?? false
+        guard let boundary = Self.boundary(of: request.headers[.contentType]) else {
+            return RefusalResponse.make(for: MultipartError.notMultipart, wantsJSON: wantsJSON)
+        }
+        var parser = MultipartStreamParser(boundary: boundary)
+        let receiver = SubmissionReceiver(spool: spool, limits: limits)
+        do {
+            for try await buffer in request.body {
+                try buffer.withUnsafeReadableBytes { bytes in
+                    try parser.feed(bytes) { receiver.handle($0) }
+                }
+            }
+            try parser.finish()
+        } catch {
+            receiver.fail(error)
+        }
+        if let failure = receiver.failure {
+            return RefusalResponse.make(for: failure, wantsJSON: wantsJSON)
+        }
+        let uploads = receiver.uploads
+        let message = receiver.message
+        guard !uploads.isEmpty else {
+            return RefusalResponse.make(for: CoreError.noFiles, wantsJSON: wantsJSON)
+        }
+        let receipt: Receipt
+        do {
+            receipt = try await NIOThreadPool.singleton.runIfActive { [pipeline] in
+                try pipeline.ingest(uploads, message: message)
+            }
+        } catch {
+            return RefusalResponse.make(for: error, wantsJSON: wantsJSON)
+        }
+        context.logger.info("submission stored", metadata: ["files": "\(receipt.files.count)"])
+        if wantsJSON {
+            return Response(
+                status: .created, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(receipt))))
+        }
+        return Response.html(ReceiptPage.render(receipt), status: .created)
+    }
+
+    /// The boundary parameter of a multipart/form-data Content-Type, or nil.
+    static func boundary(of contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        let parts = contentType.split(separator: ";")
+        guard parts.first?.trimmingSpaces().lowercased() == "multipart/form-data" else { return nil }
+        for parameter in parts.dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, pair[0].trimmingSpaces().lowercased() == "boundary" {
+                let value = pair[1].trimmingSpaces().trimmingQuotes()
+                return (1...70).contains(value.utf8.count) ? value : nil
+            }
+        }
+        return nil
+    }
+}
+
+extension Response {
+    static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+}

@@ -1,0 +1,20 @@
+/// Limits on one submission, enforced while the bytes stream in.
+public struct SubmissionLimits: Sendable {
+    public var maxFileBytes: Int64 = 4 << 30
+    public var maxFiles = 50
+    public var maxMessageBytes = 20_000
+
+    public init() {}
+}
+
+enum SubmissionError: Error, CustomStringConvertible {
+    case tooManyFiles(Int)
+    case messageTooLong(Int)
+
+    var description: String {
+        switch self {
+        case .tooManyFiles(let limit): return "too many files: send at most \(limit) in one submission"
+        case .messageTooLong(let limit): return "the message is too long: at most \(limit) bytes"
+        }
+    }
+}

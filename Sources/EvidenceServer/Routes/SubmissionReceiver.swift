@@ -1,0 +1,84 @@
+import EvidenceCore
+import Foundation
+import MediaScrub
+
+/// Turns multipart events into spooled uploads and a message. After the first problem it keeps reading
+/// (so the client gets an answer, not a reset connection) but stores nothing more.
+final class SubmissionReceiver {
+    private let spool: URL
+    private let limits: SubmissionLimits
+    private var current: SpoolFile?
+    private var inMessage = false
+    private var messageBytes: [UInt8] = []
+    private(set) var uploads: [SpooledUpload] = []
+    private(set) var failure: (any Error)?
+
+    init(spool: URL, limits: SubmissionLimits) {
+        self.spool = spool
+        self.limits = limits
+    }
+
+    var message: String? {
+        messageBytes.isEmpty ? nil : String(decoding: messageBytes, as: UTF8.self)
+    }
+
+    func handle(_ event: MultipartStreamParser.Event) {
+        guard failure == nil else { return }
+        do {
+            switch event {
+            case .partBegin(let headers):
+                if headers.name == "files" && headers.isFile {
+                    guard uploads.count < limits.maxFiles else { throw SubmissionError.tooManyFiles(limits.maxFiles) }
+                    current = try SpoolFile(in: spool, sizeLimit: limits.maxFileBytes)
+                } else {
+                    inMessage = headers.name == "message"
+                }
+            case .body(let bytes):
+                if let current {
+                    try bytes.withUnsafeBytes { try current.append($0) }
+                    // Refuse an unknown type as soon as its first bytes show it, not after gigabytes.
+                    if current.prefix.count >= MediaSniffer.prefixLength && current.sniffedType == nil {
+                        throw CoreError.unsupportedType
+                    }
+                } else if inMessage {
+                    guard messageBytes.count + bytes.count <= limits.maxMessageBytes else {
+                        throw SubmissionError.messageTooLong(limits.maxMessageBytes)
+                    }
+                    messageBytes += bytes
+                }
+            case .partEnd:
+                if let file = current {
+                    current = nil
+                    // A file input left empty still sends an empty part: skip it.
+                    if file.size == 0 {
+                        file.discard()
+                    } else {
+                        let upload = try file.finish()
+                        guard upload.sniffedType != nil else {
+                            upload.remove()
+                            throw CoreError.unsupportedType
+                        }
+                        uploads.append(upload)
+                    }
+                }
+                inMessage = false
+            }
+        } catch {
+            fail(error)
+        }
+    }
+
+    /// Records the first error and drops everything spooled so far.
+    func fail(_ error: any Error) {
+        if failure == nil { failure = error }
+        discardAll()
+    }
+
+    func discardAll() {
+        current?.discard()
+        current = nil
+        uploads.forEach { $0.remove() }
+        uploads = []
+        messageBytes = []
+    }
+}

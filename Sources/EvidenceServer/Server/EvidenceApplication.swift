@@ -1,0 +1,34 @@
+import EvidenceCore
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Builds the HTTP application over an initialised data folder. Routes follow DESIGN.md's HTTP contract.
+public enum EvidenceApplication {
+    /// Prepares the data folder (initialises it, clears crash leftovers) and returns the application.
+    /// Throws `CoreError.noRecipients` when no reviewer key is installed.
+    public static func build(_ configuration: ServerConfiguration, logger: Logger) throws -> some ApplicationProtocol {
+        let folder = configuration.dataFolder
+        try folder.initialise()
+        try folder.removeLeftovers()
+        let pipeline = try IngestPipeline(folder: folder)
+        let router = makeRouter(configuration, pipeline: pipeline, logger: logger)
+        return Application(
+            router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            logger: logger)
+    }
+
+    static func makeRouter(_ configuration: ServerConfiguration, pipeline: IngestPipeline, logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: true, logger: logger))
+        let submissions = SubmissionController(pipeline: pipeline, spool: configuration.dataFolder.spool, limits: configuration.limits)
+        router.post("/submissions") { request, context in
+            try await submissions.receive(request, context: context)
+        }
+        router.get("/healthz") { _, _ in "ok\n" }
+        return router
+    }
+}

@@ -1,0 +1,89 @@
+/// A buffered reader over a `ByteSource`, shared by the scrubbers.
+///
+/// It pulls 64 KiB blocks and hands out bounded reads, skips and streamed copies,
+/// so no caller ever holds more than one block plus one small header.
+final class ByteReader {
+    static let blockSize = 64 * 1024
+
+    private let source: any ByteSource
+    private var block: [UInt8] = []
+    private var position = 0
+    private var reachedEnd = false
+    /// How many bytes have been consumed from the start of the input.
+    private(set) var offset = 0
+
+    init(_ source: any ByteSource) {
+        self.source = source
+    }
+
+    /// The unread bytes of the current block, loading the next block when it is used up;
+    /// empty only at the end of the input.
+    func buffered() throws -> ArraySlice<UInt8> {
+        while position == block.count && !reachedEnd {
+            let next = try source.read(maxLength: Self.blockSize)
+            if next.isEmpty {
+                reachedEnd = true
+            } else {
+                block = next
+                position = 0
+            }
+        }
+        return block[position...]
+    }
+
+    /// Marks `count` bytes of `buffered()` as consumed.
+    func consume(_ count: Int) {
+        precondition(count >= 0 && count <= block.count - position)
+        position += count
+        offset += count
+    }
+
+    /// The next byte, or nil at the end of the input.
+    func readByte() throws -> UInt8? {
+        guard let byte = try buffered().first else { return nil }
+        consume(1)
+        return byte
+    }
+
+    /// Exactly `count` bytes; throws `truncated(place)` when the input ends first.
+    func read(exactly count: Int, place: @autoclosure () -> String) throws -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        while result.count < count {
+            let available = try buffered()
+            if available.isEmpty { throw ScrubError.truncated(place()) }
+            let piece = available.prefix(count - result.count)
+            result += piece
+            consume(piece.count)
+        }
+        return result
+    }
+
+    /// Passes the next `count` bytes to `body` in pieces; throws `truncated(place)` when the input ends first.
+    func stream(
+        _ count: Int,
+        place: @autoclosure () -> String,
+        _ body: (ArraySlice<UInt8>) throws -> Void
+    ) throws {
+        var remaining = count
+        while remaining > 0 {
+            let available = try buffered()
+            if available.isEmpty { throw ScrubError.truncated(place()) }
+            let piece = available.prefix(remaining)
+            try body(piece)
+            consume(piece.count)
+            remaining -= piece.count
+        }
+    }
+
+    /// Consumes everything left and returns how many bytes that was.
+    func drain() throws -> Int {
+        var total = 0
+        while true {
+            let available = try buffered()
+            if available.isEmpty { return total }
+            total += available.count
+            consume(available.count)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// A pull-based source of bytes, read in blocks.
+public protocol ByteSource: AnyObject {
+    /// Up to `maxLength` bytes; an empty array means the end of the input.
+    func read(maxLength: Int) throws -> [UInt8]
+}
+
+/// A push-based destination for bytes.
+public protocol ByteSink: AnyObject {
+    /// Appends `bytes` to the output.
+    func write(_ bytes: ArraySlice<UInt8>) throws
+}
+
+extension ByteSink {
+    /// Appends all of `bytes` to the output.
+    public func write(_ bytes: [UInt8]) throws {
+        try write(bytes[...])
+    }
+}
+
+/// A byte source over an array held in memory.
+public final class MemoryByteSource: ByteSource {
+    private let bytes: [UInt8]
+    private var position = 0
+
+    /// Reads from `bytes`, front to back.
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Up to `maxLength` bytes; an empty array means the end of the input.
+    public func read(maxLength: Int) throws -> [UInt8] {
+        let end = position + min(max(maxLength, 0), bytes.count - position)
+        defer { position = end }
+        return Array(bytes[position..<end])
+    }
+}
+
+/// A byte sink that collects everything written into memory.
+public final class MemoryByteSink: ByteSink {
+    /// Everything written so far.
+    public private(set) var bytes: [UInt8] = []
+
+    /// An empty sink.
+    public init() {}
+
+    /// Appends `bytes` to `self.bytes`.
+    public func write(_ bytes: ArraySlice<UInt8>) throws {
+        self.bytes.append(contentsOf: bytes)
+    }
+}

@@ -1,0 +1,226 @@
+/// Cleans JPEG files by rebuilding them from an allowlist of segments.
+///
+/// Kept: SOI, JFIF APP0 (without thumbnail), the Adobe APP14 colour transform (canonicalised),
+/// every table, frame and scan segment byte for byte, the entropy-coded data byte for byte, EOI.
+/// Dropped: every other APPn, COM, and anything after EOI. An Exif orientation other than 1
+/// survives as a minimal Exif segment written after SOI and JFIF.
+struct JPEGScrubber: Scrubber {
+    var mediaType: MediaType { .jpeg }
+
+    func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport {
+        var pass = JPEGScrubPass(reader: ByteReader(source), sink: sink)
+        try pass.run()
+        return pass.report
+    }
+}
+
+/// The state of one run of `JPEGScrubber` over one file.
+private struct JPEGScrubPass {
+    let reader: ByteReader
+    let sink: any ByteSink
+    var report = RemovalReport(mediaType: .jpeg)
+
+    /// Everything up to the first table/frame/scan segment is held back and written at once,
+    /// so that JFIF, the minimal Exif and the Adobe segment come first, whatever the input order.
+    var prologueWritten = false
+    var jfifSegment: [UInt8]?
+    var adobeSegment: [UInt8]?
+    var sawExif = false
+    var orientation: Int?
+    var exifWasAlreadyMinimal = false
+
+    init(reader: ByteReader, sink: any ByteSink) {
+        self.reader = reader
+        self.sink = sink
+    }
+
+    mutating func run() throws {
+        let soi = try reader.read(exactly: 2, place: "before the JPEG start-of-image marker")
+        guard soi == [0xFF, JPEGMarker.soi] else { throw ScrubError.malformed("the JPEG start-of-image marker is missing") }
+        var marker = try nextMarker()
+        while true {
+            switch marker {
+            case JPEGMarker.eoi:
+                try writePrologue()
+                try sink.write([0xFF, JPEGMarker.eoi])
+                let trailing = try reader.drain()
+                if trailing > 0 { report.noteRemoved("data after end of image", bytes: trailing) }
+                return
+            case JPEGMarker.soi:
+                throw ScrubError.malformed("a second JPEG start-of-image marker at offset \(reader.offset - 2)")
+            case _ where JPEGMarker.isStandalone(marker):
+                try writePrologue()
+                try sink.write([0xFF, marker])
+                marker = try nextMarker()
+            default:
+                let segmentStart = reader.offset - 2
+                let place = "inside JPEG segment \(JPEGMarker.name(marker)) at offset \(segmentStart)"
+                let lengthBytes = try reader.read(exactly: 2, place: place)
+                let length = Int(lengthBytes[0]) << 8 | Int(lengthBytes[1])
+                guard length >= 2 else {
+                    throw ScrubError.malformed("JPEG segment \(JPEGMarker.name(marker)) at offset \(segmentStart) has length \(length), less than 2")
+                }
+                if JPEGMarker.isMetadata(marker) {
+                    let payload = try reader.read(exactly: length - 2, place: place)
+                    try handleMetadataSegment(marker, payload: payload)
+                    marker = try nextMarker()
+                } else if JPEGMarker.isImageStructure(marker) {
+                    try writePrologue()
+                    try sink.write([0xFF, marker] + lengthBytes)
+                    try reader.stream(length - 2, place: place) { try sink.write($0) }
+                    marker = marker == JPEGMarker.sos ? try copyEntropyCodedData() : try nextMarker()
+                } else {
+                    throw ScrubError.malformed("unsupported JPEG marker \(JPEGMarker.name(marker)) at offset \(segmentStart)")
+                }
+            }
+        }
+    }
+
+    /// Reads a marker where one must be: 0xFF, optional 0xFF fill bytes, then the marker code.
+    func nextMarker() throws -> UInt8 {
+        let place = "before the JPEG end-of-image marker"
+        guard let first = try reader.readByte() else { throw ScrubError.truncated(place) }
+        guard first == 0xFF else {
+            throw ScrubError.malformed("expected a JPEG marker at offset \(reader.offset - 1), found byte \(hex(first))")
+        }
+        var code: UInt8
+        repeat {
+            guard let byte = try reader.readByte() else { throw ScrubError.truncated(place) }
+            code = byte
+        } while code == 0xFF
+        guard code != 0x00 else {
+            throw ScrubError.malformed("expected a JPEG marker at offset \(reader.offset - 2), found stuffed data 0xFF00")
+        }
+        return code
+    }
+
+    /// Decides the fate of an APPn or COM segment; only JFIF, Adobe and the Exif orientation survive.
+    mutating func handleMetadataSegment(_ marker: UInt8, payload: [UInt8]) throws {
+        let segmentSize = 4 + payload.count
+        switch marker {
+        case JPEGMarker.app0 where payload.starts(with: JPEGMarker.jfifSignature) && payload.count >= 14:
+            guard jfifSegment == nil else {
+                report.noteRemoved("duplicate JFIF (APP0)", bytes: segmentSize)
+                return
+            }
+            var kept = Array(payload[0..<14])
+            if payload.count > 14 || kept[12] != 0 || kept[13] != 0 {
+                kept[12] = 0
+                kept[13] = 0
+                report.noteRemoved("JFIF thumbnail (APP0)", bytes: payload.count - 14)
+            }
+            let segment = [0xFF, JPEGMarker.app0, 0x00, 0x10] + kept
+            jfifSegment = segment
+            if prologueWritten { try sink.write(segment) }
+        case JPEGMarker.app1 where payload.starts(with: JPEGOrientation.exifSignature):
+            var keptAsIs = false
+            if !sawExif && !prologueWritten {
+                orientation = JPEGOrientation.orientation(inExifPayload: payload)
+                if let orientation, orientation != 1,
+                   [0xFF, JPEGMarker.app1] + JPEGMarker.bigEndian16(payload.count + 2) + payload
+                    == JPEGOrientation.minimalExifSegment(orientation: orientation) {
+                    exifWasAlreadyMinimal = true
+                    keptAsIs = true
+                }
+            }
+            sawExif = true
+            if !keptAsIs { report.noteRemoved("Exif (APP1)", bytes: segmentSize) }
+        case JPEGMarker.app14 where payload.starts(with: JPEGMarker.adobeSignature) && payload.count >= 12:
+            guard adobeSegment == nil else {
+                report.noteRemoved("duplicate Adobe (APP14)", bytes: segmentSize)
+                return
+            }
+            let transform = payload[11]
+            let segment = JPEGMarker.canonicalAdobeSegment(transform: transform)
+            if [0xFF, JPEGMarker.app14, 0x00, 0x0E] + payload != segment {
+                report.noteRemoved("Adobe (APP14) version/flags", bytes: segmentSize)
+                report.added.append("canonical Adobe APP14 keeping only colour transform \(transform)")
+            }
+            adobeSegment = segment
+            if prologueWritten { try sink.write(segment) }
+        default:
+            report.noteRemoved(JPEGMarker.label(marker, payload: payload), bytes: segmentSize)
+        }
+    }
+
+    /// Writes SOI and the held-back segments once, before the first image-structure segment.
+    mutating func writePrologue() throws {
+        guard !prologueWritten else { return }
+        prologueWritten = true
+        var prologue: [UInt8] = [0xFF, JPEGMarker.soi]
+        prologue += jfifSegment ?? []
+        if let orientation, orientation != 1 {
+            prologue += JPEGOrientation.minimalExifSegment(orientation: orientation)
+            if !exifWasAlreadyMinimal {
+                report.added.append("minimal Exif holding only Orientation=\(orientation)")
+            }
+        }
+        prologue += adobeSegment ?? []
+        try sink.write(prologue)
+    }
+
+    /// Copies entropy-coded data byte for byte (stuffed 0xFF00, RSTn, fill bytes included)
+    /// and returns the code of the marker that ends it, whose 0xFF has been consumed.
+    func copyEntropyCodedData() throws -> UInt8 {
+        var pendingFF = false
+        while true {
+            let available = try reader.buffered()
+            if available.isEmpty { throw ScrubError.truncated("inside the JPEG scan data") }
+            if pendingFF {
+                let next = available[available.startIndex]
+                reader.consume(1)
+                switch next {
+                case 0x00, 0xD0...0xD7:
+                    try sink.write([0xFF, next])
+                    pendingFF = false
+                case 0xFF:
+                    try sink.write([0xFF])
+                default:
+                    return next
+                }
+                continue
+            }
+            let (dataEnd, marker) = available.withUnsafeBufferPointer(Self.scanEntropy)
+            if dataEnd > 0 { try sink.write(available.prefix(dataEnd)) }
+            if let marker {
+                reader.consume(dataEnd + 2)
+                return marker
+            }
+            if dataEnd < available.count {
+                reader.consume(dataEnd + 1)
+                pendingFF = true
+            } else {
+                reader.consume(dataEnd)
+            }
+        }
+    }
+
+    /// How many leading bytes of `buffer` are entropy-coded data, and the marker code after them
+    /// if it lies in `buffer`; when it does not, a data end short of the buffer's end means the
+    /// last byte is a 0xFF whose meaning depends on the next block.
+    static func scanEntropy(_ buffer: UnsafeBufferPointer<UInt8>) -> (Int, UInt8?) {
+        let count = buffer.count
+        var index = 0
+        while index < count {
+            guard buffer[index] == 0xFF else {
+                index += 1
+                continue
+            }
+            guard index + 1 < count else { return (index, nil) }
+            let next = buffer[index + 1]
+            if next == 0x00 || (0xD0...0xD7).contains(next) {
+                index += 2
+            } else if next == 0xFF {
+                index += 1
+            } else {
+                return (index, next)
+            }
+        }
+        return (count, nil)
+    }
+}
+
+private func hex(_ byte: UInt8) -> String {
+    let digits = String(byte, radix: 16, uppercase: true)
+    return "0x" + (digits.count == 1 ? "0" + digits : digits)
+}

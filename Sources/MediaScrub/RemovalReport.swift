@@ -1,0 +1,46 @@
+/// One kind of structure removed from a file, aggregated.
+public struct RemovedItem: Sendable, Codable, Equatable, Hashable {
+    /// A short label for people, e.g. "Exif (APP1)" or "PNG text chunk tEXt".
+    public let what: String
+    /// How many segments or chunks of this kind were removed.
+    public let count: Int
+    /// The total bytes of this kind removed, headers included.
+    public let bytes: Int
+
+    /// An item of `count` structures of kind `what` totalling `bytes`.
+    public init(what: String, count: Int, bytes: Int) {
+        self.what = what
+        self.count = count
+        self.bytes = bytes
+    }
+}
+
+/// What a scrubber removed from a file and what it wrote in their place.
+public struct RemovalReport: Sendable, Codable, Equatable {
+    /// The type of the file that was cleaned.
+    public var mediaType: MediaType
+    /// The removed structures, aggregated by `what`, in first-seen order.
+    public var removed: [RemovedItem]
+    /// Structures written that were not in the original, e.g. a minimal Exif orientation.
+    public var added: [String]
+
+    /// True when nothing was removed.
+    public var isEmpty: Bool { removed.isEmpty }
+
+    /// A report of `removed` and `added` structures for a file of `mediaType`.
+    public init(mediaType: MediaType, removed: [RemovedItem] = [], added: [String] = []) {
+        self.mediaType = mediaType
+        self.removed = removed
+        self.added = added
+    }
+
+    /// Counts one more structure of kind `what` of `bytes` bytes.
+    mutating func noteRemoved(_ what: String, bytes: Int) {
+        if let index = removed.firstIndex(where: { $0.what == what }) {
+            let item = removed[index]
+            removed[index] = RemovedItem(what: what, count: item.count + 1, bytes: item.bytes + bytes)
+        } else {
+            removed.append(RemovedItem(what: what, count: 1, bytes: bytes))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// Removes metadata from one container family, streaming from a source to a sink.
+public protocol Scrubber: Sendable {
+    /// The type this scrubber cleans.
+    var mediaType: MediaType { get }
+    /// Copies `source` to `sink` without its metadata and says what was removed.
+    func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport
+}
+
+/// The registry of scrubbers, picked by the sniffed type.
+public enum MediaScrubber {
+    /// The scrubber version recorded in the evidence trail.
+    public static let version = "MediaScrub 1 (" + MediaType.allCases.map(\.rawValue).joined(separator: ", ") + ")"
+
+    /// The scrubber for files of `type`.
+    public static func scrubber(for type: MediaType) -> any Scrubber {
+        switch type {
+        case .jpeg: JPEGScrubber()
+        case .png: PNGScrubber()
+        }
+    }
+
+    /// Sniffs the type from the first bytes, then scrubs. Throws ScrubError.unsupportedType.
+    public static func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport {
+        var prefix: [UInt8] = []
+        while prefix.count < MediaSniffer.prefixLength {
+            let bytes = try source.read(maxLength: MediaSniffer.prefixLength - prefix.count)
+            if bytes.isEmpty { break }
+            prefix += bytes
+        }
+        guard let type = MediaSniffer.sniff(prefix) else { throw ScrubError.unsupportedType }
+        return try scrubber(for: type).scrub(from: PrefixedByteSource(prefix: prefix, rest: source), to: sink)
+    }
+}
+
+/// Replays bytes already read from a source before reading the rest of it.
+final class PrefixedByteSource: ByteSource {
+    private var prefix: [UInt8]
+    private let rest: any ByteSource
+
+    init(prefix: [UInt8], rest: any ByteSource) {
+        self.prefix = prefix
+        self.rest = rest
+    }
+
+    func read(maxLength: Int) throws -> [UInt8] {
+        if prefix.isEmpty { return try rest.read(maxLength: maxLength) }
+        let bytes = Array(prefix.prefix(maxLength))
+        prefix.removeFirst(bytes.count)
+        return bytes
+    }
+}

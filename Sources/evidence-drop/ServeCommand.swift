@@ -1,0 +1,56 @@
+import ArgumentParser
+import EvidenceCore
+import EvidenceCrypto
+import EvidenceServer
+import Foundation
+import Hummingbird
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the submission server (initialises an empty data folder on first run).")
+
+    @OptionGroup var dataOption: DataOption
+
+    @Option(help: "Address to listen on (default: $EVIDENCE_HOST or 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (default: $EVIDENCE_PORT or 8080).")
+    var port: Int?
+
+    @Option(name: .customLong("recipient"), help: "A reviewer public key (FILE.pub) to install into the data folder's recipients/.")
+    var recipients: [String] = []
+
+    @Option(help: "The web form folder (default: Public/ beside the working folder or the executable).")
+    var publicFolder: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let publicURL = publicFolder.map({ URL(fileURLWithPath: $0) }) ?? ServerConfiguration.locatePublicFolder() else {
+            throw CommandFailure(description: "cannot find the Public/ folder with the web form; pass --public-folder DIR")
+        }
+        var configuration = ServerConfiguration(publicFolder: publicURL)
+        configuration.dataFolder = dataOption.folder
+        configuration.host = host ?? environment["EVIDENCE_HOST"] ?? configuration.host
+        if let port = port ?? environment["EVIDENCE_PORT"].flatMap(Int.init) { configuration.port = port }
+
+        try configuration.dataFolder.initialise()
+        for path in recipients {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw CommandFailure(description: "cannot read the recipient key \(path)")
+            }
+            try configuration.dataFolder.addRecipient(X25519PublicKey(pem: text))
+        }
+        var logger = Logger(label: "evidence-drop")
+        logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let app = try EvidenceApplication.build(configuration, logger: logger)
+        let keys = try configuration.dataFolder.loadRecipients()
+        print("evidence-drop: data folder \(configuration.dataFolder.root.path)")
+        print("evidence-drop: sealing to \(keys.count) reviewer key(s): \(keys.map(\.fingerprint).joined(separator: ", "))")
+        print("evidence-drop: listening on http://\(configuration.host):\(configuration.port)/")
+        try await app.runService()
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import EvidenceCore
+import EvidenceCrypto
+import Foundation
+
+@main
+struct EvidenceReview: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evidence-review",
+        abstract: "Work the evidence queue: list, show, export, approve, reject.",
+        subcommands: [
+            KeygenCommand.self, ListCommand.self, ShowCommand.self, ExportCommand.self,
+            ApproveCommand.self, RejectCommand.self,
+        ])
+
+    /// Exit codes of DESIGN.md: 0 success, 1 a check failed, 2 usage or input error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CheckFailed {
+            FileHandle.standardError.write(Data("evidence-review: \(failure.description)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            if error is CoreError || error is KeyError || error is SealedFileError || error is ReviewFailure {
+                FileHandle.standardError.write(Data("evidence-review: error: \(error)\n".utf8))
+            } else {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            }
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// A usage or input problem, told in one line (exit 2).
+struct ReviewFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// A check that found a mismatch (exit 1).
+struct CheckFailed: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Options every command shares.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The data folder (default: $EVIDENCE_DATA or ./evidence-data).")
+    var data: String?
+
+    var folder: DataFolder { DataFolder(data ?? DataFolder.defaultPath()) }
+
+    func openDesk() throws -> ReviewDesk {
+        try ReviewDesk(folder: folder)
+    }
+}
+
+/// Who is acting, for the custody trail.
+struct ReviewerOption: ParsableArguments {
+    @Option(name: .customLong("as"), help: "Your reviewer name for the custody trail (default: $EVIDENCE_REVIEWER or $USER).")
+    var name: String?
+
+    var actor: String {
+        let environment = ProcessInfo.processInfo.environment
+        return name ?? environment["EVIDENCE_REVIEWER"] ?? environment["USER"] ?? "reviewer"
+    }
+}

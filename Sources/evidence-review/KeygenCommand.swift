@@ -1,0 +1,34 @@
+import ArgumentParser
+import EvidenceCrypto
+import Foundation
+
+struct KeygenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keygen",
+        abstract: "Make a reviewer key pair: FILE (private, passphrase-protected) and FILE.pub (for the server's recipients/).")
+
+    @Option(help: "Where to write the private key; the public key goes to FILE.pub.") var out: String
+
+    func run() throws {
+        let privateURL = URL(fileURLWithPath: out)
+        let publicURL = URL(fileURLWithPath: out + ".pub")
+        for url in [privateURL, publicURL] where FileManager.default.fileExists(atPath: url.path) {
+            throw ReviewFailure(description: "\(url.path) already exists; refusing to overwrite a key")
+        }
+        let passphrase = try PassphrasePrompt.read(prompt: "New passphrase for \(out): ", confirm: true)
+        guard passphrase.count >= 8 else {
+            throw ReviewFailure(description: "the passphrase is too short: use at least 8 characters (a few words is best)")
+        }
+        let key = X25519PrivateKey.generate()
+        let pem = try key.encryptedPEM(passphrase: passphrase)
+        guard FileManager.default.createFile(atPath: privateURL.path, contents: Data(pem.utf8), attributes: [.posixPermissions: 0o600]),
+            FileManager.default.createFile(atPath: publicURL.path, contents: Data(key.publicKey.pem.utf8), attributes: [.posixPermissions: 0o644])
+        else {
+            throw ReviewFailure(description: "cannot write \(out)")
+        }
+        print("private key: \(privateURL.path) (keep it and its passphrase off the server)")
+        print("public key:  \(publicURL.path)")
+        print("fingerprint: \(key.publicKey.fingerprint)")
+        print("install it:  copy \(publicURL.lastPathComponent) into the server's DATA/recipients/, or run evidence-drop serve --recipient \(publicURL.path)")
+    }
+}

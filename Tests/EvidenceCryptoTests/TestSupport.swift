@@ -1,0 +1,110 @@
+import Foundation
+@testable import EvidenceCrypto
+
+/// Deterministic pseudo-random bytes (SplitMix64), so failures reproduce.
+func patternedBytes(count: Int, seed: UInt64 = 1) -> [UInt8] {
+    var state = seed
+    var bytes = [UInt8](repeating: 0, count: count)
+    var index = 0
+    while index < count {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        for shift in stride(from: 0, to: 64, by: 8) where index < count {
+            bytes[index] = UInt8(truncatingIfNeeded: z >> UInt64(shift))
+            index += 1
+        }
+    }
+    return bytes
+}
+
+/// Feeds `input` to `update` in pieces of `pieceSize` bytes, then calls `finish`, and concatenates the outputs.
+func feed(
+    _ input: [UInt8], pieceSize: Int, update: ([UInt8].SubSequence) throws -> [UInt8], finish: () throws -> [UInt8]
+) throws -> [UInt8] {
+    var output: [UInt8] = []
+    var offset = 0
+    while offset < input.count {
+        let end = min(offset + pieceSize, input.count)
+        output += try update(input[offset..<end])
+        offset = end
+    }
+    output += try finish()
+    return output
+}
+
+func seal(_ plaintext: [UInt8], to recipients: [X25519PublicKey], pieceSize: Int = 100_000) throws -> [UInt8] {
+    let writer = try SealedFileWriter(recipients: recipients)
+    return try feed(plaintext, pieceSize: pieceSize, update: writer.update, finish: writer.finish)
+}
+
+func open(_ sealed: [UInt8], with identity: X25519PrivateKey, pieceSize: Int = 100_000) throws -> [UInt8] {
+    let reader = SealedFileReader(identity: identity)
+    return try feed(sealed, pieceSize: pieceSize, update: reader.update, finish: reader.finish)
+}
+
+/// Sizes that sit on and around the 64 KiB chunk boundaries.
+let boundarySizes = [0, 1, 65535, 65536, 65537, 3 * 65536]
+
+/// Header length of a sealed file with `recipients` X25519 stanzas.
+func headerLength(recipients: Int) -> Int {
+    16 + 1 + 2 + recipients * (3 + 96) + 16 + 32
+}
+
+/// One passphrase-protected reviewer key shared by the tests, since each PBKDF2 run costs about half a second.
+struct ReviewerKeyFixture: Sendable {
+    let key: X25519PrivateKey
+    let passphrase: String
+    let pem: String
+
+    init() {
+        key = X25519PrivateKey.generate()
+        passphrase = "correct horse battery staple ✓"
+        pem = try! key.encryptedPEM(passphrase: passphrase)
+    }
+}
+
+let reviewerFixture = ReviewerKeyFixture()
+
+/// A scratch directory removed by the caller.
+func makeTemporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-crypto-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// The repository root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+struct ProcessResult {
+    let status: Int32
+    let standardOutput: String
+    let standardError: String
+}
+
+/// Runs a program found on PATH (or at an absolute path) and collects its output.
+func run(_ program: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> ProcessResult {
+    // Output goes to files, not pipes, so a chatty child can never block on a full pipe.
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let outputURL = directory.appendingPathComponent("stdout")
+    let errorURL = directory.appendingPathComponent("stderr")
+    try Data().write(to: outputURL)
+    try Data().write(to: errorURL)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [program] + arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+    process.standardOutput = try FileHandle(forWritingTo: outputURL)
+    process.standardError = try FileHandle(forWritingTo: errorURL)
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return ProcessResult(
+        status: process.terminationStatus,
+        standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
+        standardError: try String(contentsOf: errorURL, encoding: .utf8))
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+import MediaScrub
+
+@Suite("Hostile input")
+struct HostileInputTests {
+    /// Scrubs `input` as `type`; only success or a `ScrubError` are acceptable outcomes.
+    static func outcome(_ input: [UInt8], as type: MediaType) -> Result<[UInt8], ScrubError>? {
+        do {
+            return .success(try scrub(input, as: type).output)
+        } catch let error as ScrubError {
+            return .failure(error)
+        } catch {
+            Issue.record("unexpected error type: \(error)")
+            return nil
+        }
+    }
+
+    static func isTruncated(_ result: Result<[UInt8], ScrubError>?) -> Bool {
+        if case .failure(.truncated) = result { return true }
+        return false
+    }
+
+    @Test("every cut of a real JPEG before its EOI is reported as truncated",
+          .enabled(if: Corpus.isAvailable, "corpus not found at <repo>/../shared/corpus"),
+          arguments: ["exiftool/t/images/GPS.jpg", "exiftool/t/images/ExifTool.jpg", "exiftool/t/images/Pentax.jpg"])
+    func truncatedJPEG(path: String) throws {
+        let original = try Corpus.bytes(path)
+        let cleanedLength = try scrub(original).output.count
+        let (_, report) = try scrub(original)
+        let trailing = report.removed.first { $0.what == "data after end of image" }?.bytes ?? 0
+        let endOfImage = original.count - trailing
+        #expect(cleanedLength > 0)
+        for cut in 0..<endOfImage {
+            let result = Self.outcome(Array(original.prefix(cut)), as: .jpeg)
+            #expect(Self.isTruncated(result), "cut at \(cut) of \(endOfImage): \(String(describing: result))")
+        }
+        for cut in stride(from: endOfImage, through: original.count, by: max(1, trailing / 50)) {
+            #expect(throws: Never.self) { try scrub(Array(original.prefix(cut)), as: .jpeg) }
+        }
+    }
+
+    @Test("every cut of a real PNG before the end of IEND is reported as truncated",
+          .enabled(if: Corpus.isAvailable, "corpus not found at <repo>/../shared/corpus"),
+          arguments: ["exiftool/t/images/PNG.png", "metadata-extractor-images/png/PngSuite/ctzn0g04.png"])
+    func truncatedPNG(path: String) throws {
+        let original = try Corpus.bytes(path)
+        let (_, report) = try scrub(original)
+        let trailing = report.removed.first { $0.what == "data after end of image" }?.bytes ?? 0
+        for cut in 0..<(original.count - trailing) {
+            let result = Self.outcome(Array(original.prefix(cut)), as: .png)
+            #expect(Self.isTruncated(result), "cut at \(cut): \(String(describing: result))")
+        }
+    }
+
+    @Test("random byte flips never crash or hang", .timeLimit(.minutes(2)),
+          .enabled(if: Corpus.isAvailable, "corpus not found at <repo>/../shared/corpus"),
+          arguments: [
+              ("exiftool/t/images/GPS.jpg", MediaType.jpeg), ("exiftool/t/images/ExifTool.jpg", .jpeg),
+              ("exiftool/t/images/Pentax.jpg", .jpeg), ("exiftool/t/images/PNG.png", .png),
+              ("metadata-extractor-images/png/PngSuite/cten0g04.png", .png),
+          ])
+    func byteFlips(path: String, type: MediaType) throws {
+        let original = try Corpus.bytes(path)
+        var random = SplitMix64(seed: UInt64(original.count))
+        for _ in 0..<400 {
+            var mutated = original
+            for _ in 0...Int(random.next() % 8) {
+                let index = Int(random.next() % UInt64(mutated.count))
+                // Bias towards the bytes that steer parsing: lengths, markers, 0xFF.
+                switch random.next() % 4 {
+                case 0: mutated[index] = 0xFF
+                case 1: mutated[index] = 0x00
+                default: mutated[index] = UInt8(truncatingIfNeeded: random.next())
+                }
+            }
+            let result = Self.outcome(mutated, as: type)
+            if case .success(let output) = result {
+                #expect(output.count <= mutated.count + 36 + 16)
+            }
+        }
+    }
+
+    @Test("random garbage after a valid signature never crashes", arguments: [MediaType.jpeg, .png])
+    func garbage(type: MediaType) {
+        var random = SplitMix64(seed: 99)
+        let signature: [UInt8] = type == .jpeg ? [0xFF, 0xD8] : pngSignature
+        for length in [0, 1, 2, 3, 7, 64, 1000, 70_000] {
+            let garbage = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            _ = Self.outcome(signature + garbage, as: type)
+        }
+    }
+
+    @Test("a JPEG segment length pointing past the end is truncated")
+    func segmentPastEnd() {
+        let input: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF] + Array("Exif\0\0MM".utf8)
+        #expect(throws: ScrubError.truncated("inside JPEG segment 0xFFE1 at offset 2")) { try scrub(input) }
+        let table: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDB, 0x10, 0x00, 0x01]
+        #expect(throws: ScrubError.truncated("inside JPEG segment 0xFFDB at offset 2")) { try scrub(table) }
+    }
+
+    @Test("a JPEG segment length below 2 is malformed", arguments: [0, 1])
+    func shortSegment(length: UInt8) {
+        let input: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE1, 0x00, length, 0xFF, 0xD9]
+        #expect(throws: ScrubError.malformed("JPEG segment 0xFFE1 at offset 2 has length \(length), less than 2")) { try scrub(input) }
+    }
+
+    @Test("garbage where a JPEG marker should be is malformed")
+    func garbageInsteadOfMarker() {
+        #expect(throws: ScrubError.malformed("expected a JPEG marker at offset 2, found byte 0x41")) {
+            try scrub([0xFF, 0xD8, 0x41, 0xFF, 0xD9] as [UInt8], as: .jpeg)
+        }
+        #expect(throws: ScrubError.malformed("a second JPEG start-of-image marker at offset 2")) {
+            try scrub([0xFF, 0xD8, 0xFF, 0xD8, 0xFF, 0xD9])
+        }
+        #expect(throws: ScrubError.malformed("unsupported JPEG marker 0xFFF7 at offset 2")) {
+            try scrub([0xFF, 0xD8, 0xFF, 0xF7, 0x00, 0x02, 0xFF, 0xD9])
+        }
+        #expect(throws: ScrubError.malformed("the JPEG start-of-image marker is missing")) {
+            try scrub([0x00, 0xD8, 0xFF, 0xD9], as: .jpeg)
+        }
+    }
+
+    @Test("an endless run of fill bytes ends as truncated")
+    func endlessFill() {
+        let input: [UInt8] = [0xFF, 0xD8] + Array(repeating: 0xFF, count: 200_000)
+        #expect(throws: ScrubError.truncated("before the JPEG end-of-image marker")) { try scrub(input) }
+    }
+
+    @Test("a PNG chunk of 0x7FFFFFFF bytes is streamed, not allocated, and found truncated")
+    func hugeChunk() {
+        let input = pngSignature + PNGSyntheticTests.ihdr.fileBytes + [0x7F, 0xFF, 0xFF, 0xFF] + Array("IDAT".utf8) + [1, 2, 3]
+        #expect(throws: ScrubError.truncated("inside the PNG chunk IDAT at offset 33")) { try scrub(input) }
+        let dropped = pngSignature + PNGSyntheticTests.ihdr.fileBytes + [0x7F, 0xFF, 0xFF, 0xFF] + Array("zTXt".utf8)
+        #expect(throws: ScrubError.truncated("inside the PNG chunk zTXt at offset 33")) { try scrub(dropped) }
+    }
+
+    @Test("a PNG chunk length above 2^31-1 is malformed", arguments: [0x80 as UInt8, 0xFF])
+    func overlongChunk(firstByte: UInt8) {
+        let input = pngSignature + PNGSyntheticTests.ihdr.fileBytes + [firstByte, 0, 0, 0] + Array("IDAT".utf8)
+        let length = Int(firstByte) << 24
+        #expect(throws: ScrubError.malformed("the PNG chunk IDAT at offset 33 claims \(length) bytes, more than 2^31-1")) {
+            try scrub(input)
+        }
+    }
+
+    @Test("a PNG chunk type that is not four letters is malformed")
+    func badChunkType() {
+        let input = pngSignature + PNGSyntheticTests.ihdr.fileBytes + [0, 0, 0, 0, 0x49, 0x44, 0x00, 0x54]
+        #expect(throws: ScrubError.malformed("the PNG chunk at offset 33 has a type that is not four letters")) { try scrub(input) }
+    }
+
+    @Test("a PNG that stops before IEND is truncated")
+    func missingIEND() {
+        let input = pngSignature + PNGSyntheticTests.ihdr.fileBytes + PNGSyntheticTests.idat.fileBytes
+        #expect(throws: ScrubError.truncated("before the PNG IEND chunk")) { try scrub(input) }
+    }
+}
