@@ -220,8 +220,8 @@ def run(arguments):
     parser = argparse.ArgumentParser(
         description="Decrypt an evidence-drop sealed file (format: docs/FORMAT.md).",
     )
-    parser.add_argument("--key", required=True, help="the reviewer's passphrase-protected private key (PEM)")
-    parser.add_argument("--out", default="-", help="where to write the plaintext; - for standard output (default)")
+    parser.add_argument("--key", required=True, metavar="FILE", help="the reviewer's passphrase-protected private key (PEM)")
+    parser.add_argument("--out", default="-", metavar="FILE|-", help="where to write the plaintext; - for standard output (default)")
     parser.add_argument("sealed", metavar="SEALED", help="the sealed file")
     options = parser.parse_args(arguments)
 

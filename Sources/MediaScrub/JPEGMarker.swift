@@ -32,8 +32,13 @@ enum JPEGMarker {
 
     /// "0xFFDB" style name of a marker.
     static func name(_ code: UInt8) -> String {
-        let digits = String(code, radix: 16, uppercase: true)
-        return "0xFF" + (digits.count == 1 ? "0" + digits : digits)
+        "0xFF" + hex(code).dropFirst(2)
+    }
+
+    /// "0x0A" style spelling of a byte.
+    static func hex(_ byte: UInt8) -> String {
+        let digits = String(byte, radix: 16, uppercase: true)
+        return "0x" + (digits.count == 1 ? "0" + digits : digits)
     }
 
     /// The report label of a dropped APPn or COM segment, from its marker and signature.

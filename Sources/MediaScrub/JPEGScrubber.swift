@@ -81,7 +81,7 @@ private struct JPEGScrubPass {
         let place = "before the JPEG end-of-image marker"
         guard let first = try reader.readByte() else { throw ScrubError.truncated(place) }
         guard first == 0xFF else {
-            throw ScrubError.malformed("expected a JPEG marker at offset \(reader.offset - 1), found byte \(hex(first))")
+            throw ScrubError.malformed("expected a JPEG marker at offset \(reader.offset - 1), found byte \(JPEGMarker.hex(first))")
         }
         var code: UInt8
         repeat {
@@ -218,9 +218,4 @@ private struct JPEGScrubPass {
         }
         return (count, nil)
     }
-}
-
-private func hex(_ byte: UInt8) -> String {
-    let digits = String(byte, radix: 16, uppercase: true)
-    return "0x" + (digits.count == 1 ? "0" + digits : digits)
 }

@@ -34,13 +34,24 @@ public struct RemovalReport: Sendable, Codable, Equatable {
         self.added = added
     }
 
+    /// At most this many kinds are listed; a hostile file with thousands of distinct chunk types
+    /// gets the rest under `overflowLabel`, which also keeps `noteRemoved` cheap.
+    static let maxKinds = 64
+    static let overflowLabel = "other structures"
+
     /// Counts one more structure of kind `what` of `bytes` bytes.
     mutating func noteRemoved(_ what: String, bytes: Int) {
-        if let index = removed.firstIndex(where: { $0.what == what }) {
+        var label = what
+        var index = removed.firstIndex { $0.what == label }
+        if index == nil && removed.count >= Self.maxKinds - 1 {
+            label = Self.overflowLabel
+            index = removed.firstIndex { $0.what == label }
+        }
+        if let index {
             let item = removed[index]
-            removed[index] = RemovedItem(what: what, count: item.count + 1, bytes: item.bytes + bytes)
+            removed[index] = RemovedItem(what: label, count: item.count + 1, bytes: item.bytes + bytes)
         } else {
-            removed.append(RemovedItem(what: what, count: 1, bytes: bytes))
+            removed.append(RemovedItem(what: label, count: 1, bytes: bytes))
         }
     }
 }

@@ -31,21 +31,3 @@ public enum MediaScrubber {
         return try scrubber(for: type).scrub(from: PrefixedByteSource(prefix: prefix, rest: source), to: sink)
     }
 }
-
-/// Replays bytes already read from a source before reading the rest of it.
-final class PrefixedByteSource: ByteSource {
-    private var prefix: [UInt8]
-    private let rest: any ByteSource
-
-    init(prefix: [UInt8], rest: any ByteSource) {
-        self.prefix = prefix
-        self.rest = rest
-    }
-
-    func read(maxLength: Int) throws -> [UInt8] {
-        if prefix.isEmpty { return try rest.read(maxLength: maxLength) }
-        let bytes = Array(prefix.prefix(maxLength))
-        prefix.removeFirst(bytes.count)
-        return bytes
-    }
-}

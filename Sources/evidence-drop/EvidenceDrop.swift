@@ -20,12 +20,11 @@ struct EvidenceDrop: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            if exitCode(for: error) == .success { exit(withError: error) }
-            if error is CoreError || error is CommandFailure {
-                FileHandle.standardError.write(Data("evidence-drop: error: \(error)\n".utf8))
-            } else {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            }
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            // ArgumentParser's own usage errors get its full message; ours are one line.
+            let text = code == .validationFailure ? fullMessage(for: error) : "evidence-drop: error: \(error)"
+            FileHandle.standardError.write(Data((text + "\n").utf8))
             Foundation.exit(2)
         }
     }

@@ -22,12 +22,11 @@ struct EvidenceReview: ParsableCommand {
             FileHandle.standardError.write(Data("evidence-review: \(failure.description)\n".utf8))
             Foundation.exit(1)
         } catch {
-            if exitCode(for: error) == .success { exit(withError: error) }
-            if error is CoreError || error is KeyError || error is SealedFileError || error is ReviewFailure {
-                FileHandle.standardError.write(Data("evidence-review: error: \(error)\n".utf8))
-            } else {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            }
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            // ArgumentParser's own usage errors get its full message; ours are one line.
+            let text = code == .validationFailure ? fullMessage(for: error) : "evidence-review: error: \(error)"
+            FileHandle.standardError.write(Data((text + "\n").utf8))
             Foundation.exit(2)
         }
     }

@@ -45,6 +45,11 @@ func open(_ sealed: [UInt8], with identity: X25519PrivateKey, pieceSize: Int = 1
     return try feed(sealed, pieceSize: pieceSize, update: reader.update, finish: reader.finish)
 }
 
+/// SHA-256 in hex, so large byte arrays compare with short failure messages.
+func digest(_ bytes: [UInt8]?) -> String? {
+    bytes.map { Hex.encode(SHA256Hasher.hash($0)) }
+}
+
 /// Sizes that sit on and around the 64 KiB chunk boundaries.
 let boundarySizes = [0, 1, 65535, 65536, 65537, 3 * 65536]
 
@@ -75,8 +80,8 @@ func makeTemporaryDirectory() throws -> URL {
     return url
 }
 
-/// The repository root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath)
+/// The repository root, found from this file's path (through symlinks, so scratch packages work too).
+let repositoryRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 struct ProcessResult {

@@ -155,4 +155,19 @@ struct HostileInputTests {
         let input = pngSignature + PNGSyntheticTests.ihdr.fileBytes + PNGSyntheticTests.idat.fileBytes
         #expect(throws: ScrubError.truncated("before the PNG IEND chunk")) { try scrub(input) }
     }
+
+    @Test("thousands of distinct unknown PNG chunk types are listed under a bounded number of kinds")
+    func manyChunkKinds() throws {
+        var chunks = [PNGSyntheticTests.ihdr]
+        for index in 0..<5000 {
+            let letters = [index / 676, (index / 26) % 26, index % 26].map { UInt8(0x61 + $0 % 26) }
+            chunks.append(PNGChunk(type: String(decoding: [0x78] + letters, as: UTF8.self), data: [1]))
+        }
+        chunks += [PNGSyntheticTests.idat, PNGSyntheticTests.iend]
+        let (output, report) = try scrub(PNGSyntheticTests.png(chunks), as: .png)
+        #expect(output == PNGSyntheticTests.png([PNGSyntheticTests.ihdr, PNGSyntheticTests.idat, PNGSyntheticTests.iend]))
+        #expect(report.removed.count == 64)
+        #expect(report.removed.last == RemovedItem(what: "other structures", count: 5000 - 63, bytes: (5000 - 63) * 13))
+        #expect(report.removed.reduce(0) { $0 + $1.count } == 5000)
+    }
 }

@@ -67,6 +67,19 @@ struct JPEGCorpusTests {
         #expect(exifKeys.allSatisfy { $0 == "EXIF:IFD0:Orientation" }, "Exif left: \(exifKeys)")
     }
 
+    @Test("the leak oracle does find the metadata of the originals", .enabled(if: Tool.exiftool != nil, "exiftool not installed"))
+    func oracleSeesLeaks() throws {
+        let leaks = Leak.find(in: try Tool.exiftoolTags(try Corpus.bytes("exiftool/t/images/ExifTool.jpg"), ext: "jpg"), iccIsLeak: true)
+        for expected in ["EXIF:IFD0:Make", "EXIF:IFD0:Model", "EXIF:IFD0:Software", "EXIF:ExifIFD:DateTimeOriginal", "File:Comment"] {
+            #expect(leaks.contains(expected))
+        }
+        #expect(leaks.contains { $0.hasPrefix("XMP:") } && leaks.contains { $0.hasPrefix("IPTC:") })
+        #expect(leaks.contains { $0.hasPrefix("ICC_Profile:") } && leaks.contains { $0.hasPrefix("MakerNotes:") })
+        let gpsLeaks = Leak.find(in: try Tool.exiftoolTags(try Corpus.bytes("exiftool/t/images/GPS.jpg"), ext: "jpg"), iccIsLeak: true)
+        #expect(gpsLeaks.contains("EXIF:GPS:GPSLatitude"))
+        #expect(leaks.contains { $0.hasSuffix(":ThumbnailImage") })
+    }
+
     @Test("keeps an orientation other than 1 as a minimal Exif", .enabled(if: Tool.exiftool != nil, "exiftool not installed"),
           arguments: [
               ("exiftool/t/images/Pentax.jpg", 8), ("exiftool/t/images/MWG.jpg", 6),

@@ -12,10 +12,11 @@ public final class EvidenceStore: Sendable {
         config.prepareDatabase { db in
             // Deleted rows are overwritten, and freed pages returned to the file system.
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            try db.execute(sql: "PRAGMA auto_vacuum = FULL")
         }
         do {
             pool = try DatabasePool(path: url.path, configuration: config)
+            // Takes effect only on a database without tables, so set it before the first migration.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = FULL") }
             try StoreMigrations.migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw CoreError.storage("database \(url.path): \(error.message ?? error.description)")

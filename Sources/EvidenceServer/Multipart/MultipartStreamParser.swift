@@ -64,6 +64,9 @@ struct MultipartStreamParser {
                     guard buffer.count - start < 256 else { throw MultipartError.malformed("a boundary line is too long") }
                     return
                 }
+                guard buffer[start..<lineEnd].allSatisfy({ $0 == 32 || $0 == 9 }) else {
+                    throw MultipartError.malformed("text follows a boundary on its line")
+                }
                 start = lineEnd + 2
                 state = .headers
             case .headers:

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+@Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
+struct BadInputTests {
+    /// Every regular file in the data folder except the ones an empty store has.
+    static func storedFiles(_ server: TestServer) -> [String] {
+        let walker = FileManager.default.enumerator(atPath: server.data.root.path)!
+        return walker.compactMap { $0 as? String }.filter { path in
+            let full = server.data.root.appendingPathComponent(path).path
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
+            return !isDirectory.boolValue && !path.hasPrefix("evidence.sqlite") && !path.hasPrefix("recipients/")
+                && path != "receipt-code.key"
+        }
+    }
+
+    @Test("a non-image upload gets 415 naming the accepted types and leaves nothing behind")
+    func unsupportedType() async throws {
+        let server = try TestServer()
+        let pdf = Paths.corpusFile("exiftool/t/images/PDF.pdf")
+        let (json, html) = try await server.run { port in
+            (try await Upload.send(port: port, files: [pdf]), try await Upload.send(port: port, files: [pdf], json: false))
+        }
+        #expect(json.status == 415)
+        #expect(json.text.contains("JPEG") && json.text.contains("PNG"), "\(json.text)")
+        #expect(html.status == 415)
+        #expect(html.text.contains("<h1>"))
+        #expect(Self.storedFiles(server).isEmpty, "left behind: \(Self.storedFiles(server))")
+        let listed = try await server.review(["list", "--status", "all", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.isEmpty == true, "\(listed.stdoutText)")
+    }
+
+    @Test("a truncated JPEG gets a clear 400 and nothing is stored; a good file in the same submission is not kept either")
+    func truncatedJPEG() async throws {
+        let server = try TestServer()
+        let whole = try Data(contentsOf: Paths.corpusFile(EndToEndTests.cameraJPEG))
+        let cut = server.folder.path("cut.jpg")
+        try whole.prefix(whole.count / 2).write(to: cut)
+        let answer = try await server.run { port in
+            try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG), cut])
+        }
+        #expect(answer.status == 400)
+        #expect(answer.text.contains("damaged"), "\(answer.text)")
+        #expect(Self.storedFiles(server).isEmpty, "left behind: \(Self.storedFiles(server))")
+    }
+
+    @Test("an upload cut off mid-body is refused and nothing is kept")
+    func truncatedBody() async throws {
+        let server = try TestServer()
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.jpg\"\r\n\r\n\u{FF}\u{D8}\u{FF}partial"
+        let file = server.folder.path("body")
+        try Data(body.utf8).write(to: file)
+        let answer = try await server.run { port in
+            try await Subprocess.run("curl", [
+                "-sS", "-w", "\n%{http_code}", "-H", "Content-Type: multipart/form-data; boundary=XyZ",
+                "--data-binary", "@\(file.path)", "http://127.0.0.1:\(port)/submissions",
+            ])
+        }
+        #expect(answer.stdoutText.hasSuffix("400"), "\(answer.stdoutText)")
+        #expect(Self.storedFiles(server).isEmpty)
+    }
+
+    @Test("a wrong passphrase in export exits 2 with a clear message and writes nothing")
+    func wrongPassphrase() async throws {
+        let server = try TestServer()
+        let answer = try await server.run { port in try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)]) }
+        #expect(answer.status == 201)
+        let out = server.folder.path("out")
+        let result = try await server.review(["export", "1", "--key", server.keyFile.path, "--to", out.path], passphrase: "not the passphrase")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("wrong passphrase"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("1.jpg").path))
+    }
+
+    @Test("unknown ids and a damaged blob give clear errors")
+    func unknownIdAndDamagedBlob() async throws {
+        let server = try TestServer()
+        let answer = try await server.run { port in try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)]) }
+        #expect(answer.status == 201)
+        let unknown = try await server.review(["show", "42"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no file with id 42"))
+
+        // Flip one byte in the middle of the sealed blob.
+        let blob = try #require(Self.storedFiles(server).first { $0.hasPrefix("blobs/") && !$0.hasPrefix("blobs/tmp") })
+        let url = server.data.root.appendingPathComponent(blob)
+        var bytes = try [UInt8](Data(contentsOf: url))
+        bytes[bytes.count - 40] ^= 0x01
+        try Data(bytes).write(to: url)
+        let out = server.folder.path("out")
+        let damaged = try await server.review(["export", "1", "--key", server.keyFile.path, "--to", out.path])
+        #expect(damaged.status == 2)
+        #expect(damaged.stderr.contains("chunk"), "\(damaged.stderr)")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: out.path))?.isEmpty ?? true)
+    }
+}
