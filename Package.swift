@@ -7,6 +7,11 @@ let package = Package(
     products: [
         .executable(name: "evidence-drop", targets: ["evidence-drop"]),
         .executable(name: "evidence-review", targets: ["evidence-review"]),
+        // Libraries, for Scripts/bench and other tools built beside the product.
+        .library(name: "MediaScrub", targets: ["MediaScrub"]),
+        .library(name: "EvidenceCrypto", targets: ["EvidenceCrypto"]),
+        .library(name: "EvidenceCore", targets: ["EvidenceCore"]),
+        .library(name: "EvidenceServer", targets: ["EvidenceServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -61,7 +66,10 @@ let package = Package(
         ),
         .testTarget(name: "MediaScrubTests", dependencies: ["MediaScrub"]),
         .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto"]),
-        .testTarget(name: "EvidenceCoreTests", dependencies: ["EvidenceCore"]),
+        .testTarget(
+            name: "EvidenceCoreTests",
+            dependencies: ["EvidenceCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "EvidenceServerTests",
             dependencies: [

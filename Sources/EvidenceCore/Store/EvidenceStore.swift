@@ -14,14 +14,26 @@ public final class EvidenceStore: Sendable {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         do {
+            if !FileManager.default.fileExists(atPath: url.path) {
+                try Self.createWithFullAutoVacuum(url)
+            }
             pool = try DatabasePool(path: url.path, configuration: config)
-            // Takes effect only on a database without tables, so set it before the first migration.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = FULL") }
             try StoreMigrations.migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw CoreError.storage("database \(url.path): \(error.message ?? error.description)")
         }
         FileSystem.setConstantModificationTime(url)
+    }
+
+    /// auto_vacuum can be set only before the first table exists and not in WAL mode, so a new database
+    /// is created in rollback-journal mode with it set, before the pool switches it to WAL.
+    private static func createWithFullAutoVacuum(_ url: URL) throws {
+        let queue = try DatabaseQueue(path: url.path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA auto_vacuum = FULL")
+            try db.execute(sql: "VACUUM")
+        }
+        try queue.close()
     }
 
     /// Records a whole submission in one transaction; either all of it is stored or none.

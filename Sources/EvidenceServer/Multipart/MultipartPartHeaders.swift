@@ -1,8 +1,8 @@
 /// The headers of one multipart part that we use: the form field name, and whether it carries a file.
 /// The client's filename is read only to tell a file part from a text field; it is never kept.
-struct MultipartPartHeaders {
-    let name: String
-    let isFile: Bool
+public struct MultipartPartHeaders: Sendable {
+    public let name: String
+    public let isFile: Bool
 
     init(parsing bytes: ArraySlice<UInt8>) throws {
         let text = String(decoding: bytes, as: UTF8.self)
@@ -26,12 +26,12 @@ struct MultipartPartHeaders {
     }
 }
 
-enum MultipartError: Error, CustomStringConvertible {
+public enum MultipartError: Error, CustomStringConvertible {
     case truncated
     case malformed(String)
     case notMultipart
 
-    var description: String {
+    public var description: String {
         switch self {
         case .truncated: return "the upload ended before it was complete; please send it again"
         case .malformed(let why): return "the upload is not a well-formed form submission: \(why)"

@@ -1,16 +1,16 @@
 /// A push parser for multipart/form-data (RFC 7578) that never holds a part's body: body bytes are handed on
 /// as they arrive, less a tail the length of the delimiter that might still turn out to be one.
 ///
-/// Chosen over multipart-kit's parser after measuring both on the same input (see docs/BENCHMARKS.md):
+/// Chosen over multipart-kit's parser after measuring both on the same input (`Scripts/bench.sh`, docs/BENCHMARKS.md):
 /// this scanner searches for the delimiter with memchr over whole buffers.
-struct MultipartStreamParser {
-    enum Event {
+public struct MultipartStreamParser {
+    public enum Event {
         case partBegin(MultipartPartHeaders)
         case body(ArraySlice<UInt8>)
         case partEnd
     }
 
-    enum State {
+    public enum State: Sendable {
         case preamble, headers, body, afterDelimiter, epilogue
     }
 
@@ -19,16 +19,16 @@ struct MultipartStreamParser {
     private let delimiter: [UInt8]  // "\r\n--" + boundary
     private var buffer: [UInt8] = []
     private var start = 0
-    private(set) var state: State = .preamble
+    public private(set) var state: State = .preamble
 
-    init(boundary: String) {
+    public init(boundary: String) {
         delimiter = Array("\r\n--\(boundary)".utf8)
         // The first delimiter may open the body without a preceding CRLF: pretend one came before it.
         buffer = [13, 10]
     }
 
     /// Feeds more bytes; `handler` receives events in order.
-    mutating func feed(_ bytes: UnsafeRawBufferPointer, _ handler: (Event) throws -> Void) throws {
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ handler: (Event) throws -> Void) throws {
         if start > 0 && start >= buffer.count / 2 {
             buffer.removeSubrange(0..<start)
             start = 0
@@ -38,7 +38,7 @@ struct MultipartStreamParser {
     }
 
     /// Declares the end of the input; throws when the body stopped before the closing delimiter.
-    func finish() throws {
+    public func finish() throws {
         guard state == .epilogue else { throw MultipartError.truncated }
     }
 

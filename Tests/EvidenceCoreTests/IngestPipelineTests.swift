@@ -1,0 +1,81 @@
+import EvidenceCore
+import EvidenceCrypto
+import Foundation
+import MediaScrub
+import Testing
+
+@Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
+struct IngestPipelineTests {
+    @Test("a file is scrubbed, sealed, stored and recorded with three hashes that each check out")
+    func ingestOne() throws {
+        let fixture = try CoreFixture()
+        let original = try Corpus.bytes("exiftool/t/images/GPS.jpg")
+        let pipeline = try fixture.pipeline()
+        let receipt = try pipeline.ingest([fixture.spool(original)], message: "  at the bridge \n")
+
+        #expect(fixture.files(under: fixture.folder.spool).isEmpty, "spool not emptied")
+        let file = try #require(try pipeline.store.files(status: .pending).first)
+        #expect(file.originalSHA256 == Hex.encode(SHA256Hasher.hash(original)))
+        #expect(receipt.files.first?.originalSHA256 == file.originalSHA256)
+
+        let sealed = try [UInt8](Data(contentsOf: fixture.folder.blobs.appendingPathComponent(file.blobKey)))
+        #expect(file.sealedSHA256 == Hex.encode(SHA256Hasher.hash(sealed)))
+        #expect(file.blobKey == "\(file.sealedSHA256.prefix(2))/\(file.sealedSHA256)")
+
+        let reader = SealedFileReader(identity: fixture.identity)
+        let cleaned = try reader.update(sealed) + reader.finish()
+        #expect(file.cleanedSHA256 == Hex.encode(SHA256Hasher.hash(cleaned)))
+        #expect(cleaned.count == Int(file.cleanedSize))
+        #expect(cleaned.count < original.count)
+        #expect(file.decodedReport()?.removed.isEmpty == false)
+        #expect(file.receivedHour.hasSuffix(":00Z"))
+
+        let desk = ReviewDesk(store: pipeline.store, blobs: pipeline.blobs)
+        #expect(try desk.message(submissionID: file.submissionID, identity: fixture.identity) == "at the bridge")
+        #expect(try pipeline.store.custody(fileID: file.id!).map(\.action) == ["received"])
+    }
+
+    @Test("an unsupported or damaged file in a submission stores nothing of it, and no blob is left")
+    func failureStoresNothing() throws {
+        let fixture = try CoreFixture()
+        let pipeline = try fixture.pipeline()
+        let good = try Corpus.bytes("exiftool/t/images/GPS.jpg")
+        let pdf = try Corpus.bytes("exiftool/t/images/PDF.pdf")
+        #expect(throws: CoreError.unsupportedType) {
+            try pipeline.ingest([fixture.spool(good), fixture.spool(pdf)], message: nil)
+        }
+        let cut = Array(good.prefix(good.count - 100))
+        #expect(throws: CoreError.self) {
+            try pipeline.ingest([fixture.spool(good), fixture.spool(cut)], message: nil)
+        }
+        #expect(try pipeline.store.files(status: nil).isEmpty)
+        #expect(fixture.files(under: fixture.folder.blobs).isEmpty, "left: \(fixture.files(under: fixture.folder.blobs))")
+        #expect(fixture.files(under: fixture.folder.spool).isEmpty)
+    }
+
+    @Test("the pipeline refuses to start without a reviewer key")
+    func needsRecipients() throws {
+        let fixture = try CoreFixture()
+        for name in fixture.files(under: fixture.folder.recipients) {
+            try FileManager.default.removeItem(at: fixture.folder.recipients.appendingPathComponent(name))
+        }
+        #expect(throws: CoreError.self) { try fixture.pipeline() }
+        do {
+            _ = try fixture.pipeline()
+        } catch {
+            #expect("\(error)".contains("evidence-review keygen"))
+        }
+    }
+
+    @Test("the spool holds only ciphertext, and the leftovers of a crash are removed on start")
+    func spoolIsNoise() throws {
+        let fixture = try CoreFixture()
+        let marker = Array("SPOOL-MARKER-\(UUID().uuidString)".utf8)
+        let upload = try fixture.spool([0xFF, 0xD8, 0xFF] + marker + marker)
+        let stored = try [UInt8](Data(contentsOf: upload.url))
+        #expect(stored.firstRange(of: marker) == nil)
+        #expect(try upload.openOriginal().read(maxLength: 1 << 20) == [0xFF, 0xD8, 0xFF] + marker + marker)
+        try fixture.folder.removeLeftovers()
+        #expect(fixture.files(under: fixture.folder.spool).isEmpty)
+    }
+}

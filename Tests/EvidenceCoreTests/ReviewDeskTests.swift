@@ -1,0 +1,70 @@
+import EvidenceCore
+import EvidenceCrypto
+import Foundation
+import GRDB
+import Testing
+
+@Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
+struct ReviewDeskTests {
+    static func stored() throws -> (CoreFixture, ReviewDesk, FileRecord) {
+        let fixture = try CoreFixture()
+        let pipeline = try fixture.pipeline()
+        _ = try pipeline.ingest([fixture.spool(Corpus.bytes("exiftool/t/images/PNG.png"))], message: nil)
+        let desk = ReviewDesk(store: pipeline.store, blobs: pipeline.blobs)
+        return (fixture, desk, try #require(try desk.store.files(status: nil).first))
+    }
+
+    @Test("decisions change the status once and each leaves a custody entry with the reviewer's name")
+    func decisions() throws {
+        let (_, desk, file) = try Self.stored()
+        try desk.approve(fileID: file.id!, note: "clear", actor: "alice")
+        #expect(throws: CoreError.self) { try desk.approve(fileID: file.id!, note: nil, actor: "alice") }
+        #expect(throws: CoreError.self) { try desk.reject(fileID: file.id!, reason: "  ", actor: "bob") }
+        try desk.reject(fileID: file.id!, reason: "staged", actor: "bob")
+        #expect(try desk.store.file(id: file.id!).status == .rejected)
+        let custody = try desk.store.custody(fileID: file.id!)
+        #expect(custody.map(\.action) == ["received", "approved", "rejected"])
+        #expect(custody.map(\.actor) == ["server", "alice", "bob"])
+        #expect(custody.last?.detail == "staged")
+        #expect(throws: CoreError.unknownFile(999)) { try desk.approve(fileID: 999, note: nil, actor: "alice") }
+    }
+
+    @Test("export with someone else's key fails and leaves no file")
+    func wrongKey() throws {
+        let (fixture, desk, file) = try Self.stored()
+        let out = fixture.root.appendingPathComponent("out")
+        #expect(throws: SealedFileError.noMatchingRecipient) {
+            try desk.export(fileID: file.id!, identity: X25519PrivateKey.generate(), to: out, actor: "eve")
+        }
+        #expect(fixture.files(under: out).isEmpty)
+    }
+
+    @Test("export notices when the decrypted bytes do not match the recorded hash, and keeps nothing")
+    func hashMismatch() throws {
+        let (fixture, desk, file) = try Self.stored()
+        let queue = try DatabaseQueue(path: fixture.folder.database.path)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE file SET cleaned_sha256 = ? WHERE id = ?", arguments: [String(repeating: "0", count: 64), file.id])
+        }
+        let out = fixture.root.appendingPathComponent("out")
+        #expect(throws: CoreError.self) {
+            try desk.export(fileID: file.id!, identity: fixture.identity, to: out, actor: "alice")
+        }
+        #expect(fixture.files(under: out).isEmpty)
+        #expect(try desk.store.custody(fileID: file.id!).map(\.action) == ["received"])
+    }
+
+    @Test("export writes the file and a manifest line that sha256sum accepts")
+    func export() throws {
+        let (fixture, desk, file) = try Self.stored()
+        let out = fixture.root.appendingPathComponent("out")
+        let written = try desk.export(fileID: file.id!, identity: fixture.identity, to: out, actor: "alice")
+        #expect(written.lastPathComponent == "\(file.id!).png")
+        let manifest = try String(contentsOf: out.appendingPathComponent("manifest.sha256"), encoding: .utf8)
+        #expect(manifest == "\(file.cleanedSHA256)  \(file.id!).png\n")
+        // A second export of the same file replaces its line rather than adding one.
+        try desk.export(fileID: file.id!, identity: fixture.identity, to: out, actor: "alice")
+        #expect(try String(contentsOf: out.appendingPathComponent("manifest.sha256"), encoding: .utf8) == manifest)
+        #expect(try desk.store.custody(fileID: file.id!).map(\.action) == ["received", "exported", "exported"])
+    }
+}
