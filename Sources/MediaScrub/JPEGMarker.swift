@@ -5,11 +5,13 @@ enum JPEGMarker {
     static let sos: UInt8 = 0xDA
     static let app0: UInt8 = 0xE0
     static let app1: UInt8 = 0xE1
+    static let app2: UInt8 = 0xE2
     static let app14: UInt8 = 0xEE
     static let com: UInt8 = 0xFE
 
     static let jfifSignature: [UInt8] = Array("JFIF\0".utf8)
     static let adobeSignature: [UInt8] = Array("Adobe".utf8)
+    static let iccSignature: [UInt8] = Array("ICC_PROFILE\0".utf8)
 
     /// TEM and RST0–RST7 carry no length.
     static func isStandalone(_ code: UInt8) -> Bool {

@@ -1,7 +1,8 @@
 /// Cleans JPEG files by rebuilding them from an allowlist of segments.
 ///
 /// Kept: SOI, JFIF APP0 (without thumbnail), the Adobe APP14 colour transform (canonicalised),
-/// every table, frame and scan segment byte for byte, the entropy-coded data byte for byte, EOI.
+/// the ICC profile with its identifying fields blanked (see `ICCProfile`), every table, frame and
+/// scan segment byte for byte, the entropy-coded data byte for byte, EOI.
 /// Dropped: every other APPn, COM, and anything after EOI. An Exif orientation other than 1
 /// survives as a minimal Exif segment written after SOI and JFIF.
 struct JPEGScrubber: Scrubber {
@@ -28,6 +29,11 @@ private struct JPEGScrubPass {
     var sawExif = false
     var orientation: Int?
     var exifWasAlreadyMinimal = false
+    /// ICC_PROFILE chunks by sequence number, with the chunk count they declare.
+    var iccChunks: [Int: [UInt8]] = [:]
+    var iccChunkCount = 0
+    var iccBytes = 0
+    static let maximumICCBytes = 16 << 20
 
     init(reader: ByteReader, sink: any ByteSink) {
         self.reader = reader
@@ -138,9 +144,58 @@ private struct JPEGScrubPass {
             }
             adobeSegment = segment
             if prologueWritten { try sink.write(segment) }
+        case JPEGMarker.app2 where payload.starts(with: JPEGMarker.iccSignature) && payload.count > 14 && !prologueWritten:
+            let sequence = Int(payload[12])
+            let count = Int(payload[13])
+            iccBytes += payload.count
+            guard sequence >= 1, sequence <= count, iccChunkCount == 0 || iccChunkCount == count,
+                  iccChunks[sequence] == nil, iccBytes <= Self.maximumICCBytes
+            else {
+                report.noteRemoved("inconsistent ICC profile (APP2)", bytes: segmentSize)
+                iccChunkCount = -1
+                return
+            }
+            if iccChunkCount >= 0 {
+                iccChunkCount = count
+                iccChunks[sequence] = Array(payload[14...])
+            }
         default:
             report.noteRemoved(JPEGMarker.label(marker, payload: payload), bytes: segmentSize)
         }
+    }
+
+    /// The ICC profile, cleaned and split back into chunks of the sizes it came in; nothing when it was
+    /// incomplete or inconsistent (then the report says it was removed).
+    mutating func cleanedICCSegments() throws -> [UInt8] {
+        guard iccChunkCount > 0 else { return [] }
+        let sizes = (1...iccChunkCount).map { iccChunks[$0]?.count }
+        guard !sizes.contains(nil) else {
+            report.noteRemoved("incomplete ICC profile (APP2)", bytes: iccBytes)
+            return []
+        }
+        let profile = (1...iccChunkCount).flatMap { iccChunks[$0]! }
+        let cleaned: [UInt8]
+        do {
+            let (result, blanked) = try ICCProfile.clean(profile)
+            cleaned = result
+            if !blanked.isEmpty {
+                report.noteRemoved(
+                    "ICC profile identifying fields (\(blanked.joined(separator: ", ")))",
+                    bytes: zip(profile, result).filter { $0 != $1 }.count)
+                report.added.append("ICC colour profile, with its identifying fields blanked")
+            }
+        } catch {
+            report.noteRemoved("malformed ICC profile (APP2)", bytes: iccBytes)
+            return []
+        }
+        var segments: [UInt8] = []
+        var start = 0
+        for (index, size) in sizes.enumerated() {
+            let payload = JPEGMarker.iccSignature + [UInt8(index + 1), UInt8(iccChunkCount)] + cleaned[start..<start + size!]
+            segments += [0xFF, JPEGMarker.app2] + JPEGMarker.bigEndian16(payload.count + 2) + payload
+            start += size!
+        }
+        return segments
     }
 
     /// Writes SOI and the held-back segments once, before the first image-structure segment.
@@ -156,6 +211,7 @@ private struct JPEGScrubPass {
             }
         }
         prologue += adobeSegment ?? []
+        prologue += try cleanedICCSegments()
         try sink.write(prologue)
     }
 

@@ -172,13 +172,24 @@ enum Leak {
     ]
     static let groups: Set<String> = ["XMP", "IPTC", "MakerNotes", "Photoshop", "FlashPix", "MPF", "JFIF-Thumbnail"]
 
-    /// The leaking keys among exiftool's `-G0:1` keys; ICC profiles count only when `iccIsLeak`.
+    /// ICC profile fields that name a device, its maker or a date; the rest of a profile describes colour.
+    static let iccIdentifyingTagNames: Set<String> = [
+        "ProfileDateTime", "DeviceManufacturer", "DeviceModel", "ProfileCreator", "ProfileID", "DeviceMfgDesc",
+        "DeviceModelDesc",
+    ]
+
+    /// The leaking keys among exiftool's `-G0:1` keys; ICC profiles are inspected only when `iccIsLeak`,
+    /// and then only their identifying fields with a value other than blank or zero count.
     static func find(in tags: [String: Any], iccIsLeak: Bool) -> [String] {
         tags.keys.filter { key in
             let parts = key.split(separator: ":").map(String.init)
             guard parts.count >= 2, let name = parts.last else { return false }
             let group0 = parts[0]
-            if groups.contains(group0) || (iccIsLeak && group0 == "ICC_Profile") { return true }
+            if group0 == "ICC_Profile" {
+                let value = "\(tags[key] ?? "")".filter { !"0: \u{0}".contains($0) }
+                return iccIsLeak && iccIdentifyingTagNames.contains(name) && !value.isEmpty
+            }
+            if groups.contains(group0) { return true }
             return exactTagNames.contains(name) || name.hasPrefix("GPS") || name.contains("Serial")
                 || name.hasPrefix("Owner")
         }.sorted()
