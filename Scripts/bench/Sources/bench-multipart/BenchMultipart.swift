@@ -38,6 +38,14 @@ struct BenchMultipart {
             print("\(benchCase.name): body \(body.bytes.readableBytes) bytes, \(pieces.count) pieces of \(pieceSize / 1024) KiB, "
                 + "\(body.expectedParts) parts, \(body.expectedBodyBytes) part-body bytes")
 
+            // Untimed: both parsers must hand on exactly the same bytes, part by part.
+            let oursDigests = try digestWithOurs(pieces, boundary: body.boundary)
+            let referenceDigests = try digestWithMultipartKit(pieces, boundary: body.boundary)
+            guard oursDigests == referenceDigests, oursDigests.count == body.expectedParts else {
+                throw BenchError.mismatch("the parsers disagree on the content of the parts")
+            }
+            print("  content check: \(oursDigests.count) parts with identical bytes from both parsers")
+
             var ours: [Double] = []
             var reference: [Double] = []
             for run in 1...repetitions {
@@ -109,6 +117,44 @@ struct BenchMultipart {
             try parser.execute(piece)
         }
         return box.count
+    }
+
+    /// FNV-1a over a part's body bytes: the same whichever way the bytes were split.
+    struct Digest: Equatable {
+        var state: UInt64 = 0xCBF2_9CE4_8422_2325
+        mutating func add<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+            for byte in bytes { state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        }
+    }
+
+    static func digestWithOurs(_ pieces: [ByteBuffer], boundary: String) throws -> [Digest] {
+        var parser = MultipartStreamParser(boundary: boundary)
+        var digests: [Digest] = []
+        for piece in pieces {
+            try piece.withUnsafeReadableBytes { bytes in
+                try parser.feed(bytes) { event in
+                    switch event {
+                    case .partBegin: digests.append(Digest())
+                    case .body(let slice): digests[digests.count - 1].add(slice)
+                    case .partEnd: break
+                    }
+                }
+            }
+        }
+        try parser.finish()
+        return digests
+    }
+
+    static func digestWithMultipartKit(_ pieces: [ByteBuffer], boundary: String) throws -> [Digest] {
+        let parser = MultipartParser(boundary: boundary)
+        final class Box { var digests: [Digest] = []; var current = Digest() }
+        let box = Box()
+        parser.onBody = { buffer in box.current.add(buffer.readableBytesView) }
+        parser.onPartComplete = { box.digests.append(box.current); box.current = Digest() }
+        for piece in pieces {
+            try parser.execute(piece)
+        }
+        return box.digests
     }
 
     static func median(_ values: [Double]) -> Double {
