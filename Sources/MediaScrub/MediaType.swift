@@ -1,12 +1,16 @@
 /// A file type MediaScrub can recognise and clean.
 public enum MediaType: String, Sendable, Codable, CaseIterable {
-    case jpeg, png
+    case jpeg, png, gif, webp, wav, aiff
 
     /// The IANA media type, e.g. "image/jpeg".
     public var mimeType: String {
         switch self {
         case .jpeg: "image/jpeg"
         case .png: "image/png"
+        case .gif: "image/gif"
+        case .webp: "image/webp"
+        case .wav: "audio/wav"
+        case .aiff: "audio/aiff"
         }
     }
 
@@ -15,6 +19,10 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         switch self {
         case .jpeg: "jpg"
         case .png: "png"
+        case .gif: "gif"
+        case .webp: "webp"
+        case .wav: "wav"
+        case .aiff: "aiff"
         }
     }
 
@@ -23,6 +31,10 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         switch self {
         case .jpeg: "JPEG image"
         case .png: "PNG image"
+        case .gif: "GIF image"
+        case .webp: "WebP image"
+        case .wav: "WAV audio"
+        case .aiff: "AIFF audio"
         }
     }
 }

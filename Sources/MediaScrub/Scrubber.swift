@@ -16,6 +16,10 @@ public enum MediaScrubber {
         switch type {
         case .jpeg: JPEGScrubber()
         case .png: PNGScrubber()
+        case .gif: GIFScrubber()
+        case .webp: WebPScrubber()
+        case .wav: WAVScrubber()
+        case .aiff: AIFFScrubber()
         }
     }
 

@@ -21,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("recipient"), help: "A reviewer public key (FILE.pub) to install into the data folder's recipients/.")
     var recipients: [String] = []
 
+    @Flag(help: "Accept files of unknown types uncleaned, with a warning on the receipt (default: refuse them; also $EVIDENCE_ACCEPT_UNKNOWN_TYPES=1).")
+    var acceptUnknownTypes = false
+
     @Option(help: "The web form folder (default: Public/ beside the working folder or the executable).")
     var publicFolder: String?
 
@@ -33,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.dataFolder = dataOption.folder
         configuration.host = host ?? environment["EVIDENCE_HOST"] ?? configuration.host
         if let port = port ?? environment["EVIDENCE_PORT"].flatMap(Int.init) { configuration.port = port }
+        configuration.limits.acceptsUnknownTypes = acceptUnknownTypes || environment["EVIDENCE_ACCEPT_UNKNOWN_TYPES"] == "1"
 
         try configuration.dataFolder.initialise()
         for path in recipients {

@@ -24,7 +24,7 @@ struct FileListing: Codable {
         id = file.id!
         submission = file.submissionID
         receivedHour = file.receivedHour
-        type = file.mediaType.mimeType
+        type = file.mimeType
         originalSize = file.originalSize
         cleanedSize = file.cleanedSize
         status = file.status.rawValue

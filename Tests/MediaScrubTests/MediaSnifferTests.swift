@@ -12,7 +12,7 @@ struct MediaSnifferTests {
     }
 
     @Test("returns nil for other, short and empty input", arguments: [
-        [], [0xFF, 0xD8], [0xFF, 0xD9, 0xFF], Array("GIF89a".utf8), Array("%PDF-1.7".utf8),
+        [], [0xFF, 0xD8], [0xFF, 0xD9, 0xFF], Array("GIF90a".utf8), Array("%PDF-1.7".utf8), Array("RIFF\0\0\0\0AVI ".utf8),
         [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A], [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x0A, 0x0A],
     ] as [[UInt8]])
     func rejects(prefix: [UInt8]) {
@@ -36,12 +36,13 @@ struct MediaSnifferTests {
         for type in MediaType.allCases {
             #expect(MediaScrubber.scrubber(for: type).mediaType == type)
         }
-        #expect(MediaScrubber.version == "MediaScrub 1 (jpeg, png)")
+        #expect(MediaScrubber.version.hasPrefix("MediaScrub 1 (jpeg, png, "))
+        #expect(MediaType.allCases.allSatisfy { MediaScrubber.version.contains($0.rawValue) })
     }
 
     @Test("refuses unknown content, naming the accepted types")
     func unsupported() {
-        for input in [Array("GIF89a......".utf8), [], [0xFF]] as [[UInt8]] {
+        for input in [Array("BM..........".utf8), [], [0xFF]] as [[UInt8]] {
             #expect(throws: ScrubError.unsupportedType) { try scrub(input) }
         }
         let message = ScrubError.unsupportedType.description

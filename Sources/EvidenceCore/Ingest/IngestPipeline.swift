@@ -8,6 +8,11 @@ public struct IngestPipeline: Sendable {
     public let blobs: any BlobStore
     public let recipients: [X25519PublicKey]
     let receiptKey: [UInt8]
+    /// Operator's choice: store files of unknown types uncleaned, with a warning on the receipt, instead of refusing them.
+    public var acceptsUnknownTypes = false
+
+    public static let uncleanedWarning =
+        "This file's type was not recognised, so its hidden metadata was NOT removed. It may identify you or your device."
 
     public init(store: EvidenceStore, blobs: any BlobStore, recipients: [X25519PublicKey], receiptKey: [UInt8]) throws {
         guard !recipients.isEmpty else { throw CoreError.noRecipients(folder: "recipients/") }
@@ -35,7 +40,7 @@ public struct IngestPipeline: Sendable {
         var written: [StoredBlob] = []
         do {
             var files: [FileRecord] = []
-            var reports: [RemovalReport] = []
+            var reports: [RemovalReport?] = []
             for (position, upload) in uploads.enumerated() {
                 let (file, report, blob) = try scrubAndSeal(upload, position: position, hour: hour)
                 written.append(blob)
@@ -52,10 +57,11 @@ public struct IngestPipeline: Sendable {
                 code: code, receivedHour: hour,
                 files: zip(files, reports).map { file, report in
                     ReceiptFile(
-                        type: file.mediaType.mimeType, typeName: file.mediaType.displayName,
+                        type: file.mimeType, typeName: file.typeName,
                         originalSize: file.originalSize, cleanedSize: file.cleanedSize,
                         originalSHA256: file.originalSHA256, cleanedSHA256: file.cleanedSHA256,
-                        removed: report.removed, added: report.added)
+                        removed: report?.removed ?? [], added: report?.added ?? [],
+                        warning: file.mediaType == nil ? Self.uncleanedWarning : nil)
                 },
                 messageIncluded: sealedMessage != nil)
         } catch {
@@ -64,14 +70,20 @@ public struct IngestPipeline: Sendable {
         }
     }
 
-    private func scrubAndSeal(_ upload: SpooledUpload, position: Int, hour: String) throws -> (FileRecord, RemovalReport, StoredBlob) {
-        guard let type = upload.sniffedType else { throw CoreError.unsupportedType }
+    private func scrubAndSeal(_ upload: SpooledUpload, position: Int, hour: String) throws -> (FileRecord, RemovalReport?, StoredBlob) {
+        let type = upload.sniffedType
+        guard type != nil || acceptsUnknownTypes else { throw CoreError.unsupportedType }
         let blobWriter = try blobs.makeWriter()
         do {
             let sink = try SealingSink(recipients: recipients, blob: blobWriter)
-            let report: RemovalReport
+            let report: RemovalReport?
             do {
-                report = try MediaScrubber.scrubber(for: type).scrub(from: upload.openOriginal(), to: sink)
+                if let type {
+                    report = try MediaScrubber.scrubber(for: type).scrub(from: upload.openOriginal(), to: sink)
+                } else {
+                    try Self.copy(from: upload.openOriginal(), to: sink)
+                    report = nil
+                }
             } catch let error as ScrubError {
                 throw CoreError(scrubError: error)
             }
@@ -87,6 +99,14 @@ public struct IngestPipeline: Sendable {
         } catch {
             blobWriter.abort()
             throw error
+        }
+    }
+
+    private static func copy(from source: any ByteSource, to sink: any ByteSink) throws {
+        while true {
+            let block = try source.read(maxLength: 256 * 1024)
+            if block.isEmpty { return }
+            try sink.write(block)
         }
     }
 

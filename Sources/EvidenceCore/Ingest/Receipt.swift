@@ -17,4 +17,6 @@ public struct ReceiptFile: Codable, Sendable {
     public let cleanedSHA256: String
     public let removed: [RemovedItem]
     public let added: [String]
+    /// Set when the file could not be cleaned; says what that means for the submitter.
+    public let warning: String?
 }

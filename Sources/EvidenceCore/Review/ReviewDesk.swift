@@ -43,7 +43,7 @@ public struct ReviewDesk: Sendable {
     public func export(fileID: Int64, identity: X25519PrivateKey, to folder: URL, actor: String) throws -> URL {
         let file = try store.file(id: fileID)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let name = "\(fileID).\(file.mediaType.fileExtension)"
+        let name = "\(fileID).\(file.fileExtension)"
         let destination = folder.appendingPathComponent(name)
         let temporary = folder.appendingPathComponent(".\(name).part")
         try? FileManager.default.removeItem(at: temporary)

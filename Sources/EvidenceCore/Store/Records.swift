@@ -32,7 +32,8 @@ public struct FileRecord: Codable, Sendable, FetchableRecord, MutablePersistable
     public var id: Int64?
     public var submissionID: Int64
     public var position: Int
-    public var mediaType: MediaType
+    /// nil for a file of an unknown type, stored uncleaned because the operator chose to accept such files.
+    public var mediaType: MediaType?
     public var originalSize: Int64
     public var cleanedSize: Int64
     public var sealedSize: Int64
@@ -61,6 +62,10 @@ public struct FileRecord: Codable, Sendable, FetchableRecord, MutablePersistable
     public func decodedReport() -> RemovalReport? {
         try? JSONDecoder().decode(RemovalReport.self, from: Data(removalReport.utf8))
     }
+
+    public var mimeType: String { mediaType?.mimeType ?? "application/octet-stream" }
+    public var typeName: String { mediaType?.displayName ?? "file of an unknown type (not cleaned)" }
+    public var fileExtension: String { mediaType?.fileExtension ?? "bin" }
 }
 
 /// The custody trail: every hand a file passed through.

@@ -15,7 +15,7 @@ enum StoreMigrations {
                 t.autoIncrementedPrimaryKey("id")
                 t.column("submission_id", .integer).notNull().indexed().references("submission", onDelete: .restrict)
                 t.column("position", .integer).notNull()
-                t.column("media_type", .text).notNull()
+                t.column("media_type", .text)
                 t.column("original_size", .integer).notNull()
                 t.column("cleaned_size", .integer).notNull()
                 t.column("sealed_size", .integer).notNull()

@@ -23,6 +23,7 @@ enum ReceiptPage {
                 <dt>Size received</dt><dd>\(ByteCountText.format(file.originalSize)) (\(file.originalSize) bytes)</dd>
                 <dt>SHA-256 of what you sent</dt><dd><code>\(file.originalSHA256)</code></dd>
                 <dt>SHA-256 of the cleaned copy we keep</dt><dd><code>\(file.cleanedSHA256)</code></dd>
+                \(file.warning.map { "<dt>Warning</dt><dd class=\"warning\"><strong>\(HTML.escape($0))</strong></dd>" } ?? "")
                 <dt>Removed</dt><dd>\(removedList(file))</dd>
                 </dl>
                 </section>
@@ -41,6 +42,7 @@ enum ReceiptPage {
     }
 
     private static func removedList(_ file: ReceiptFile) -> String {
+        if file.warning != nil { return "nothing: this file could not be cleaned" }
         if file.removed.isEmpty && file.added.isEmpty { return "nothing: no metadata was found" }
         var items = file.removed.map { item in
             "<li>\(HTML.escape(item.what))\(item.count > 1 ? " ×\(item.count)" : "") (\(ByteCountText.format(Int64(item.bytes))))</li>"

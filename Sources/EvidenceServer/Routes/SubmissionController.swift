@@ -42,6 +42,9 @@ struct SubmissionController: Sendable {
                 try pipeline.ingest(uploads, message: message)
             }
         } catch {
+            if RefusalResponse.classify(error).0 == .internalServerError {
+                context.logger.error("a submission could not be stored", metadata: ["error": "\(error)"])
+            }
             return RefusalResponse.make(for: error, wantsJSON: wantsJSON)
         }
         context.logger.info("submission stored", metadata: ["files": "\(receipt.files.count)"])

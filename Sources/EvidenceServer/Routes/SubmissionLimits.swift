@@ -3,6 +3,8 @@ public struct SubmissionLimits: Sendable {
     public var maxFileBytes: Int64 = 4 << 30
     public var maxFiles = 50
     public var maxMessageBytes = 20_000
+    /// Take files of unknown types uncleaned (with a warning) instead of refusing them; off by default.
+    public var acceptsUnknownTypes = false
 
     public init() {}
 }

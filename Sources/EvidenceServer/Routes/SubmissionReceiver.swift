@@ -37,7 +37,7 @@ final class SubmissionReceiver {
                 if let current {
                     try bytes.withUnsafeBytes { try current.append($0) }
                     // Refuse an unknown type as soon as its first bytes show it, not after gigabytes.
-                    if current.prefix.count >= MediaSniffer.prefixLength && current.sniffedType == nil {
+                    if !limits.acceptsUnknownTypes && current.prefix.count >= MediaSniffer.prefixLength && current.sniffedType == nil {
                         throw CoreError.unsupportedType
                     }
                 } else if inMessage {
@@ -54,7 +54,7 @@ final class SubmissionReceiver {
                         file.discard()
                     } else {
                         let upload = try file.finish()
-                        guard upload.sniffedType != nil else {
+                        guard upload.sniffedType != nil || limits.acceptsUnknownTypes else {
                             upload.remove()
                             throw CoreError.unsupportedType
                         }

@@ -11,7 +11,8 @@ public enum EvidenceApplication {
         let folder = configuration.dataFolder
         try folder.initialise()
         try folder.removeLeftovers()
-        let pipeline = try IngestPipeline(folder: folder)
+        var pipeline = try IngestPipeline(folder: folder)
+        pipeline.acceptsUnknownTypes = configuration.limits.acceptsUnknownTypes
         let router = makeRouter(configuration, pipeline: pipeline, logger: logger)
         return Application(
             router: router,

@@ -34,7 +34,11 @@ struct TestServer {
     }
 
     /// Runs `body` with the port of a live server.
-    func run<Value: Sendable>(_ body: @escaping @Sendable (Int) async throws -> Value) async throws -> Value {
+    func run<Value: Sendable>(
+        acceptingUnknownTypes: Bool = false, _ body: @escaping @Sendable (Int) async throws -> Value
+    ) async throws -> Value {
+        var configuration = configuration
+        configuration.limits.acceptsUnknownTypes = acceptingUnknownTypes
         let app = try EvidenceApplication.build(configuration, logger: logs.logger())
         return try await app.test(.live) { client in
             try await body(client.port!)
