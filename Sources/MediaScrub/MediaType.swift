@@ -1,6 +1,7 @@
 /// A file type MediaScrub can recognise and clean.
 public enum MediaType: String, Sendable, Codable, CaseIterable {
     case jpeg, png, gif, webp, wav, aiff
+    case mp3, flac, ogg, opus
 
     /// The IANA media type, e.g. "image/jpeg".
     public var mimeType: String {
@@ -11,6 +12,10 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .webp: "image/webp"
         case .wav: "audio/wav"
         case .aiff: "audio/aiff"
+        case .mp3: "audio/mpeg"
+        case .flac: "audio/flac"
+        case .ogg: "audio/ogg"
+        case .opus: "audio/ogg; codecs=opus"
         }
     }
 
@@ -23,6 +28,10 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .webp: "webp"
         case .wav: "wav"
         case .aiff: "aiff"
+        case .mp3: "mp3"
+        case .flac: "flac"
+        case .ogg: "ogg"
+        case .opus: "opus"
         }
     }
 
@@ -35,6 +44,10 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .webp: "WebP image"
         case .wav: "WAV audio"
         case .aiff: "AIFF audio"
+        case .mp3: "MP3 audio"
+        case .flac: "FLAC audio"
+        case .ogg: "Ogg Vorbis audio"
+        case .opus: "Ogg Opus audio"
         }
     }
 }

@@ -20,6 +20,9 @@ public enum MediaScrubber {
         case .webp: WebPScrubber()
         case .wav: WAVScrubber()
         case .aiff: AIFFScrubber()
+        case .mp3: MP3Scrubber()
+        case .flac: FLACScrubber()
+        case .ogg, .opus: OggScrubber(mediaType: type)
         }
     }
 
