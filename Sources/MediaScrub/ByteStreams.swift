@@ -4,6 +4,12 @@ public protocol ByteSource: AnyObject {
     func read(maxLength: Int) throws -> [UInt8]
 }
 
+/// A byte source that can start over from its first byte, for formats that need two passes.
+public protocol RewindableByteSource: ByteSource {
+    /// Starts over: the next read returns the input's first bytes.
+    func rewind() throws
+}
+
 /// A push-based destination for bytes.
 public protocol ByteSink: AnyObject {
     /// Appends `bytes` to the output.
@@ -18,7 +24,7 @@ extension ByteSink {
 }
 
 /// A byte source over an array held in memory.
-public final class MemoryByteSource: ByteSource {
+public final class MemoryByteSource: RewindableByteSource {
     private let bytes: [UInt8]
     private var position = 0
 
@@ -32,6 +38,11 @@ public final class MemoryByteSource: ByteSource {
         let end = position + min(max(maxLength, 0), bytes.count - position)
         defer { position = end }
         return Array(bytes[position..<end])
+    }
+
+    /// Starts over from the first byte.
+    public func rewind() {
+        position = 0
     }
 }
 
@@ -50,7 +61,7 @@ public final class MemoryByteSink: ByteSink {
 }
 
 /// Replays bytes already read from a source before reading the rest of it.
-final class PrefixedByteSource: ByteSource {
+final class PrefixedByteSource: RewindableByteSource {
     private var prefix: [UInt8]
     private let rest: any ByteSource
 
@@ -64,5 +75,14 @@ final class PrefixedByteSource: ByteSource {
         let bytes = Array(prefix.prefix(maxLength))
         prefix.removeFirst(bytes.count)
         return bytes
+    }
+
+    /// Rewinds the underlying source, which replays the prefix itself; throws when it cannot rewind.
+    func rewind() throws {
+        guard let rewindable = rest as? any RewindableByteSource else {
+            throw ScrubError.malformed("this file needs two passes, which needs a rewindable source")
+        }
+        try rewindable.rewind()
+        prefix = []
     }
 }

@@ -10,6 +10,7 @@ public enum MediaSniffer {
     public static func sniff(_ prefix: some Collection<UInt8>) -> MediaType? {
         if prefix.starts(with: jpegMagic) { return .jpeg }
         if prefix.starts(with: pngSignature) { return .png }
+        if let type = isobmffType(Array(prefix)) { return type }
         if prefix.starts(with: Array("GIF87a".utf8)) || prefix.starts(with: Array("GIF89a".utf8)) { return .gif }
         if prefix.count >= 12 {
             let magic = Array(prefix.prefix(4))

@@ -2,6 +2,7 @@
 public enum MediaType: String, Sendable, Codable, CaseIterable {
     case jpeg, png, gif, webp, wav, aiff
     case mp3, flac, ogg, opus
+    case heif, avif, mp4, mov, m4a, threeGPP
 
     /// The IANA media type, e.g. "image/jpeg".
     public var mimeType: String {
@@ -16,6 +17,12 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .flac: "audio/flac"
         case .ogg: "audio/ogg"
         case .opus: "audio/ogg; codecs=opus"
+        case .heif: "image/heic"
+        case .avif: "image/avif"
+        case .mp4: "video/mp4"
+        case .mov: "video/quicktime"
+        case .m4a: "audio/mp4"
+        case .threeGPP: "video/3gpp"
         }
     }
 
@@ -32,6 +39,12 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .flac: "flac"
         case .ogg: "ogg"
         case .opus: "opus"
+        case .heif: "heic"
+        case .avif: "avif"
+        case .mp4: "mp4"
+        case .mov: "mov"
+        case .m4a: "m4a"
+        case .threeGPP: "3gp"
         }
     }
 
@@ -48,6 +61,12 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .flac: "FLAC audio"
         case .ogg: "Ogg Vorbis audio"
         case .opus: "Ogg Opus audio"
+        case .heif: "HEIC/HEIF image"
+        case .avif: "AVIF image"
+        case .mp4: "MP4 video"
+        case .mov: "QuickTime movie"
+        case .m4a: "M4A audio"
+        case .threeGPP: "3GP video"
         }
     }
 }

@@ -23,6 +23,7 @@ public enum MediaScrubber {
         case .mp3: MP3Scrubber()
         case .flac: FLACScrubber()
         case .ogg, .opus: OggScrubber(mediaType: type)
+        case .heif, .avif, .mp4, .mov, .m4a, .threeGPP: ISOBMFFScrubber(mediaType: type)
         }
     }
 

@@ -72,17 +72,29 @@ public struct SpooledUpload: Sendable {
     }
 }
 
-/// Decrypts a spool file block by block.
-final class SpoolReader: ByteSource {
-    private let reader: BlockFileReader
-    private let decryptor: ChunkedStreamDecryptor
+/// Decrypts a spool file block by block; rewinding starts decryption over (some formats need two passes).
+final class SpoolReader: RewindableByteSource {
+    private let url: URL
+    private let key: [UInt8]
+    private var reader: BlockFileReader
+    private var decryptor: ChunkedStreamDecryptor
     private var pending: [UInt8] = []
     private var pendingStart = 0
     private var finished = false
 
     init(url: URL, key: [UInt8]) throws {
+        self.url = url
+        self.key = key
         reader = try BlockFileReader(url)
         decryptor = try ChunkedStreamDecryptor(key: key)
+    }
+
+    func rewind() throws {
+        reader = try BlockFileReader(url)
+        decryptor = try ChunkedStreamDecryptor(key: key)
+        pending = []
+        pendingStart = 0
+        finished = false
     }
 
     func read(maxLength: Int) throws -> [UInt8] {

@@ -2,10 +2,16 @@ import Foundation
 import MediaScrub
 
 /// A file as a scrubber input.
-public final class FileByteSource: ByteSource {
-    private let reader: BlockFileReader
+public final class FileByteSource: RewindableByteSource {
+    private let url: URL
+    private var reader: BlockFileReader
 
     public init(_ url: URL) throws {
+        self.url = url
+        reader = try BlockFileReader(url)
+    }
+
+    public func rewind() throws {
         reader = try BlockFileReader(url)
     }
 

@@ -1,0 +1,152 @@
+/// The version 1 text encoding of log entries (docs/TRANSPARENCY-LOG.md): one "name value" line per field, in a fixed order.
+extension LogEntry {
+    /// The first line of every version 1 entry.
+    public static let header = "evidence-drop log entry v1"
+
+    /// The canonical UTF-8 bytes of the entry, each line ending in LF.
+    public func encode() -> [UInt8] {
+        var w = LogEntryWriter()
+        switch self {
+        case .received(let e):
+            w.plain("kind", "received")
+            w.number("submission", e.submissionID)
+            w.number("file", e.fileID)
+            w.plain("original-sha256", e.originalSHA256)
+            w.number("original-size", e.originalSize)
+            w.plain("cleaned-sha256", e.cleanedSHA256)
+            w.number("cleaned-size", e.cleanedSize)
+            w.plain("sealed-sha256", e.sealedSHA256)
+            w.number("sealed-size", e.sealedSize)
+            w.text("media-type", e.mediaType)
+            w.plain("hour", e.hour)
+        case .reviewed(let e):
+            w.plain("kind", "reviewed")
+            w.number("file", e.fileID)
+            w.plain("decision", e.decision.rawValue)
+            w.text("reason", e.reason)
+            w.text("actor", e.actor)
+            w.plain("hour", e.hour)
+        case .exported(let e):
+            w.plain("kind", "exported")
+            w.number("file", e.fileID)
+            w.text("actor", e.actor)
+            w.plain("hour", e.hour)
+        case .noteAdded(let e):
+            w.plain("kind", "note")
+            w.number("file", e.fileID)
+            w.plain("note-sha256", e.noteSHA256)
+            w.text("actor", e.actor)
+            w.plain("hour", e.hour)
+        case .deleted(let e):
+            w.plain("kind", "deleted")
+            w.number("file", e.fileID)
+            w.text("reason", e.reason)
+            w.text("actor", e.actor)
+            w.plain("hour", e.hour)
+        }
+        return w.bytes
+    }
+
+    /// Reads canonical entry bytes; anything `encode()` would not produce byte for byte is refused.
+    public init(decoding bytes: [UInt8]) throws(LogEntryError) {
+        var r = try LogEntryReader(bytes)
+        let kind = try r.plain("kind")
+        switch kind {
+        case "received":
+            self = .received(
+                try Received(
+                    submissionID: r.number("submission"), fileID: r.number("file"),
+                    originalSHA256: r.plain("original-sha256"), originalSize: r.number("original-size"),
+                    cleanedSHA256: r.plain("cleaned-sha256"), cleanedSize: r.number("cleaned-size"),
+                    sealedSHA256: r.plain("sealed-sha256"), sealedSize: r.number("sealed-size"),
+                    mediaType: r.text("media-type"), hour: r.plain("hour")))
+        case "reviewed":
+            let fileID = try r.number("file")
+            let decisionText = try r.plain("decision")
+            guard let decision = Decision(rawValue: decisionText) else {
+                throw .malformed(line: r.line, reason: "decision is \"\(decisionText)\", not approve or reject")
+            }
+            self = .reviewed(
+                try Reviewed(fileID: fileID, decision: decision, reason: r.text("reason"), actor: r.text("actor"), hour: r.plain("hour")))
+        case "exported":
+            self = .exported(try Exported(fileID: r.number("file"), actor: r.text("actor"), hour: r.plain("hour")))
+        case "note":
+            self = .noteAdded(
+                try NoteAdded(fileID: r.number("file"), noteSHA256: r.plain("note-sha256"), actor: r.text("actor"), hour: r.plain("hour")))
+        case "deleted":
+            self = .deleted(try Deleted(fileID: r.number("file"), reason: r.text("reason"), actor: r.text("actor"), hour: r.plain("hour")))
+        default:
+            throw .malformed(line: r.line, reason: "unknown kind \"\(kind)\"")
+        }
+        try r.finish()
+        guard encode() == bytes else { throw .malformed(line: r.line, reason: "the entry is not in canonical form") }
+    }
+}
+
+/// Builds entry bytes line by line.
+private struct LogEntryWriter {
+    private(set) var bytes = Array((LogEntry.header + "\n").utf8)
+
+    /// A value that needs no escaping: a kind, decision, hash or hour.
+    mutating func plain(_ name: String, _ value: String) {
+        bytes += Array((value.isEmpty ? name : name + " " + value).utf8)
+        bytes.append(0x0a)
+    }
+
+    mutating func number(_ name: String, _ value: Int64) {
+        plain(name, String(value))
+    }
+
+    mutating func text(_ name: String, _ value: String) {
+        plain(name, LogText.escape(value))
+    }
+}
+
+/// Reads entry lines in order, checking each field name.
+private struct LogEntryReader {
+    private let lines: [Substring]
+    /// The 1-based number of the line read last.
+    private(set) var line = 1
+
+    init(_ bytes: [UInt8]) throws(LogEntryError) {
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .malformed(line: 1, reason: "the bytes are not UTF-8") }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.last == "" else { throw .malformed(line: lines.count, reason: "the last line does not end with a line feed") }
+        lines.removeLast()
+        guard lines.first == Substring(LogEntry.header) else {
+            throw .malformed(line: 1, reason: "the first line is not \"\(LogEntry.header)\"")
+        }
+        self.lines = lines
+    }
+
+    mutating func plain(_ name: String) throws(LogEntryError) -> String {
+        guard line < lines.count else { throw .malformed(line: line + 1, reason: "field \"\(name)\" is missing") }
+        let current = lines[line]
+        line += 1
+        let parts = current.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts[0] == name else {
+            throw .malformed(line: line, reason: "expected field \"\(name)\" but found \"\(parts[0])\"")
+        }
+        return parts.count == 2 ? String(parts[1]) : ""
+    }
+
+    mutating func number(_ name: String) throws(LogEntryError) -> Int64 {
+        let value = try plain(name)
+        guard let number = Int64(value), String(number) == value else {
+            throw .malformed(line: line, reason: "\(name) is \"\(value)\", not a decimal number")
+        }
+        return number
+    }
+
+    mutating func text(_ name: String) throws(LogEntryError) -> String {
+        let value = try plain(name)
+        guard let text = LogText.unescape(value) else {
+            throw .malformed(line: line, reason: "\(name) has an escape sequence that is not canonical")
+        }
+        return text
+    }
+
+    func finish() throws(LogEntryError) {
+        guard line == lines.count else { throw .malformed(line: line + 1, reason: "unexpected line after the last field") }
+    }
+}

@@ -1,0 +1,101 @@
+import EvidenceCrypto
+
+extension LogEntry {
+    /// A file was received: its ids, the three SHA-256 values and sizes, its media type and the hour.
+    public struct Received: Sendable, Equatable {
+        public let submissionID: Int64
+        public let fileID: Int64
+        public let originalSHA256: String
+        public let originalSize: Int64
+        public let cleanedSHA256: String
+        public let cleanedSize: Int64
+        public let sealedSHA256: String
+        public let sealedSize: Int64
+        /// The MIME type, e.g. "image/jpeg", or "application/octet-stream" for a file of an unknown type.
+        public let mediaType: String
+        public let hour: String
+
+        /// Checks every value: ids and sizes ≥ 0, hashes 64 lowercase hex digits, hour as `HourStamp` writes it.
+        public init(
+            submissionID: Int64, fileID: Int64, originalSHA256: String, originalSize: Int64, cleanedSHA256: String,
+            cleanedSize: Int64, sealedSHA256: String, sealedSize: Int64, mediaType: String, hour: String
+        ) throws(LogEntryError) {
+            self.submissionID = try LogField.count("submission", submissionID)
+            self.fileID = try LogField.count("file", fileID)
+            self.originalSHA256 = try LogField.sha256("original-sha256", originalSHA256)
+            self.originalSize = try LogField.count("original-size", originalSize)
+            self.cleanedSHA256 = try LogField.sha256("cleaned-sha256", cleanedSHA256)
+            self.cleanedSize = try LogField.count("cleaned-size", cleanedSize)
+            self.sealedSHA256 = try LogField.sha256("sealed-sha256", sealedSHA256)
+            self.sealedSize = try LogField.count("sealed-size", sealedSize)
+            self.mediaType = try LogField.nonEmpty("media-type", mediaType)
+            self.hour = try LogField.hour("hour", hour)
+        }
+    }
+
+    /// A reviewer decided on a file; a rejection carries its reason, an approval an optional note (may be empty).
+    public struct Reviewed: Sendable, Equatable {
+        public let fileID: Int64
+        public let decision: Decision
+        public let reason: String
+        public let actor: String
+        public let hour: String
+
+        public init(fileID: Int64, decision: Decision, reason: String, actor: String, hour: String) throws(LogEntryError) {
+            self.fileID = try LogField.count("file", fileID)
+            self.decision = decision
+            self.reason = reason
+            self.actor = try LogField.nonEmpty("actor", actor)
+            self.hour = try LogField.hour("hour", hour)
+        }
+    }
+
+    /// A reviewer exported a file.
+    public struct Exported: Sendable, Equatable {
+        public let fileID: Int64
+        public let actor: String
+        public let hour: String
+
+        public init(fileID: Int64, actor: String, hour: String) throws(LogEntryError) {
+            self.fileID = try LogField.count("file", fileID)
+            self.actor = try LogField.nonEmpty("actor", actor)
+            self.hour = try LogField.hour("hour", hour)
+        }
+    }
+
+    /// A reviewer added a note; the log holds the SHA-256 of the note's UTF-8 text, never the text.
+    public struct NoteAdded: Sendable, Equatable {
+        public let fileID: Int64
+        public let noteSHA256: String
+        public let actor: String
+        public let hour: String
+
+        public init(fileID: Int64, noteSHA256: String, actor: String, hour: String) throws(LogEntryError) {
+            self.fileID = try LogField.count("file", fileID)
+            self.noteSHA256 = try LogField.sha256("note-sha256", noteSHA256)
+            self.actor = try LogField.nonEmpty("actor", actor)
+            self.hour = try LogField.hour("hour", hour)
+        }
+
+        /// Hashes `noteText` (its UTF-8 bytes) so the note itself stays out of the log.
+        public init(fileID: Int64, noteText: String, actor: String, hour: String) throws(LogEntryError) {
+            try self.init(
+                fileID: fileID, noteSHA256: Hex.encode(SHA256Hasher.hash(Array(noteText.utf8))), actor: actor, hour: hour)
+        }
+    }
+
+    /// A file's sealed copy was deleted, by a reviewer or by the server ("server").
+    public struct Deleted: Sendable, Equatable {
+        public let fileID: Int64
+        public let reason: String
+        public let actor: String
+        public let hour: String
+
+        public init(fileID: Int64, reason: String, actor: String, hour: String) throws(LogEntryError) {
+            self.fileID = try LogField.count("file", fileID)
+            self.reason = reason
+            self.actor = try LogField.nonEmpty("actor", actor)
+            self.hour = try LogField.hour("hour", hour)
+        }
+    }
+}

@@ -1,0 +1,305 @@
+/// Rewrites a `moov` box from an allowlist: keeps the movie, video, audio and text tracks with their
+/// sample tables and sample entries byte for byte; drops `udta`, `meta`, `uuid` and every unknown box;
+/// drops timed-metadata and timecode tracks (and the track references to them); zeroes creation and
+/// modification times and handler names in place. Sample bytes of dropped tracks are listed in
+/// `zeroRanges` so the caller can overwrite them in `mdat`.
+struct ISOBMFFMovie {
+    /// Track handlers whose tracks are kept; every other track (meta, tmcd, camm, fdsc, hint, ...) is removed.
+    static let keptHandlers: Set<String> = ["vide", "soun", "auxv", "text", "sbtl", "subt", "clcp"]
+    static let keptMovieChildren: Set<String> = ["mvhd", "trak", "mvex", "iods"]
+    static let keptTrackChildren: Set<String> = ["tkhd", "tref", "edts", "mdia", "tapt"]
+    static let keptMediaChildren: Set<String> = ["mdhd", "hdlr", "minf", "elng"]
+    static let keptMediaInfoChildren: Set<String> = ["vmhd", "smhd", "hmhd", "nmhd", "sthd", "gmhd", "hdlr", "dinf", "stbl"]
+    static let keptSampleTableChildren: Set<String> = [
+        "stsd", "stts", "ctts", "cslg", "stss", "stps", "stsh", "sdtp", "sbgp", "sgpd", "subs", "saiz", "saio",
+        "stsc", "stsz", "stz2", "stco", "co64", "padb",
+    ]
+    /// Upper bound on chunks of a removed track, so a hostile table cannot make us hold huge lists.
+    static let maxChunks = 1_000_000
+
+    var report: RemovalReport
+    private(set) var zeroRanges: [Range<Int>] = []
+    /// The handler type of the track being cleaned.
+    private var handler = ""
+
+    init(report: RemovalReport) {
+        self.report = report
+    }
+
+    /// The cleaned `moov` box (header included) for the box `moov` inside `bytes`.
+    mutating func clean(_ bytes: [UInt8], moov: ISOBox) throws -> [UInt8] {
+        var bytes = bytes
+        let children = try ISOBMFF.children(bytes, in: moov.payload, place: "the moov box")
+        var removedTrackIDs: Set<UInt64> = []
+        var keptTracks: [ISOBox] = []
+        for trak in children where trak.type == "trak" {
+            let handler = try Self.handlerType(bytes, trak: trak)
+            if Self.keptHandlers.contains(handler) {
+                keptTracks.append(trak)
+                continue
+            }
+            if let tkhd = try ISOBMFF.find(["tkhd"], in: bytes, range: trak.payload, place: "a trak box"),
+               let id = Self.trackID(bytes, tkhd: tkhd) {
+                removedTrackIDs.insert(id)
+            }
+            zeroRanges += try Self.sampleRanges(bytes, trak: trak)
+            report.noteRemoved("timed metadata or timecode track (\(handler.isEmpty ? "no handler" : handler))", bytes: trak.size)
+        }
+        var payload: [UInt8] = []
+        for child in children {
+            switch child.type {
+            case "trak":
+                guard keptTracks.contains(where: { $0.start == child.start }) else { continue }
+                payload += try cleanTrack(&bytes, trak: child, removedTrackIDs: removedTrackIDs)
+            case "mvhd":
+                zeroTimes(&bytes, box: child)
+                payload += bytes[child.start..<child.end]
+            case _ where Self.keptMovieChildren.contains(child.type):
+                payload += bytes[child.start..<child.end]
+            default:
+                report.noteRemoved(Self.label(child.type), bytes: child.size)
+            }
+        }
+        return ISOBMFF.box("moov", payload)
+    }
+
+    private mutating func cleanTrack(_ bytes: inout [UInt8], trak: ISOBox, removedTrackIDs: Set<UInt64>) throws -> [UInt8] {
+        var payload: [UInt8] = []
+        handler = try Self.handlerType(bytes, trak: trak)
+        for child in try ISOBMFF.children(bytes, in: trak.payload, place: "a trak box") {
+            guard Self.keptTrackChildren.contains(child.type) else {
+                report.noteRemoved(Self.label(child.type), bytes: child.size)
+                continue
+            }
+            switch child.type {
+            case "tkhd":
+                zeroTimes(&bytes, box: child)
+                payload += bytes[child.start..<child.end]
+            case "tref":
+                payload += try cleanTrackReferences(bytes, tref: child, removedTrackIDs: removedTrackIDs)
+            case "mdia":
+                payload += try cleanContainer(&bytes, box: child, kept: Self.keptMediaChildren)
+            default:
+                payload += bytes[child.start..<child.end]
+            }
+        }
+        return ISOBMFF.box("trak", payload)
+    }
+
+    /// `box` rebuilt from its allowed children; recurses into minf and stbl.
+    private mutating func cleanContainer(_ bytes: inout [UInt8], box: ISOBox, kept: Set<String>) throws -> [UInt8] {
+        var payload: [UInt8] = []
+        for child in try ISOBMFF.children(bytes, in: box.payload, place: "a \(box.type) box") {
+            guard kept.contains(child.type) else {
+                report.noteRemoved(Self.label(child.type), bytes: child.size)
+                continue
+            }
+            switch child.type {
+            case "mdhd":
+                zeroTimes(&bytes, box: child)
+                payload += bytes[child.start..<child.end]
+            case "hdlr":
+                blankHandlerName(&bytes, box: child)
+                payload += bytes[child.start..<child.end]
+            case "minf":
+                payload += try cleanContainer(&bytes, box: child, kept: Self.keptMediaInfoChildren)
+            case "stbl":
+                payload += try cleanContainer(&bytes, box: child, kept: Self.keptSampleTableChildren)
+            case "stsd":
+                try blankEncoderNames(&bytes, stsd: child)
+                payload += bytes[child.start..<child.end]
+            default:
+                payload += bytes[child.start..<child.end]
+            }
+        }
+        return ISOBMFF.box(box.type, payload)
+    }
+
+    /// `tref` without references to removed tracks; empty when nothing is left.
+    private mutating func cleanTrackReferences(_ bytes: [UInt8], tref: ISOBox, removedTrackIDs: Set<UInt64>) throws -> [UInt8] {
+        var payload: [UInt8] = []
+        for reference in try ISOBMFF.children(bytes, in: tref.payload, place: "a tref box") {
+            guard reference.payload.count % 4 == 0 else {
+                throw ScrubError.malformed("the track reference \(reference.type) at \(reference.start) of the moov box is not a list of 32-bit ids")
+            }
+            let ids = stride(from: reference.payloadStart, to: reference.end, by: 4).map { ISOBMFF.uint(bytes, at: $0, width: 4)! }
+            let kept = ids.filter { !removedTrackIDs.contains($0) }
+            if kept.count < ids.count {
+                report.noteRemoved("track reference to a removed track", bytes: (ids.count - kept.count) * 4)
+            }
+            if kept.isEmpty {
+                report.noteRemoved("track reference to a removed track", bytes: 8)
+                continue
+            }
+            payload += ISOBMFF.box(reference.type, kept.flatMap { ISOBMFF.bigEndian($0, width: 4) })
+        }
+        return payload.isEmpty ? [] : ISOBMFF.box("tref", payload)
+    }
+
+    /// Zeroes creation and modification times of an mvhd, tkhd or mdhd box (version 0 or 1) in place.
+    private mutating func zeroTimes(_ bytes: inout [UInt8], box: ISOBox) {
+        guard !box.payload.isEmpty else { return }
+        let start = box.payloadStart + 4
+        let width = bytes[box.payloadStart] == 1 ? 16 : 8
+        guard box.payload.count >= 4 + width else { return }
+        if bytes[start..<(start + width)].contains(where: { $0 != 0 }) {
+            report.noteRemoved("creation and modification times (\(box.type))", bytes: width)
+            for index in start..<(start + width) { bytes[index] = 0 }
+        }
+    }
+
+    /// Zeroes, in place, the vendor code of video and audio sample entries and the compressor name of
+    /// video ones (QuickTime writers put the camera maker and encoder there); decoders ignore both.
+    private mutating func blankEncoderNames(_ bytes: inout [UInt8], stsd: ISOBox) throws {
+        guard handler == "vide" || handler == "soun", stsd.payload.count >= 8 else { return }
+        for entry in try ISOBMFF.children(bytes, in: (stsd.payloadStart + 8)..<stsd.end, place: "an stsd box") {
+            var fields = [(entry.start + 20)..<(entry.start + 24)]
+            if handler == "vide" { fields.append((entry.start + 50)..<(entry.start + 82)) }
+            for field in fields where field.upperBound <= entry.end && bytes[field].contains(where: { $0 != 0 }) {
+                report.noteRemoved("encoder vendor or compressor name (stsd)", bytes: field.count)
+                for index in field { bytes[index] = 0 }
+            }
+        }
+    }
+
+    /// Zeroes the name and the QuickTime manufacturer code of a handler box in place, keeping its size
+    /// (an empty C or Pascal string).
+    private mutating func blankHandlerName(_ bytes: inout [UInt8], box: ISOBox) {
+        let vendor = (box.payloadStart + 12)..<(box.payloadStart + 16)
+        if vendor.upperBound <= box.end && bytes[vendor].contains(where: { $0 != 0 }) {
+            report.noteRemoved("handler vendor (hdlr)", bytes: 4)
+            for index in vendor { bytes[index] = 0 }
+        }
+        let nameStart = box.payloadStart + 24
+        guard nameStart < box.end, bytes[nameStart..<box.end].contains(where: { $0 != 0 }) else { return }
+        report.noteRemoved("handler name (hdlr)", bytes: box.end - nameStart)
+        for index in nameStart..<box.end { bytes[index] = 0 }
+    }
+
+    /// The handler type of a track (mdia/hdlr), or "" when it has none.
+    static func handlerType(_ bytes: [UInt8], trak: ISOBox) throws -> String {
+        guard let hdlr = try ISOBMFF.find(["mdia", "hdlr"], in: bytes, range: trak.payload, place: "a trak box"),
+              hdlr.payload.count >= 12 else { return "" }
+        return ISOBMFF.fourCC(bytes[(hdlr.payloadStart + 8)..<(hdlr.payloadStart + 12)])
+    }
+
+    static func trackID(_ bytes: [UInt8], tkhd: ISOBox) -> UInt64? {
+        guard !tkhd.payload.isEmpty else { return nil }
+        let version = bytes[tkhd.payloadStart]
+        return ISOBMFF.uint(bytes, at: tkhd.payloadStart + (version == 1 ? 20 : 12), width: 4, limit: tkhd.end)
+    }
+
+    /// File byte ranges of a track's samples, chunk by chunk, from stco/co64, stsc and stsz/stz2.
+    static func sampleRanges(_ bytes: [UInt8], trak: ISOBox) throws -> [Range<Int>] {
+        guard let stbl = try ISOBMFF.find(["mdia", "minf", "stbl"], in: bytes, range: trak.payload, place: "a trak box") else { return [] }
+        let tables = try ISOBMFF.children(bytes, in: stbl.payload, place: "an stbl box")
+        let place = "the sample tables of a removed track"
+        var chunkOffsets: [Int] = []
+        if let stco = ISOBMFF.first("stco", in: tables) ?? ISOBMFF.first("co64", in: tables) {
+            let width = stco.type == "co64" ? 8 : 4
+            let count = try tableCount(bytes, stco, entrySize: width, place: place)
+            guard count <= maxChunks else { throw ScrubError.tooLarge("a removed track with \(count) chunks") }
+            chunkOffsets = (0..<count).map {
+                Int(clamping: ISOBMFF.uint(bytes, at: stco.payloadStart + 8 + $0 * width, width: width)!)
+            }
+        }
+        var runs: [(firstChunk: Int, samplesPerChunk: Int)] = []
+        if let stsc = ISOBMFF.first("stsc", in: tables) {
+            let count = try tableCount(bytes, stsc, entrySize: 12, place: place)
+            guard count <= maxChunks else { throw ScrubError.tooLarge("a removed track with \(count) sample-to-chunk entries") }
+            runs = (0..<count).map {
+                let at = stsc.payloadStart + 8 + $0 * 12
+                return (Int(ISOBMFF.uint(bytes, at: at, width: 4)!), Int(ISOBMFF.uint(bytes, at: at + 4, width: 4)!))
+            }
+        }
+        let sizes = try SampleSizes(bytes, tables: tables)
+        var ranges: [Range<Int>] = []
+        var sample = 0
+        var runIndex = -1
+        for (index, offset) in chunkOffsets.enumerated() {
+            let chunk = index + 1
+            while runIndex + 1 < runs.count && runs[runIndex + 1].firstChunk <= chunk { runIndex += 1 }
+            guard runIndex >= 0 else { break }
+            let samples = min(runs[runIndex].samplesPerChunk, max(sizes.count - sample, 0))
+            var length = 0
+            if sizes.fieldBits == 0 {
+                length = samples.multipliedReportingOverflow(by: sizes.constant).overflow ? Int.max / 2 : samples * sizes.constant
+                sample += samples
+            } else {
+                for _ in 0..<samples {
+                    length = min(length + sizes.size(bytes, sample), Int.max / 2)
+                    sample += 1
+                }
+            }
+            guard length > 0, offset >= 0, offset <= Int.max - length else { continue }
+            ranges.append(offset..<(offset + length))
+            if sample >= sizes.count { break }
+        }
+        return ranges
+    }
+
+    /// A track's sample sizes (stsz or stz2), read from the box on demand.
+    struct SampleSizes {
+        var constant = 0
+        var count = 0
+        /// 0 for a constant size, else the width of each table entry.
+        var fieldBits = 0
+        var tableStart = 0
+
+        init(_ bytes: [UInt8], tables: [ISOBox]) throws {
+            if let stsz = ISOBMFF.first("stsz", in: tables) {
+                guard let size = ISOBMFF.uint(bytes, at: stsz.payloadStart + 4, width: 4, limit: stsz.end),
+                      let entries = ISOBMFF.uint(bytes, at: stsz.payloadStart + 8, width: 4, limit: stsz.end) else {
+                    throw ScrubError.malformed("the stsz box of a removed track is cut short")
+                }
+                constant = Int(size)
+                count = Int(entries)
+                fieldBits = size == 0 ? 32 : 0
+                tableStart = stsz.payloadStart + 12
+                guard fieldBits == 0 || count <= (stsz.end - tableStart) / 4 else {
+                    throw ScrubError.malformed("the stsz box of a removed track lists more sizes than it holds")
+                }
+            } else if let stz2 = ISOBMFF.first("stz2", in: tables) {
+                guard let bits = ISOBMFF.uint(bytes, at: stz2.payloadStart + 7, width: 1, limit: stz2.end),
+                      let entries = ISOBMFF.uint(bytes, at: stz2.payloadStart + 8, width: 4, limit: stz2.end),
+                      [4, 8, 16].contains(bits), Int(entries) <= (stz2.payload.count - 12) * 8 / Int(bits) else {
+                    throw ScrubError.malformed("the stz2 box of a removed track is damaged")
+                }
+                count = Int(entries)
+                fieldBits = Int(bits)
+                tableStart = stz2.payloadStart + 12
+            }
+        }
+
+        func size(_ bytes: [UInt8], _ index: Int) -> Int {
+            switch fieldBits {
+            case 4:
+                let byte = bytes[tableStart + index / 2]
+                return Int(index % 2 == 0 ? byte >> 4 : byte & 15)
+            case 8: return Int(bytes[tableStart + index])
+            case 16: return Int(ISOBMFF.uint(bytes, at: tableStart + index * 2, width: 2)!)
+            default: return Int(ISOBMFF.uint(bytes, at: tableStart + index * 4, width: 4)!)
+            }
+        }
+    }
+
+    /// The entry count of a full-box table whose entries are `entrySize` bytes, checked against its size.
+    static func tableCount(_ bytes: [UInt8], _ box: ISOBox, entrySize: Int, place: String) throws -> Int {
+        guard let count = ISOBMFF.uint(bytes, at: box.payloadStart + 4, width: 4, limit: box.end),
+              Int(count) <= (box.payload.count - 8) / entrySize else {
+            throw ScrubError.malformed("the \(box.type) box in \(place) lists more entries than it holds")
+        }
+        return Int(count)
+    }
+
+    /// The report label of a dropped box.
+    static func label(_ type: String) -> String {
+        switch type {
+        case "udta": "QuickTime user data (udta)"
+        case "meta": "metadata box (meta: keys, ilst, XMP)"
+        case "uuid": "uuid box (XMP or vendor data)"
+        case "free", "skip": "free space inside the index"
+        default: "box \(type)"
+        }
+    }
+}

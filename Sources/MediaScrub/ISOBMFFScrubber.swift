@@ -1,0 +1,239 @@
+/// Cleans ISO BMFF and QuickTime files: HEIC/HEIF and AVIF images, MP4/M4V, MOV, M4A and 3GP.
+///
+/// Top-level boxes are handled from an allowlist: `ftyp` is copied; `moov` is rewritten by
+/// `ISOBMFFMovie` and an image `meta` by `ISOBMFFItems`; `mdat` and fragment boxes are streamed,
+/// with the sample bytes of removed tracks and the data of removed Exif/XMP items overwritten with
+/// zeros; `free`/`skip`/`wide` are zero-filled; everything else (uuid/XMP, udta, pnot, non-image meta,
+/// unknown boxes) becomes a zero-filled `free` box of the same size.
+///
+/// Offsets: every top-level box keeps its size. A rewritten index box is followed by a `free` box
+/// making up the difference, so `stco`/`co64` and `iloc` offsets stay right without being touched.
+/// Only index boxes are held in memory (at most 64 MiB each). When the index follows the media data
+/// (as phones write it) the source is read twice, which needs a `RewindableByteSource`.
+struct ISOBMFFScrubber: Scrubber {
+    let mediaType: MediaType
+
+    static let maxIndexBoxSize = 64 << 20
+    static let maxFileTypeBoxSize = 4096
+    /// Media and fragment boxes copied byte for byte (apart from zeroed ranges).
+    static let streamedTypes: Set<String> = ["mdat", "moof", "mfra", "sidx", "styp", "ssix"]
+    static let freeTypes: Set<String> = ["free", "skip", "wide"]
+
+    func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport {
+        do {
+            return try ISOBMFFPass(source: source, sink: sink, mediaType: mediaType, plan: nil).run().report
+        } catch ISOBMFFPass.NeedsIndex.needsIndex {
+            guard let rewindable = source as? any RewindableByteSource else {
+                throw ScrubError.malformed("the index (moov/meta) comes after the media data, and cleaning that needs a rewindable source")
+            }
+            try rewindable.rewind()
+            let skim = try ISOBMFFPass(source: rewindable, sink: nil, mediaType: mediaType, plan: nil).run()
+            try rewindable.rewind()
+            return try ISOBMFFPass(source: rewindable, sink: sink, mediaType: mediaType, plan: skim.zeroRanges).run().report
+        }
+    }
+}
+
+/// One front-to-back walk over the top-level boxes: a skim (no sink) that only collects the byte
+/// ranges to zero, or a writing pass.
+final class ISOBMFFPass {
+    enum NeedsIndex: Error { case needsIndex }
+    private enum Pending {
+        case bytes([UInt8])
+        case zeros(Int)
+    }
+
+    private let reader: ByteReader
+    private let sink: (any ByteSink)?
+    private let mediaType: MediaType
+    private var report: RemovalReport
+    private var foundRanges: [Range<Int>] = []
+    private var zero: ZeroRanges?
+    private var pending: [Pending] = []
+    private var pendingBytes = 0
+    private var sawIndex = false
+    private let planned: Bool
+
+    init(source: any ByteSource, sink: (any ByteSink)?, mediaType: MediaType, plan: [Range<Int>]?) {
+        reader = ByteReader(source)
+        self.sink = sink
+        self.mediaType = mediaType
+        report = RemovalReport(mediaType: mediaType)
+        zero = plan.map { ZeroRanges($0) }
+        planned = plan != nil
+    }
+
+    var isImage: Bool { mediaType == .heif || mediaType == .avif }
+
+    func run() throws -> (report: RemovalReport, zeroRanges: [Range<Int>]) {
+        var boxCount = 0
+        while try !reader.buffered().isEmpty {
+            let start = reader.offset
+            var header = try reader.read(exactly: 8, place: "inside the header of the top-level box at offset \(start)")
+            let type = ISOBMFF.fourCC(header[4..<8])
+            guard header[4..<8].allSatisfy({ (0x20...0x7E).contains($0) || $0 == 0xA9 }) else {
+                throw ScrubError.malformed("there is no valid box at offset \(start) (type bytes \(header[4..<8].map { String($0, radix: 16) }))")
+            }
+            var size = Int(ISOBMFF.uint(header, at: 0, width: 4)!)
+            if size == 1 {
+                header += try reader.read(exactly: 8, place: "inside the 64-bit size of the box \(type) at offset \(start)")
+                let large = ISOBMFF.uint(header, at: 8, width: 8)!
+                guard large <= UInt64(Int.max / 2) else { throw ScrubError.malformed("the box \(type) at offset \(start) claims \(large) bytes") }
+                size = Int(large)
+            }
+            let toEnd = size == 0
+            guard toEnd || size >= header.count else {
+                throw ScrubError.malformed("the box \(type) at offset \(start) claims \(size) bytes, less than its header")
+            }
+            guard !toEnd || type == "mdat" else {
+                throw ScrubError.malformed("the box \(type) at offset \(start) has size 0, allowed only for a final mdat")
+            }
+            boxCount += 1
+            guard boxCount > 1 || type == "ftyp" || !isImage else {
+                throw ScrubError.malformed("the file does not start with an ftyp box")
+            }
+            let place = "inside the box \(type) at offset \(start)"
+            switch type {
+            case "ftyp":
+                guard size <= ISOBMFFScrubber.maxFileTypeBoxSize else { throw ScrubError.tooLarge("an ftyp box of \(size) bytes") }
+                try emit(header + reader.read(exactly: size - header.count, place: place))
+            case "moov", "meta":
+                guard size <= ISOBMFFScrubber.maxIndexBoxSize else {
+                    throw ScrubError.tooLarge("a \(type) box of \(size) bytes (the limit is \(ISOBMFFScrubber.maxIndexBoxSize))")
+                }
+                let bytes = header + (try reader.read(exactly: size - header.count, place: place))
+                try cleanIndex(bytes, type: type, start: start)
+            case _ where ISOBMFFScrubber.streamedTypes.contains(type):
+                try beginStreaming()
+                try emit(header)
+                if toEnd {
+                    while true {
+                        let piece = try reader.buffered()
+                        if piece.isEmpty { break }
+                        try copy(piece, at: reader.offset)
+                        reader.consume(piece.count)
+                    }
+                } else {
+                    try reader.stream(size - header.count, place: place) { piece in try copy(piece, at: reader.offset) }
+                }
+            default:
+                var nonZero = false
+                try reader.stream(size - header.count, place: place) { piece in
+                    if !nonZero && piece.contains(where: { $0 != 0 }) { nonZero = true }
+                }
+                if ISOBMFFScrubber.freeTypes.contains(type) {
+                    if nonZero { report.noteRemoved("leftover bytes in free space (\(type))", bytes: size) }
+                    if type == "free" && !nonZero {
+                        try emit(header)
+                        try emitZeros(size - header.count)
+                    } else {
+                        try emitFree(size)
+                    }
+                } else {
+                    report.noteRemoved(type == "meta" ? "metadata box (meta)" : ISOBMFFMovie.label(type), bytes: size)
+                    try emitFree(size)
+                }
+            }
+        }
+        guard sawIndex else {
+            throw ScrubError.malformed(isImage ? "the file has no image meta box (handler pict)" : "the file has no moov box")
+        }
+        try beginStreaming()
+        return (report, foundRanges)
+    }
+
+    /// Rewrites a top-level moov or meta box and pads it to its old size.
+    private func cleanIndex(_ bytes: [UInt8], type: String, start: Int) throws {
+        let box = try ISOBMFF.header(bytes, at: 0, parentEnd: bytes.count, place: "the top-level \(type) box")
+        var cleaned: [UInt8]
+        if type == "moov" {
+            var movie = ISOBMFFMovie(report: report)
+            cleaned = try movie.clean(bytes, moov: box)
+            report = movie.report
+            try noteRanges(movie.zeroRanges, start: start)
+        } else if ISOBMFFItems.isImageMeta(bytes, meta: box) {
+            var items = ISOBMFFItems(report: report)
+            cleaned = try items.clean(bytes, meta: box)
+            report = items.report
+            try noteRanges(items.zeroRanges, start: start)
+        } else {
+            report.noteRemoved("metadata box (meta)", bytes: bytes.count)
+            try emitFree(bytes.count)
+            return
+        }
+        sawIndex = true
+        let padding = bytes.count - cleaned.count
+        guard padding == 0 || padding >= 8 else {
+            throw ScrubError.malformed("the cleaned \(type) box at offset \(start) cannot be padded to its old size")
+        }
+        try emit(cleaned)
+        if padding > 0 { try emitFree(padding) }
+    }
+
+    /// Records ranges to zero; once media data is being written they must lie ahead of it.
+    private func noteRanges(_ ranges: [Range<Int>], start: Int) throws {
+        foundRanges += ranges
+        guard !planned, sink != nil, let current = zero else { return }
+        if ranges.contains(where: { $0.lowerBound < start }) {
+            throw ScrubError.malformed("the index at offset \(start) points back into media data already written; cleaning it needs a rewindable source")
+        }
+        zero = ZeroRanges(current.ranges + ranges)
+    }
+
+    /// Before the first media box: fixes the ranges to zero and flushes what was held back.
+    private func beginStreaming() throws {
+        guard zero == nil else { return }
+        guard sawIndex || sink == nil else { throw NeedsIndex.needsIndex }
+        zero = ZeroRanges(foundRanges)
+        guard let sink else { return }
+        for item in pending {
+            switch item {
+            case .bytes(let bytes): try sink.write(bytes)
+            case .zeros(let count): try writeZeros(count, to: sink)
+            }
+        }
+        pending = []
+    }
+
+    private func copy(_ piece: ArraySlice<UInt8>, at offset: Int) throws {
+        guard let sink else { return }
+        try sink.write(zero!.apply(piece, at: offset))
+    }
+
+    private func emit(_ bytes: [UInt8]) throws {
+        guard let sink else { return }
+        if zero != nil { return try sink.write(bytes) }
+        pendingBytes += bytes.count
+        guard pendingBytes <= ISOBMFFScrubber.maxIndexBoxSize else {
+            throw ScrubError.tooLarge("more than \(ISOBMFFScrubber.maxIndexBoxSize) bytes of boxes before the media data")
+        }
+        pending.append(.bytes(bytes))
+    }
+
+    private func emitZeros(_ count: Int) throws {
+        guard let sink else { return }
+        if zero != nil { return try writeZeros(count, to: sink) }
+        pending.append(.zeros(count))
+    }
+
+    /// A zero-filled `free` box of `size` bytes in total.
+    private func emitFree(_ size: Int) throws {
+        if size <= Int(UInt32.max) {
+            try emit(ISOBMFF.freeHeader(size: size))
+            try emitZeros(size - 8)
+        } else {
+            try emit([0, 0, 0, 1] + ISOBMFF.fourCCBytes("free") + ISOBMFF.bigEndian(UInt64(size), width: 8))
+            try emitZeros(size - 16)
+        }
+    }
+
+    private func writeZeros(_ count: Int, to sink: any ByteSink) throws {
+        let block = [UInt8](repeating: 0, count: min(count, ByteReader.blockSize))
+        var remaining = count
+        while remaining > 0 {
+            let piece = min(remaining, block.count)
+            try sink.write(block[0..<piece])
+            remaining -= piece
+        }
+    }
+}

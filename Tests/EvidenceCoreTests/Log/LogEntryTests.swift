@@ -1,0 +1,101 @@
+import EvidenceCrypto
+import Testing
+@testable import EvidenceCore
+
+@Suite struct LogEntryTests {
+    static let hashA = String(repeating: "a", count: 64)
+    static let hashB = String(repeating: "b", count: 64)
+    static let hashC = String(repeating: "c", count: 64)
+
+    static func received() throws -> LogEntry {
+        .received(try .init(
+            submissionID: 3, fileID: 12, originalSHA256: hashA, originalSize: 2048, cleanedSHA256: hashB, cleanedSize: 1900,
+            sealedSHA256: hashC, sealedSize: 2100, mediaType: "image/jpeg", hour: "2026-11-25T09:00Z"))
+    }
+
+    @Test func receivedEncodingIsExact() throws {
+        let expected = """
+            evidence-drop log entry v1
+            kind received
+            submission 3
+            file 12
+            original-sha256 \(Self.hashA)
+            original-size 2048
+            cleaned-sha256 \(Self.hashB)
+            cleaned-size 1900
+            sealed-sha256 \(Self.hashC)
+            sealed-size 2100
+            media-type image/jpeg
+            hour 2026-11-25T09:00Z
+
+            """
+        #expect(String(decoding: try Self.received().encode(), as: UTF8.self) == expected)
+    }
+
+    @Test func everyKindRoundTrips() throws {
+        let entries: [LogEntry] = [
+            try Self.received(),
+            .reviewed(try .init(fileID: 12, decision: .reject, reason: "лицо видно\nline two \\ end ", actor: "Ainur Q", hour: "2026-11-25T10:00Z")),
+            .reviewed(try .init(fileID: 12, decision: .approve, reason: "", actor: "ed", hour: "2026-11-25T10:00Z")),
+            .exported(try .init(fileID: 12, actor: "ed", hour: "2026-11-25T11:00Z")),
+            .noteAdded(try .init(fileID: 12, noteText: "secret source name", actor: "ed", hour: "2026-11-25T11:00Z")),
+            .deleted(try .init(fileID: 12, reason: "tab\there\u{7f}\u{1}", actor: "server", hour: "2026-11-26T00:00Z")),
+        ]
+        for entry in entries {
+            let bytes = entry.encode()
+            #expect(try LogEntry(decoding: bytes) == entry)
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(!text.contains(" \n"), "trailing space in \(text)")
+        }
+        #expect(Set(entries.map { $0.encode() }).count == entries.count)
+    }
+
+    @Test func noteTextIsHashedNotLogged() throws {
+        let entry = LogEntry.noteAdded(try .init(fileID: 1, noteText: "secret source name", actor: "ed", hour: "2026-11-25T11:00Z"))
+        let text = String(decoding: entry.encode(), as: UTF8.self)
+        #expect(!text.contains("secret"))
+        #expect(text.contains("note-sha256 " + Hex.encode(SHA256Hasher.hash(Array("secret source name".utf8)))))
+    }
+
+    @Test(arguments: ["", "a", " a", "a ", "  ", "\\", "\\n", "x\ny", "\r\t\u{0}", "\\x20", "é\u{301}", "\u{2028}"])
+    func escapingIsCanonicalAndReversible(text: String) throws {
+        let escaped = LogText.escape(text)
+        #expect(!escaped.contains("\n") && !escaped.hasSuffix(" "))
+        #expect(LogText.unescape(escaped).map { Array($0.unicodeScalars) } == Array(text.unicodeScalars))
+    }
+
+    @Test(arguments: ["\\q", "\\x4", "\\x41", "\\x0A", "\\x0a", "a ", "\\", "\u{1}"])
+    func nonCanonicalEscapesAreRefused(escaped: String) {
+        #expect(LogText.unescape(escaped) == nil)
+    }
+
+    @Test func alteredBytesAreRefused() throws {
+        let good = String(decoding: try Self.received().encode(), as: UTF8.self)
+        let variants = [
+            good.replacingOccurrences(of: "v1", with: "v2"),
+            good.replacingOccurrences(of: "file 12", with: "file 012"),
+            good.replacingOccurrences(of: "file 12", with: "file +12"),
+            good.replacingOccurrences(of: "kind received", with: "kind arrived"),
+            good.replacingOccurrences(of: "submission 3\nfile 12", with: "file 12\nsubmission 3"),
+            good.replacingOccurrences(of: "image/jpeg", with: "image/jpeg "),
+            good.replacingOccurrences(of: Self.hashA, with: Self.hashA.uppercased()),
+            good.replacingOccurrences(of: "T09:00Z", with: "T09:30Z"),
+            good + "extra 1\n",
+            String(good.dropLast()),
+            good.replacingOccurrences(of: "\n", with: "\r\n"),
+        ]
+        for variant in variants {
+            #expect(throws: LogEntryError.self, "accepted \(variant)") { try LogEntry(decoding: Array(variant.utf8)) }
+        }
+        #expect(throws: LogEntryError.malformed(line: 1, reason: "the bytes are not UTF-8")) { try LogEntry(decoding: [0xff, 0x0a]) }
+    }
+
+    @Test func invalidValuesAreRefusedWhenBuilt() {
+        #expect(throws: LogEntryError.invalidValue(field: "note-sha256", value: "abc", expected: "a SHA-256 as 64 lowercase hex digits")) {
+            try LogEntry.NoteAdded(fileID: 1, noteSHA256: "abc", actor: "ed", hour: "2026-11-25T11:00Z")
+        }
+        #expect(throws: LogEntryError.self) { try LogEntry.Exported(fileID: -1, actor: "ed", hour: "2026-11-25T11:00Z") }
+        #expect(throws: LogEntryError.self) { try LogEntry.Exported(fileID: 1, actor: "", hour: "2026-11-25T11:00Z") }
+        #expect(throws: LogEntryError.self) { try LogEntry.Exported(fileID: 1, actor: "ed", hour: "2026-11-25 11:00") }
+    }
+}
