@@ -53,6 +53,20 @@ struct IngestPipelineTests {
         #expect(fixture.files(under: fixture.folder.spool).isEmpty)
     }
 
+    @Test("a phone video with its index after the media data is cleaned in two passes over the encrypted spool")
+    func twoPassVideo() throws {
+        let fixture = try CoreFixture()
+        let original = try Corpus.bytes("metadata-extractor-images/mov/with-gps.mov")
+        let pipeline = try fixture.pipeline()
+        let receipt = try pipeline.ingest([fixture.spool(original)], message: nil)
+        let file = try #require(receipt.files.first)
+        #expect(file.type == "video/quicktime")
+        #expect(file.originalSHA256 == Hex.encode(SHA256Hasher.hash(original)))
+        #expect(file.cleanedSHA256 != file.originalSHA256)
+        #expect(!file.removed.isEmpty)
+        #expect(fixture.files(under: fixture.folder.spool).isEmpty)
+    }
+
     @Test("the pipeline refuses to start without a reviewer key")
     func needsRecipients() throws {
         let fixture = try CoreFixture()
