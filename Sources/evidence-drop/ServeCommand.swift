@@ -54,6 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
         let keys = try configuration.dataFolder.loadRecipients()
         print("evidence-drop: data folder \(configuration.dataFolder.root.path)")
         print("evidence-drop: sealing to \(keys.count) reviewer key(s): \(keys.map(\.fingerprint).joined(separator: ", "))")
+        let log = try TransparencyLog(folder: configuration.dataFolder, store: EvidenceStore(url: configuration.dataFolder.database))
+        print("evidence-drop: transparency log key \(log.verifierKey)")
         print("evidence-drop: listening on http://\(configuration.host):\(configuration.port)/")
         try await app.runService()
     }

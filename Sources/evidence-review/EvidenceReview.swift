@@ -7,10 +7,10 @@ import Foundation
 struct EvidenceReview: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evidence-review",
-        abstract: "Work the evidence queue: list, show, export, approve, reject.",
+        abstract: "Work the evidence queue: list, show, export, approve, reject, verify.",
         subcommands: [
             KeygenCommand.self, ListCommand.self, ShowCommand.self, ExportCommand.self,
-            ApproveCommand.self, RejectCommand.self,
+            ApproveCommand.self, RejectCommand.self, VerifyCommand.self, LookupCommand.self, LogCommand.self,
         ])
 
     /// Exit codes of DESIGN.md: 0 success, 1 a check failed, 2 usage or input error.
@@ -51,6 +51,11 @@ struct StoreOptions: ParsableArguments {
 
     func openDesk() throws -> ReviewDesk {
         try ReviewDesk(folder: folder)
+    }
+
+    func openLog() throws -> TransparencyLog {
+        guard let log = try openDesk().log else { throw ReviewFailure(description: "the data folder has no log signing key") }
+        return log
     }
 }
 

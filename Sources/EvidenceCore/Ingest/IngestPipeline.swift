@@ -7,6 +7,7 @@ public struct IngestPipeline: Sendable {
     public let store: EvidenceStore
     public let blobs: any BlobStore
     public let recipients: [X25519PublicKey]
+    public let log: TransparencyLog
     let receiptKey: [UInt8]
     /// Operator's choice: store files of unknown types uncleaned, with a warning on the receipt, instead of refusing them.
     public var acceptsUnknownTypes = false
@@ -14,21 +15,25 @@ public struct IngestPipeline: Sendable {
     public static let uncleanedWarning =
         "This file's type was not recognised, so its hidden metadata was NOT removed. It may identify you or your device."
 
-    public init(store: EvidenceStore, blobs: any BlobStore, recipients: [X25519PublicKey], receiptKey: [UInt8]) throws {
+    public init(
+        store: EvidenceStore, blobs: any BlobStore, recipients: [X25519PublicKey], receiptKey: [UInt8], log: TransparencyLog
+    ) throws {
         guard !recipients.isEmpty else { throw CoreError.noRecipients(folder: "recipients/") }
         self.store = store
         self.blobs = blobs
         self.recipients = recipients
         self.receiptKey = receiptKey
+        self.log = log
     }
 
     /// Opens the pipeline over an initialised data folder.
     public init(folder: DataFolder) throws {
         let recipients = try folder.loadRecipients()
         guard !recipients.isEmpty else { throw CoreError.noRecipients(folder: folder.recipients.path) }
+        let store = try EvidenceStore(url: folder.database)
         try self.init(
-            store: EvidenceStore(url: folder.database), blobs: LocalBlobStore(root: folder.blobs),
-            recipients: recipients, receiptKey: folder.loadReceiptKey())
+            store: store, blobs: LocalBlobStore(root: folder.blobs), recipients: recipients,
+            receiptKey: folder.loadReceiptKey(), log: TransparencyLog(folder: folder, store: store))
     }
 
     /// Scrubs and seals every upload, then records the submission in one transaction and removes the spool files.
@@ -52,18 +57,21 @@ public struct IngestPipeline: Sendable {
             let submission = SubmissionRecord(
                 receiptHash: ReceiptCode.keyedHash(code, key: receiptKey)!, receivedHour: hour,
                 sealedMessage: sealedMessage.map { Data($0) })
-            _ = try store.insert(submission: submission, files: files)
+            let stored = try store.insert(submission: submission, files: files)
+            // The signed checkpoint that includes this submission: the submitter's proof that it was received.
+            let checkpoint = try? log.checkpoint()
             return Receipt(
                 code: code, receivedHour: hour,
-                files: zip(files, reports).map { file, report in
-                    ReceiptFile(
+                files: zip(stored, reports).map { stored, report in
+                    let file = stored.file
+                    return ReceiptFile(
                         type: file.mimeType, typeName: file.typeName,
                         originalSize: file.originalSize, cleanedSize: file.cleanedSize,
                         originalSHA256: file.originalSHA256, cleanedSHA256: file.cleanedSHA256,
                         removed: report?.removed ?? [], added: report?.added ?? [],
-                        warning: file.mediaType == nil ? Self.uncleanedWarning : nil)
+                        warning: file.mediaType == nil ? Self.uncleanedWarning : nil, logIndex: stored.logIndex)
                 },
-                messageIncluded: sealedMessage != nil)
+                messageIncluded: sealedMessage != nil, checkpoint: checkpoint)
         } catch {
             for blob in written { try? blobs.delete(blob.key) }
             throw error

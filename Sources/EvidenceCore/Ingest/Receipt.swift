@@ -6,6 +6,8 @@ public struct Receipt: Codable, Sendable {
     public let receivedHour: String
     public let files: [ReceiptFile]
     public let messageIncluded: Bool
+    /// The signed log checkpoint whose tree includes every file's "received" entry (nil only if signing failed).
+    public let checkpoint: String?
 }
 
 public struct ReceiptFile: Codable, Sendable {
@@ -19,4 +21,6 @@ public struct ReceiptFile: Codable, Sendable {
     public let added: [String]
     /// Set when the file could not be cleaned; says what that means for the submitter.
     public let warning: String?
+    /// Index of the file's "received" entry in the transparency log.
+    public let logIndex: Int
 }

@@ -6,17 +6,21 @@ import MediaScrub
 public struct ReviewDesk: Sendable {
     public let store: EvidenceStore
     public let blobs: any BlobStore
+    /// The signed log; when present, exports carry the file's inclusion proof.
+    public let log: TransparencyLog?
 
-    public init(store: EvidenceStore, blobs: any BlobStore) {
+    public init(store: EvidenceStore, blobs: any BlobStore, log: TransparencyLog? = nil) {
         self.store = store
         self.blobs = blobs
+        self.log = log
     }
 
     public init(folder: DataFolder) throws {
         guard folder.isInitialised else {
             throw CoreError.storage("\(folder.root.path) holds no evidence store; start `evidence-drop serve --data \(folder.root.path)` once, or pass --data")
         }
-        self.init(store: try EvidenceStore(url: folder.database), blobs: LocalBlobStore(root: folder.blobs))
+        let store = try EvidenceStore(url: folder.database)
+        self.init(store: store, blobs: LocalBlobStore(root: folder.blobs), log: try TransparencyLog(folder: folder, store: store))
     }
 
     public func approve(fileID: Int64, note: String?, actor: String) throws {
@@ -65,8 +69,24 @@ public struct ReviewDesk: Sendable {
             throw error
         }
         try ExportManifest(folder: folder).record(name: name, sha256: file.cleanedSHA256)
-        try store.recordCustody(fileID: fileID, action: "exported", detail: "cleaned copy, SHA-256 verified", actor: actor)
+        try store.recordExport(fileID: fileID, detail: "cleaned copy, SHA-256 verified", actor: actor)
+        try writeCustody(of: file, to: folder)
         return destination
+    }
+
+    /// Beside an exported file: `<id>.custody.json` (every log entry about it, this export included) and
+    /// `<id>.proof.json` (the inclusion proof of its "received" entry with a signed checkpoint).
+    private func writeCustody(of file: FileRecord, to folder: URL) throws {
+        let stored = try store.logEntries(fileID: file.id!)
+        let entries = stored.map { ["index": "\($0.index)", "leaf_hash": Hex.encode($0.leafHash), "entry": $0.text] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try FileSystem.writeAtomically(Array(try encoder.encode(entries)), to: folder.appendingPathComponent("\(file.id!).custody.json"))
+        if let log, let received = stored.first(where: { $0.text.contains("\nkind received\n") }) {
+            var proof = try log.inclusionProof(index: received.index)
+            proof.sha256 = file.cleanedSHA256
+            try FileSystem.writeAtomically(Array(try encoder.encode(proof)), to: folder.appendingPathComponent("\(file.id!).proof.json"))
+        }
     }
 
     /// The submitter's message of a submission, decrypted, or nil when none was written.

@@ -36,23 +36,30 @@ public final class EvidenceStore: Sendable {
         try queue.close()
     }
 
-    /// Records a whole submission in one transaction; either all of it is stored or none.
-    func insert(submission: SubmissionRecord, files: [FileRecord]) throws -> (SubmissionRecord, [FileRecord]) {
+    /// Records a whole submission and its log entries in one transaction; either all of it is stored or none.
+    /// Returns the stored files with the log index of each one's "received" entry.
+    func insert(submission: SubmissionRecord, files: [FileRecord]) throws -> [(file: FileRecord, logIndex: Int)] {
         try pool.write { db in
             var submission = submission
             try submission.insert(db)
-            var stored: [FileRecord] = []
+            var stored: [(FileRecord, Int)] = []
             for var file in files {
                 file.submissionID = submission.id!
                 try file.insert(db)
+                let entry = LogEntry.received(try LogEntry.Received(
+                    submissionID: submission.id!, fileID: file.id!, originalSHA256: file.originalSHA256,
+                    originalSize: file.originalSize, cleanedSHA256: file.cleanedSHA256, cleanedSize: file.cleanedSize,
+                    sealedSHA256: file.sealedSHA256, sealedSize: file.sealedSize, mediaType: file.mimeType,
+                    hour: submission.receivedHour))
+                let index = try LogStore.append(entry, in: db)
                 var custody = CustodyRecord(
                     fileID: file.id!, action: "received",
                     detail: "scrubbed by \(file.scrubberVersion); sealed \(file.sealedSHA256)",
                     actor: "server", hour: submission.receivedHour)
                 try custody.insert(db)
-                stored.append(file)
+                stored.append((file, index))
             }
-            return (submission, stored)
+            return stored
         }
     }
 
@@ -106,16 +113,23 @@ public final class EvidenceStore: Sendable {
             guard var file = try FileRecord.fetchOne(db, key: fileID) else { throw CoreError.unknownFile(fileID) }
             file.status = status
             try file.update(db)
-            var custody = CustodyRecord(fileID: fileID, action: status.rawValue, detail: detail, actor: actor, hour: HourStamp.now())
+            let hour = HourStamp.now()
+            var custody = CustodyRecord(fileID: fileID, action: status.rawValue, detail: detail, actor: actor, hour: hour)
             try custody.insert(db)
+            let decision: LogEntry.Decision = status == .approved ? .approve : .reject
+            try LogStore.append(
+                .reviewed(try LogEntry.Reviewed(fileID: fileID, decision: decision, reason: detail ?? "", actor: actor, hour: hour)),
+                in: db)
         }
     }
 
-    /// Adds a custody entry that changes no state (e.g. "exported").
-    func recordCustody(fileID: Int64, action: String, detail: String?, actor: String) throws {
+    /// Records that a reviewer exported a file: a custody entry and its log entry.
+    func recordExport(fileID: Int64, detail: String, actor: String) throws {
         try pool.write { db in
-            var custody = CustodyRecord(fileID: fileID, action: action, detail: detail, actor: actor, hour: HourStamp.now())
+            let hour = HourStamp.now()
+            var custody = CustodyRecord(fileID: fileID, action: "exported", detail: detail, actor: actor, hour: hour)
             try custody.insert(db)
+            try LogStore.append(.exported(try LogEntry.Exported(fileID: fileID, actor: actor, hour: hour)), in: db)
         }
     }
 

@@ -37,6 +37,19 @@ enum StoreMigrations {
                 t.column("hour", .text).notNull()
             }
         }
+        migrator.registerMigration("v2: transparency log and checkpoints") { db in
+            try db.create(table: "log_entry") { t in
+                // 0-based leaf index, gap-free; `entry` is the canonical byte string, `leaf_hash` SHA-256(0x00 || entry).
+                t.primaryKey("leaf_index", .integer)
+                t.column("entry", .blob).notNull()
+                t.column("leaf_hash", .blob).notNull()
+                t.column("file_id", .integer).notNull().indexed()
+            }
+            try db.create(table: "checkpoint") { t in
+                t.primaryKey("tree_size", .integer)
+                t.column("signed_note", .text).notNull()
+            }
+        }
         return migrator
     }
 }

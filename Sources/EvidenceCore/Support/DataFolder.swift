@@ -16,6 +16,9 @@ public struct DataFolder: Sendable {
     /// Key of the keyed hash under which receipt codes are stored.
     public var receiptKeyFile: URL { root.appendingPathComponent("receipt-code.key") }
 
+    /// The server's Ed25519 key that signs log checkpoints (unencrypted PKCS#8, owner-only).
+    public var logSigningKeyFile: URL { root.appendingPathComponent("log-signing.key") }
+
     /// The default folder: `EVIDENCE_DATA`, or `./evidence-data`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         environment["EVIDENCE_DATA"] ?? "evidence-data"
@@ -28,6 +31,9 @@ public struct DataFolder: Sendable {
         }
         if !FileManager.default.fileExists(atPath: receiptKeyFile.path) {
             try FileSystem.writeAtomically(SecureRandom.bytes(count: 32), to: receiptKeyFile)
+        }
+        if !FileManager.default.fileExists(atPath: logSigningKeyFile.path) {
+            try FileSystem.writeAtomically(Array(Ed25519PrivateKey.generate().pem.utf8), to: logSigningKeyFile)
         }
     }
 
@@ -52,6 +58,14 @@ public struct DataFolder: Sendable {
     public func addRecipient(_ key: X25519PublicKey) throws {
         let name = key.fingerprint.replacingOccurrences(of: ":", with: "-") + ".pub"
         try FileSystem.writeAtomically(Array(key.pem.utf8), to: recipients.appendingPathComponent(name))
+    }
+
+    public func loadLogSigningKey() throws -> Ed25519PrivateKey {
+        do {
+            return try Ed25519PrivateKey(pem: String(contentsOf: logSigningKeyFile, encoding: .utf8))
+        } catch {
+            throw CoreError.storage("\(logSigningKeyFile.path) is missing or damaged: \(error)")
+        }
     }
 
     public func loadReceiptKey() throws -> [UInt8] {

@@ -1,4 +1,5 @@
 import EvidenceCore
+import Foundation
 import MediaScrub
 
 /// The page a submitter sees after sending: the receipt code once, and what happened to each file.
@@ -11,6 +12,8 @@ enum ReceiptPage {
             <p class="code" id="receipt-code">\(HTML.escape(receipt.code))</p>
             <p class="warning"><strong>Write this code down or save it somewhere safe now.</strong> It is shown only once and we cannot recover it.
             Anyone who has it can check the status of this submission. Keep it away from anyone who should not know you sent it.</p>
+            <p>Save the receipt: <a download="evidence-receipt.txt" href="\(ReceiptDownload.dataURL(Data(ReceiptDownload.text(receipt).utf8), type: "text/plain;charset=utf-8"))">as text</a>
+            · <a download="evidence-receipt.json" href="\(ReceiptDownload.dataURL(ReceiptDownload.json(receipt), type: "application/json"))">as JSON</a></p>
             </section>
             <h2>Your files</h2>
             <p>Received in the hour starting \(HTML.escape(receipt.receivedHour)) (times are kept only to the hour).\(receipt.messageIncluded ? " Your message was received and encrypted for the reviewers." : "")</p>
@@ -23,6 +26,7 @@ enum ReceiptPage {
                 <dt>Size received</dt><dd>\(ByteCountText.format(file.originalSize)) (\(file.originalSize) bytes)</dd>
                 <dt>SHA-256 of what you sent</dt><dd><code>\(file.originalSHA256)</code></dd>
                 <dt>SHA-256 of the cleaned copy we keep</dt><dd><code>\(file.cleanedSHA256)</code></dd>
+                <dt>Transparency log entry</dt><dd>\(file.logIndex)</dd>
                 \(file.warning.map { "<dt>Warning</dt><dd class=\"warning\"><strong>\(HTML.escape($0))</strong></dd>" } ?? "")
                 <dt>Removed</dt><dd>\(removedList(file))</dd>
                 </dl>
@@ -35,6 +39,9 @@ enum ReceiptPage {
             To check the file you sent, compute its fingerprint on your own device and compare it with the one above:</p>
             <pre>sha256sum photo.jpg</pre>
             <p>On Windows: <code>certutil -hashfile photo.jpg SHA256</code>. On macOS: <code>shasum -a 256 photo.jpg</code>.</p>
+            <p>Every file's arrival is recorded in a public, tamper-evident log. Anyone can check that a file is in it on the
+            <a href="/verify">verify page</a>, and the signed checkpoint below proves this submission was received in that hour.</p>
+            \(receipt.checkpoint.map { "<pre class=\"checkpoint\">\(HTML.escape($0))</pre>" } ?? "")
             <p>Removing metadata does not remove what is visible or audible: faces, reflections, street signs and voices stay in the picture or recording.</p>
             <p><a href="/">Send more files</a></p>
             """

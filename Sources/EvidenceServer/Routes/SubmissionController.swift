@@ -49,9 +49,7 @@ struct SubmissionController: Sendable {
         }
         context.logger.info("submission stored", metadata: ["files": "\(receipt.files.count)"])
         if wantsJSON {
-            return Response(
-                status: .created, headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(receipt))))
+            return try Response.json(receipt, status: .created)
         }
         return Response.html(ReceiptPage.render(receipt), status: .created)
     }

@@ -29,6 +29,7 @@ public enum EvidenceApplication {
         router.post("/submissions") { request, context in
             try await submissions.receive(request, context: context)
         }
+        LogController(log: pipeline.log).register(on: router)
         router.get("/healthz") { _, _ in "ok\n" }
         return router
     }

@@ -1,0 +1,73 @@
+import EvidenceCrypto
+import Foundation
+import GRDB
+
+/// The transparency log's storage in SQLite: entries appended in the transaction of the change they record.
+enum LogStore {
+    /// Appends `entry` and returns its leaf index. Call inside the write transaction of the state change.
+    @discardableResult
+    static func append(_ entry: LogEntry, in db: Database) throws -> Int {
+        let size = try size(in: db)
+        let bytes = entry.encode()
+        try db.execute(
+            sql: "INSERT INTO log_entry (leaf_index, entry, leaf_hash, file_id) VALUES (?, ?, ?, ?)",
+            arguments: [size, Data(bytes), Data(MerkleTree.leafHash(bytes)), entry.fileID])
+        return size
+    }
+
+    static func size(in db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_entry") ?? 0
+    }
+}
+
+/// Leaf hashes read from the database (as stored; `verify` recomputes them from the entries separately).
+struct DatabaseLeafHashReader: LeafHashReader {
+    let db: Database
+
+    func leafHashes(_ range: Range<Int>) throws -> [[UInt8]] {
+        let rows = try Data.fetchAll(
+            db, sql: "SELECT leaf_hash FROM log_entry WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+            arguments: [range.lowerBound, range.upperBound])
+        guard rows.count == range.count else { throw MerkleTreeError.missingLeaves(range, available: rows.count) }
+        return rows.map { [UInt8]($0) }
+    }
+}
+
+/// One stored log entry.
+public struct StoredLogEntry: Sendable {
+    public let index: Int
+    public let bytes: [UInt8]
+    public let leafHash: [UInt8]
+    public let fileID: Int64
+
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// An inclusion proof with everything an independent verifier needs (the JSON of GET /log/proof).
+public struct InclusionProof: Codable, Sendable {
+    public let leafIndex: Int
+    public let treeSize: Int
+    public let leafHash: String
+    public let entry: String
+    public let auditPath: [String]
+    public let checkpoint: String
+    public var sha256: String?
+
+    enum CodingKeys: String, CodingKey {
+        case leafIndex = "leaf_index", treeSize = "tree_size", leafHash = "leaf_hash", entry
+        case auditPath = "audit_path", checkpoint, sha256
+    }
+}
+
+/// A consistency proof between two signed checkpoints (the JSON of GET /log/consistency).
+public struct ConsistencyProof: Codable, Sendable {
+    public let from: Int
+    public let to: Int
+    public let proof: [String]
+    public let oldCheckpoint: String
+    public let newCheckpoint: String
+
+    enum CodingKeys: String, CodingKey {
+        case from, to, proof, oldCheckpoint = "old_checkpoint", newCheckpoint = "new_checkpoint"
+    }
+}

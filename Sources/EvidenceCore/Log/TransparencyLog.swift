@@ -1,0 +1,62 @@
+import EvidenceCrypto
+import Foundation
+
+/// The log as the outside world sees it: signed checkpoints and proofs over the stored entries.
+public struct TransparencyLog: Sendable {
+    public let store: EvidenceStore
+    let key: Ed25519PrivateKey
+    /// The checkpoint origin, which is also the signing key's name: "evidence-drop/<first 8 bytes of SHA-256(public key)>".
+    public let origin: String
+
+    public init(store: EvidenceStore, key: Ed25519PrivateKey) {
+        self.store = store
+        self.key = key
+        origin = "evidence-drop/" + Hex.encode(SHA256Hasher.hash(key.publicKey.rawRepresentation).prefix(8))
+    }
+
+    public init(folder: DataFolder, store: EvidenceStore) throws {
+        self.init(store: store, key: try folder.loadLogSigningKey())
+    }
+
+    /// "<name>+<key ID>+<base64 key>": what a verifier needs (served at /log/key, printed on start).
+    public var verifierKey: NoteVerifierKey {
+        // The origin is built from safe characters, so this cannot fail.
+        try! NoteVerifierKey(name: origin, publicKey: key.publicKey)
+    }
+
+    /// A signed checkpoint of the log at `size` entries (the current size by default), stored for later checks.
+    public func checkpoint(size: Int? = nil) throws -> String {
+        let size = try size ?? store.logSize()
+        if let stored = try store.storedCheckpoint(size: size) { return stored }
+        let note = try Checkpoint.sign(origin: origin, size: size, root: store.logRoot(size: size), key: key, keyName: origin)
+        try store.storeCheckpoint(size: size, signedNote: note)
+        return note
+    }
+
+    /// The proof that entry `index` is in the log, against a checkpoint of `treeSize` (default: now).
+    public func inclusionProof(index: Int, treeSize: Int? = nil) throws -> InclusionProof {
+        let size = try treeSize ?? store.logSize()
+        guard let entry = try store.logEntries(index..<(index + 1)).first, index < size else {
+            throw MerkleTreeError.indexOutOfRange(index: index, treeSize: size)
+        }
+        return InclusionProof(
+            leafIndex: index, treeSize: size, leafHash: Hex.encode(entry.leafHash), entry: entry.text,
+            auditPath: try store.inclusionPath(index: index, treeSize: size).map(Hex.encode),
+            checkpoint: try checkpoint(size: size), sha256: nil)
+    }
+
+    /// The inclusion proof of the "received" entry of the file with this SHA-256, or nil when no file has it.
+    public func inclusionProof(sha256: String) throws -> InclusionProof? {
+        guard let (_, index) = try store.receivedLogIndex(sha256: sha256) else { return nil }
+        var proof = try inclusionProof(index: index)
+        proof.sha256 = sha256.lowercased()
+        return proof
+    }
+
+    public func consistencyProof(from: Int, to: Int) throws -> ConsistencyProof {
+        guard from >= 0, from <= to, to <= (try store.logSize()) else { throw MerkleTreeError.invalidSizes(from: from, to: to) }
+        return ConsistencyProof(
+            from: from, to: to, proof: try store.consistencyPath(from: from, to: to).map(Hex.encode),
+            oldCheckpoint: try checkpoint(size: from), newCheckpoint: try checkpoint(size: to))
+    }
+}

@@ -1,0 +1,167 @@
+import EvidenceCrypto
+import Foundation
+
+/// One thing that does not hold, named precisely: which file, entry or checkpoint, and which check.
+public struct VerificationProblem: Sendable, CustomStringConvertible, Equatable {
+    public let subject: String
+    public let problem: String
+
+    public var description: String { "\(subject): \(problem)" }
+}
+
+/// What `evidence-review verify` found.
+public struct VerificationReport: Sendable {
+    public var problems: [VerificationProblem] = []
+    public var filesChecked = 0
+    public var entriesChecked = 0
+    public var checkpointsChecked = 0
+    public var decryptedChecked = 0
+
+    public var isClean: Bool { problems.isEmpty }
+}
+
+/// Re-reads every sealed blob and the whole log and checks them against each other and the database.
+public struct StoreVerifier {
+    public let desk: ReviewDesk
+    public let log: TransparencyLog
+
+    public init(desk: ReviewDesk, log: TransparencyLog) {
+        self.desk = desk
+        self.log = log
+    }
+
+    /// Runs every check; with an identity also decrypts each file and checks its cleaned SHA-256.
+    /// `progress` gets (done, total) as files are checked.
+    public func run(identity: X25519PrivateKey?, progress: (Int, Int) -> Void = { _, _ in }) throws -> VerificationReport {
+        var report = VerificationReport()
+        let store = desk.store
+        let entries = try store.logEntries()
+        var decoded: [Int: LogEntry] = [:]
+        var leafHashes: [[UInt8]] = []
+        for (position, entry) in entries.enumerated() {
+            report.entriesChecked += 1
+            let subject = "log entry \(entry.index)"
+            if entry.index != position {
+                report.problems.append(.init(subject: "log entry \(position)", problem: "missing: the log has a gap (entries were removed)"))
+                break
+            }
+            let recomputed = MerkleTree.leafHash(entry.bytes)
+            if recomputed != entry.leafHash {
+                report.problems.append(.init(subject: subject, problem: "its stored leaf hash does not match its bytes"))
+            }
+            leafHashes.append(recomputed)
+            do {
+                decoded[entry.index] = try LogEntry(decoding: entry.bytes)
+            } catch {
+                report.problems.append(.init(subject: subject, problem: "is not a valid entry: \(error)"))
+            }
+        }
+        try checkCheckpoints(leafHashes: leafHashes, into: &report)
+
+        let files = try store.files(status: nil)
+        let fileIDs = Set(files.compactMap(\.id))
+        for (index, entry) in decoded.sorted(by: { $0.key < $1.key }) where !fileIDs.contains(entry.fileID) {
+            if case .deleted = entry { continue }
+            report.problems.append(.init(subject: "log entry \(index)", problem: "names file \(entry.fileID), which is not in the database"))
+        }
+        for (done, file) in files.enumerated() {
+            report.filesChecked += 1
+            let fileEntries = decoded.filter { $0.value.fileID == file.id! }.sorted { $0.key < $1.key }.map(\.value)
+            checkAgainstLog(file, entries: fileEntries, into: &report)
+            try checkBlob(file, identity: identity, into: &report)
+            progress(done + 1, files.count)
+        }
+        return report
+    }
+
+    private func checkCheckpoints(leafHashes: [[UInt8]], into report: inout VerificationReport) throws {
+        for (size, note) in try desk.store.storedCheckpoints() {
+            report.checkpointsChecked += 1
+            let subject = "checkpoint of size \(size)"
+            let checkpoint: Checkpoint
+            do {
+                checkpoint = try Checkpoint.verify(note, verifier: log.verifierKey)
+            } catch {
+                report.problems.append(.init(subject: subject, problem: "its signature does not verify with the log key (forged or altered): \(error)"))
+                continue
+            }
+            guard checkpoint.size == size else {
+                report.problems.append(.init(subject: subject, problem: "the signed note is for size \(checkpoint.size)"))
+                continue
+            }
+            guard size <= leafHashes.count else {
+                report.problems.append(.init(subject: subject, problem: "the log now has only \(leafHashes.count) entries (entries were removed)"))
+                continue
+            }
+            if MerkleTree.rootHash(leafHashes: Array(leafHashes.prefix(size))) != checkpoint.rootHash {
+                report.problems.append(.init(subject: subject, problem: "its root hash does not match the log's entries (entries were rewritten)"))
+            }
+        }
+    }
+
+    private func checkAgainstLog(_ file: FileRecord, entries: [LogEntry], into report: inout VerificationReport) {
+        let subject = "file \(file.id!)"
+        guard case .received(let received)? = entries.first(where: { if case .received = $0 { true } else { false } }) else {
+            report.problems.append(.init(subject: subject, problem: "has no 'received' entry in the log"))
+            return
+        }
+        let comparisons: [(String, String, String)] = [
+            ("original SHA-256", file.originalSHA256, received.originalSHA256),
+            ("cleaned SHA-256", file.cleanedSHA256, received.cleanedSHA256),
+            ("sealed SHA-256", file.sealedSHA256, received.sealedSHA256),
+            ("original size", "\(file.originalSize)", "\(received.originalSize)"),
+            ("cleaned size", "\(file.cleanedSize)", "\(received.cleanedSize)"),
+            ("sealed size", "\(file.sealedSize)", "\(received.sealedSize)"),
+            ("media type", file.mimeType, received.mediaType),
+            ("submission", "\(file.submissionID)", "\(received.submissionID)"),
+        ]
+        for (name, database, logged) in comparisons where database != logged {
+            report.problems.append(.init(subject: subject, problem: "\(name) in the database (\(database)) differs from its log entry (\(logged))"))
+        }
+        var logged = ReviewStatus.pending
+        for case .reviewed(let review) in entries {
+            logged = review.decision == .approve ? .approved : .rejected
+        }
+        if logged != file.status {
+            report.problems.append(.init(subject: subject, problem: "status is '\(file.status.rawValue)' but the log says '\(logged.rawValue)' (changed without a log entry)"))
+        }
+    }
+
+    private func checkBlob(_ file: FileRecord, identity: X25519PrivateKey?, into report: inout VerificationReport) throws {
+        let subject = "file \(file.id!)"
+        guard desk.blobs.exists(file.blobKey) else {
+            report.problems.append(.init(subject: subject, problem: "its sealed blob \(file.blobKey) is missing"))
+            return
+        }
+        let hasher = SHA256Hasher()
+        let reader = try desk.blobs.openReader(file.blobKey)
+        let decryptor = identity.map { SealedFileReader(identity: $0) }
+        let plainHasher = SHA256Hasher()
+        var decryptionError: (any Error)?
+        while true {
+            let block = try reader.read(maxLength: 256 * 1024)
+            if block.isEmpty { break }
+            hasher.update(block)
+            if let decryptor, decryptionError == nil {
+                do { plainHasher.update(try decryptor.update(block)) } catch { decryptionError = error }
+            }
+        }
+        let sealed = Hex.encode(hasher.finalize())
+        if sealed != file.sealedSHA256 {
+            report.problems.append(.init(subject: subject, problem: "its sealed blob's SHA-256 is \(sealed), but \(file.sealedSHA256) was recorded"))
+        }
+        guard let decryptor else { return }
+        if decryptionError == nil {
+            do { plainHasher.update(try decryptor.finish()) } catch { decryptionError = error }
+        }
+        report.decryptedChecked += 1
+        if let decryptionError {
+            report.problems.append(.init(subject: subject, problem: "does not decrypt: \(decryptionError)"))
+            return
+        }
+        let cleaned = Hex.encode(plainHasher.finalize())
+        if cleaned != file.cleanedSHA256 {
+            report.problems.append(.init(subject: subject, problem: "decrypts to SHA-256 \(cleaned), but \(file.cleanedSHA256) was recorded"))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import EvidenceCore
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOPosix
+
+/// The public face of the transparency log: the verifier key, signed checkpoints and proofs. No login; reveals
+/// only what the log holds (hashes, sizes, types, hours), never a message or a file.
+struct LogController: Sendable {
+    let log: TransparencyLog
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/log/key") { _, _ in
+            Response.text(log.verifierKey.description + "\n")
+        }
+        router.get("/log/checkpoint") { _, _ in
+            try await Self.offload { Response.text(try log.checkpoint()) }
+        }
+        router.get("/log/proof") { request, _ in
+            try await Self.offload {
+                if let sha = request.uri.queryParameters.get("sha256") {
+                    guard Self.isSHA256(sha) else { return Response.jsonError(.badRequest, "sha256 must be 64 hexadecimal digits") }
+                    guard let proof = try log.inclusionProof(sha256: sha) else {
+                        return Response.jsonError(.notFound, "no file with this SHA-256 is in the log")
+                    }
+                    return try Response.json(proof)
+                }
+                guard let index = request.uri.queryParameters.get("index", as: Int.self), index >= 0 else {
+                    return Response.jsonError(.badRequest, "give sha256=HEX or index=N")
+                }
+                guard index < (try log.store.logSize()) else { return Response.jsonError(.notFound, "no entry \(index) in the log") }
+                return try Response.json(log.inclusionProof(index: index))
+            }
+        }
+        router.get("/log/consistency") { request, _ in
+            try await Self.offload {
+                guard let from = request.uri.queryParameters.get("from", as: Int.self),
+                    let to = request.uri.queryParameters.get("to", as: Int.self), from >= 0, from <= to
+                else { return Response.jsonError(.badRequest, "give from=N&to=M with 0 <= N <= M") }
+                guard to <= (try log.store.logSize()) else { return Response.jsonError(.notFound, "the log has fewer than \(to) entries") }
+                return try Response.json(log.consistencyProof(from: from, to: to))
+            }
+        }
+    }
+
+    static func isSHA256(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.allSatisfy(\.isHexDigit)
+    }
+
+    /// Tree hashing reads the database: keep it off the event loop.
+    static func offload(_ body: @escaping @Sendable () throws -> Response) async throws -> Response {
+        try await NIOThreadPool.singleton.runIfActive(body)
+    }
+}
+
+extension Response {
+    static func text(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    static func jsonError(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        (try? json(["error": message], status: status)) ?? Response(status: status)
+    }
+}

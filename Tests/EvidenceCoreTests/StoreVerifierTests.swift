@@ -1,0 +1,117 @@
+import EvidenceCore
+import EvidenceCrypto
+import Foundation
+import GRDB
+import Testing
+
+/// `verify` must pass on an untouched store and name each kind of tampering.
+@Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
+struct StoreVerifierTests {
+    /// A store with two submissions, a decision, an export and stored checkpoints.
+    static func populated() throws -> (CoreFixture, IngestPipeline, ReviewDesk) {
+        let fixture = try CoreFixture()
+        let pipeline = try fixture.pipeline()
+        _ = try pipeline.ingest([fixture.spool(Corpus.bytes("exiftool/t/images/GPS.jpg"))], message: nil)
+        _ = try pipeline.ingest([fixture.spool(Corpus.bytes("exiftool/t/images/PNG.png"))], message: "x")
+        let desk = ReviewDesk(store: pipeline.store, blobs: pipeline.blobs, log: pipeline.log)
+        try desk.approve(fileID: 1, note: "ok", actor: "alice")
+        try desk.export(fileID: 2, identity: fixture.identity, to: fixture.root.appendingPathComponent("out"), actor: "bob")
+        _ = try pipeline.log.checkpoint()
+        return (fixture, pipeline, desk)
+    }
+
+    static func problems(_ desk: ReviewDesk, _ pipeline: IngestPipeline, identity: X25519PrivateKey? = nil) throws -> [String] {
+        try StoreVerifier(desk: desk, log: pipeline.log).run(identity: identity).problems.map(\.description)
+    }
+
+    static func sql(_ fixture: CoreFixture, _ statement: String, _ arguments: StatementArguments = []) throws {
+        let queue = try DatabaseQueue(path: fixture.folder.database.path)
+        try queue.write { db in try db.execute(sql: statement, arguments: arguments) }
+    }
+
+    @Test("an untouched store verifies clean, with and without the key")
+    func clean() throws {
+        let (fixture, pipeline, desk) = try Self.populated()
+        let report = try StoreVerifier(desk: desk, log: pipeline.log).run(identity: fixture.identity)
+        #expect(report.problems.isEmpty, "\(report.problems)")
+        #expect(report.filesChecked == 2 && report.decryptedChecked == 2)
+        // 2 received + 1 reviewed + 1 exported.
+        #expect(report.entriesChecked == 4)
+        #expect(report.checkpointsChecked >= 2)
+    }
+
+    @Test("every state change is logged with the change")
+    func everyChangeLogged() throws {
+        let (_, pipeline, _) = try Self.populated()
+        let kinds = try pipeline.store.logEntries().map { $0.text.split(separator: "\n")[1] }
+        #expect(kinds == ["kind received", "kind received", "kind reviewed", "kind exported"])
+    }
+
+    @Test("a flipped byte in a sealed blob is named")
+    func flippedBlobByte() throws {
+        let (fixture, pipeline, desk) = try Self.populated()
+        let file = try pipeline.store.file(id: 1)
+        let url = fixture.folder.blobs.appendingPathComponent(file.blobKey)
+        var bytes = try [UInt8](Data(contentsOf: url))
+        bytes[bytes.count / 2] ^= 0x20
+        try Data(bytes).write(to: url)
+        let found = try Self.problems(desk, pipeline, identity: fixture.identity)
+        #expect(found.contains { $0.hasPrefix("file 1: its sealed blob's SHA-256") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("file 1: does not decrypt") }, "\(found)")
+    }
+
+    @Test("a deleted blob is named")
+    func deletedBlob() throws {
+        let (fixture, pipeline, desk) = try Self.populated()
+        try FileManager.default.removeItem(at: fixture.folder.blobs.appendingPathComponent(try pipeline.store.file(id: 2).blobKey))
+        #expect(try Self.problems(desk, pipeline).contains { $0.hasPrefix("file 2: its sealed blob") && $0.hasSuffix("is missing") })
+    }
+
+    @Test("an edited hash in the files table is named")
+    func editedHash() throws {
+        let (fixture, pipeline, desk) = try Self.populated()
+        try Self.sql(fixture, "UPDATE file SET original_sha256 = ? WHERE id = 1", [String(repeating: "a", count: 64)])
+        #expect(try Self.problems(desk, pipeline).contains { $0.hasPrefix("file 1: original SHA-256 in the database") })
+    }
+
+    @Test("a status edited without a log entry is named")
+    func editedStatus() throws {
+        let (fixture, pipeline, desk) = try Self.populated()
+        try Self.sql(fixture, "UPDATE file SET status = 'approved' WHERE id = 2")
+        #expect(try Self.problems(desk, pipeline) == ["file 2: status is 'approved' but the log says 'pending' (changed without a log entry)"])
+    }
+
+    @Test("a removed log entry is named")
+    func removedEntry() throws {
+        let (fixture, pipeline, desk) = try Self.populated()
+        try Self.sql(fixture, "DELETE FROM log_entry WHERE leaf_index = 2")
+        let found = try Self.problems(desk, pipeline)
+        #expect(found.contains("log entry 2: missing: the log has a gap (entries were removed)"), "\(found)")
+    }
+
+    @Test("a rewritten log entry is caught by the signed checkpoints even when its leaf hash is recomputed")
+    func rewrittenEntry() throws {
+        let (fixture, pipeline, desk) = try Self.populated()
+        let original = try #require(try pipeline.store.logEntries(2..<3).first)
+        let forged = Array(original.text.replacingOccurrences(of: "reason ok", with: "reason no").utf8)
+        #expect(forged != original.bytes)
+        try Self.sql(
+            fixture, "UPDATE log_entry SET entry = ?, leaf_hash = ? WHERE leaf_index = 2",
+            [Data(forged), Data(MerkleTree.leafHash(forged))])
+        let found = try Self.problems(desk, pipeline)
+        #expect(found.contains { $0.hasSuffix("its root hash does not match the log's entries (entries were rewritten)") }, "\(found)")
+    }
+
+    @Test("a forged checkpoint is named")
+    func forgedCheckpoint() throws {
+        let (fixture, pipeline, desk) = try Self.populated()
+        let size = try pipeline.store.logSize()
+        let note = try #require(try pipeline.store.storedCheckpoint(size: size))
+        let other = Ed25519PrivateKey.generate()
+        let parsed = try Checkpoint.parse(note)
+        let forged = try Checkpoint.sign(origin: parsed.origin, size: size, root: [UInt8](repeating: 7, count: 32), key: other, keyName: pipeline.log.origin)
+        try Self.sql(fixture, "UPDATE checkpoint SET signed_note = ? WHERE tree_size = ?", [forged, size])
+        let found = try Self.problems(desk, pipeline)
+        #expect(found.contains { $0.hasPrefix("checkpoint of size \(size): its signature does not verify") }, "\(found)")
+    }
+}
