@@ -5,14 +5,11 @@ cd "$(dirname "$0")/.."
 
 Scripts/setup.sh
 
-# The independent Python decryptor needs the `cryptography` package: use the first python3 that has it.
-for candidate in python3 /usr/bin/python3; do
-  if command -v "$candidate" >/dev/null && "$candidate" -c "import cryptography" 2>/dev/null; then
-    export EVIDENCE_PYTHON="$(command -v "$candidate")"
-    break
-  fi
-done
-: "${EVIDENCE_PYTHON:?no python3 with the cryptography package}"
+# The independent Python tools (decrypt_sealed.py, verify_log.py) need the `cryptography` package in the
+# python3 on PATH and, for the tests that also try Debian's interpreter, in /usr/bin/python3 (python3-cryptography).
+if ! python3 -c "import cryptography" 2>/dev/null; then
+  python3 -m pip install --quiet cryptography
+fi
 
 if [ ! -d ../shared/corpus ]; then
   echo "test: ../shared/corpus is absent: corpus tests will be skipped" >&2

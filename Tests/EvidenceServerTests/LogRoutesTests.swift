@@ -1,0 +1,111 @@
+import EvidenceCore
+import Foundation
+import Testing
+
+/// The log over HTTP, checked by the independent Python verifier.
+@Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
+struct LogRoutesTests {
+    static let verifier = Paths.repository.appendingPathComponent("Scripts/verify_log.py").path
+
+    static func get(_ port: Int, _ path: String) async throws -> Subprocess.Result {
+        try await Subprocess.run("curl", ["-sS", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"])
+    }
+
+    @Test("receipts carry log indexes and a checkpoint; proofs and checkpoints pass verify_log.py, altered ones fail")
+    func proofsVerifyIndependently() async throws {
+        let server = try TestServer()
+        let work = server.folder.url
+        let (first, second, key, proof, consistency, missing) = try await server.run { port in
+            let first = try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)])
+            let second = try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.textPNG), Paths.corpusFile(EndToEndTests.gpsJPEG)])
+            let sha = try #require(first.receipt?.files.first?.originalSHA256)
+            return (
+                first, second,
+                try await Self.get(port, "/log/key"),
+                try await Self.get(port, "/log/proof?sha256=\(sha)"),
+                try await Self.get(port, "/log/consistency?from=1&to=3"),
+                try await Self.get(port, "/log/proof?sha256=\(String(repeating: "0", count: 64))")
+            )
+        }
+        let firstReceipt = try #require(first.receipt)
+        let secondReceipt = try #require(second.receipt)
+        #expect(firstReceipt.files.map(\.logIndex) == [0])
+        #expect(secondReceipt.files.map(\.logIndex) == [1, 2])
+        let keyText = key.stdoutText.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(keyText.hasPrefix("evidence-drop/"))
+        #expect(missing.stdoutText.hasSuffix("404"))
+
+        // The checkpoint on the receipt verifies with the served key.
+        let checkpointFile = work.appendingPathComponent("checkpoint.txt")
+        try #require(secondReceipt.checkpoint).write(to: checkpointFile, atomically: true, encoding: .utf8)
+        let checked = try await Subprocess.run("python3", [Self.verifier, "checkpoint", "--key", keyText, checkpointFile.path])
+        #expect(checked.status == 0, "\(checked.stdoutText) \(checked.stderr)")
+
+        let proofJSON = String(proof.stdoutText.dropLast(4))
+        #expect(proof.stdoutText.hasSuffix("200"))
+        let proofFile = work.appendingPathComponent("proof.json")
+        try proofJSON.write(to: proofFile, atomically: true, encoding: .utf8)
+        let included = try await Subprocess.run("python3", [Self.verifier, "inclusion", "--key", keyText, proofFile.path])
+        #expect(included.status == 0, "\(included.stdoutText) \(included.stderr)")
+
+        let consistencyFile = work.appendingPathComponent("consistency.json")
+        try String(consistency.stdoutText.dropLast(4)).write(to: consistencyFile, atomically: true, encoding: .utf8)
+        let consistent = try await Subprocess.run("python3", [Self.verifier, "consistency", "--key", keyText, consistencyFile.path])
+        #expect(consistent.status == 0, "\(consistent.stdoutText) \(consistent.stderr)")
+
+        // Altered: a changed audit-path hash, and the entry claiming another original hash.
+        var object = try JSONSerialization.jsonObject(with: Data(proofJSON.utf8)) as! [String: Any]
+        var path = object["audit_path"] as! [String]
+        #expect(!path.isEmpty)
+        path[0] = String(path[0].reversed())
+        object["audit_path"] = path
+        try JSONSerialization.data(withJSONObject: object).write(to: proofFile)
+        let altered = try await Subprocess.run("python3", [Self.verifier, "inclusion", "--key", keyText, proofFile.path])
+        #expect(altered.status == 1, "\(altered.stdoutText) \(altered.stderr)")
+    }
+
+    @Test("evidence-review verify passes on a fresh store and exits 1 naming a damaged blob")
+    func verifyCommand() async throws {
+        let server = try TestServer()
+        let answer = try await server.run { port in try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)]) }
+        #expect(answer.status == 201)
+        let clean = try await server.review(["verify", "--key", server.keyFile.path])
+        #expect(clean.status == 0, "\(clean.stdoutText) \(clean.stderr)")
+        #expect(clean.stdoutText.contains("1 files") && clean.stdoutText.contains("1 decrypted"))
+
+        let checkpoint = try await server.review(["log", "checkpoint"])
+        #expect(checkpoint.status == 0)
+        #expect(checkpoint.stdoutText.contains("verifier key: evidence-drop/"))
+
+        let sha = try #require(answer.receipt?.files.first?.originalSHA256)
+        let lookup = try await server.review(["lookup", sha])
+        #expect(lookup.status == 0)
+        #expect(lookup.stdoutText.contains("file 1 (original SHA-256)"))
+        #expect(try await server.review(["lookup", String(repeating: "1", count: 64)]).status == 1)
+
+        let file = try await server.review(["show", "1", "--json"])
+        let details = try JSONSerialization.jsonObject(with: file.stdout) as! [String: Any]
+        let sealed = (details["file"] as! [String: Any])["sealed_sha256"] as! String
+        let blob = server.data.blobs.appendingPathComponent("\(sealed.prefix(2))/\(sealed)")
+        var bytes = try [UInt8](Data(contentsOf: blob))
+        bytes[bytes.count - 1] ^= 1
+        try Data(bytes).write(to: blob)
+        let damaged = try await server.review(["verify"])
+        #expect(damaged.status == 1)
+        #expect(damaged.stdoutText.contains("MISMATCH file 1: its sealed blob's SHA-256"), "\(damaged.stdoutText)")
+    }
+
+    @Test("export writes custody and an inclusion proof beside the file")
+    func exportCustody() async throws {
+        let server = try TestServer()
+        _ = try await server.run { port in try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)]) }
+        let out = server.folder.path("out")
+        #expect(try await server.review(["export", "1", "--key", server.keyFile.path, "--to", out.path]).status == 0)
+        let custody = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("1.custody.json"))) as! [[String: String]]
+        #expect(custody.map { $0["entry"]!.split(separator: "\n")[1] } == ["kind received", "kind exported"])
+        let key = try await server.review(["log", "checkpoint"]).stdoutText.components(separatedBy: "verifier key: ").last!
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let verified = try await Subprocess.run("python3", [Self.verifier, "inclusion", "--key", key, out.appendingPathComponent("1.proof.json").path])
+        #expect(verified.status == 0, "\(verified.stdoutText) \(verified.stderr)")
+    }
+}
