@@ -24,6 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Accept files of unknown types uncleaned, with a warning on the receipt (default: refuse them; also $EVIDENCE_ACCEPT_UNKNOWN_TYPES=1).")
     var acceptUnknownTypes = false
 
+    @Flag(help: "Do not offer submitters to keep their original with its metadata (also $EVIDENCE_NO_KEEP_ORIGINAL=1).")
+    var noKeepOriginal = false
+
     @Option(help: "The web form folder (default: Public/ beside the working folder or the executable).")
     var publicFolder: String?
 
@@ -36,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.dataFolder = dataOption.folder
         configuration.host = host ?? environment["EVIDENCE_HOST"] ?? configuration.host
         if let port = port ?? environment["EVIDENCE_PORT"].flatMap(Int.init) { configuration.port = port }
+        configuration.limits.allowsKeepingOriginals = !(noKeepOriginal || environment["EVIDENCE_NO_KEEP_ORIGINAL"] == "1")
         configuration.limits.acceptsUnknownTypes = acceptUnknownTypes || environment["EVIDENCE_ACCEPT_UNKNOWN_TYPES"] == "1"
 
         try configuration.dataFolder.initialise()

@@ -11,7 +11,7 @@ struct BadInputTests {
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
             return !isDirectory.boolValue && !path.hasPrefix("evidence.sqlite") && !path.hasPrefix("recipients/")
-                && path != "receipt-code.key"
+                && path != "receipt-code.key" && path != "log-signing.key"
         }
     }
 

@@ -38,7 +38,8 @@ public struct IngestPipeline: Sendable {
 
     /// Scrubs and seals every upload, then records the submission in one transaction and removes the spool files.
     /// On any error nothing is recorded and every blob written for this submission is removed.
-    public func ingest(_ uploads: [SpooledUpload], message: String?) throws -> Receipt {
+    /// With `keepOriginals`, each original is also sealed and kept as received, metadata and all (the submitter's choice).
+    public func ingest(_ uploads: [SpooledUpload], message: String?, keepOriginals: Bool = false) throws -> Receipt {
         defer { uploads.forEach { $0.remove() } }
         guard !uploads.isEmpty else { throw CoreError.noFiles }
         let hour = HourStamp.now()
@@ -47,8 +48,15 @@ public struct IngestPipeline: Sendable {
             var files: [FileRecord] = []
             var reports: [RemovalReport?] = []
             for (position, upload) in uploads.enumerated() {
-                let (file, report, blob) = try scrubAndSeal(upload, position: position, hour: hour)
+                var (file, report, blob) = try scrubAndSeal(upload, position: position, hour: hour)
                 written.append(blob)
+                if keepOriginals {
+                    let original = try sealOriginal(upload)
+                    written.append(original)
+                    file.originalBlobKey = original.key
+                    file.originalSealedSHA256 = original.sha256
+                    file.originalSealedSize = original.size
+                }
                 files.append(file)
                 reports.append(report)
             }
@@ -69,7 +77,8 @@ public struct IngestPipeline: Sendable {
                         originalSize: file.originalSize, cleanedSize: file.cleanedSize,
                         originalSHA256: file.originalSHA256, cleanedSHA256: file.cleanedSHA256,
                         removed: report?.removed ?? [], added: report?.added ?? [],
-                        warning: file.mediaType == nil ? Self.uncleanedWarning : nil, logIndex: stored.logIndex)
+                        warning: file.mediaType == nil ? Self.uncleanedWarning : nil, logIndex: stored.logIndex,
+                        originalKept: file.originalBlobKey != nil)
                 },
                 messageIncluded: sealedMessage != nil, checkpoint: checkpoint)
         } catch {
@@ -106,6 +115,23 @@ public struct IngestPipeline: Sendable {
             return (file, report, blob)
         } catch {
             blobWriter.abort()
+            throw error
+        }
+    }
+
+    /// Seals the spooled original unchanged into a blob of its own.
+    private func sealOriginal(_ upload: SpooledUpload) throws -> StoredBlob {
+        let writer = try blobs.makeWriter()
+        do {
+            let sink = try SealingSink(recipients: recipients, blob: writer)
+            try Self.copy(from: upload.openOriginal(), to: sink)
+            let (blob, plainSHA256) = try sink.finish()
+            guard plainSHA256 == upload.originalSHA256 else {
+                throw CoreError.storage("the spooled original changed while it was sealed")
+            }
+            return blob
+        } catch {
+            writer.abort()
             throw error
         }
     }

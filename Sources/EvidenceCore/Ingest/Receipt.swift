@@ -23,4 +23,6 @@ public struct ReceiptFile: Codable, Sendable {
     public let warning: String?
     /// Index of the file's "received" entry in the transparency log.
     public let logIndex: Int
+    /// Whether the original, metadata and all, was kept too (the submitter's choice).
+    public let originalKept: Bool
 }

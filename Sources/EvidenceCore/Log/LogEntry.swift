@@ -12,6 +12,7 @@ public enum LogEntry: Sendable, Equatable {
     case noteAdded(NoteAdded)
     /// A file's sealed copy was deleted.
     case deleted(Deleted)
+    case originalKept(OriginalKept)
 
     /// The file the event is about.
     public var fileID: Int64 {
@@ -21,6 +22,7 @@ public enum LogEntry: Sendable, Equatable {
         case .exported(let e): return e.fileID
         case .noteAdded(let e): return e.fileID
         case .deleted(let e): return e.fileID
+        case .originalKept(let e): return e.fileID
         }
     }
 
@@ -32,6 +34,7 @@ public enum LogEntry: Sendable, Equatable {
         case .exported(let e): return e.hour
         case .noteAdded(let e): return e.hour
         case .deleted(let e): return e.hour
+        case .originalKept(let e): return e.hour
         }
     }
 

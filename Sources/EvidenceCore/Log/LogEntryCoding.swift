@@ -37,6 +37,13 @@ extension LogEntry {
             w.plain("note-sha256", e.noteSHA256)
             w.text("actor", e.actor)
             w.plain("hour", e.hour)
+        case .originalKept(let e):
+            w.plain("kind", "original-kept")
+            w.number("file", e.fileID)
+            w.plain("original-sha256", e.originalSHA256)
+            w.plain("sealed-sha256", e.sealedSHA256)
+            w.number("sealed-size", e.sealedSize)
+            w.plain("hour", e.hour)
         case .deleted(let e):
             w.plain("kind", "deleted")
             w.number("file", e.fileID)
@@ -75,6 +82,11 @@ extension LogEntry {
                 try NoteAdded(fileID: r.number("file"), noteSHA256: r.plain("note-sha256"), actor: r.text("actor"), hour: r.plain("hour")))
         case "deleted":
             self = .deleted(try Deleted(fileID: r.number("file"), reason: r.text("reason"), actor: r.text("actor"), hour: r.plain("hour")))
+        case "original-kept":
+            self = .originalKept(
+                try OriginalKept(
+                    fileID: r.number("file"), originalSHA256: r.plain("original-sha256"), sealedSHA256: r.plain("sealed-sha256"),
+                    sealedSize: r.number("sealed-size"), hour: r.plain("hour")))
         default:
             throw .malformed(line: r.line, reason: "unknown kind \"\(kind)\"")
         }

@@ -84,6 +84,23 @@ extension LogEntry {
         }
     }
 
+    /// At the submitter's request the original, metadata and all, was sealed and kept beside the cleaned copy.
+    public struct OriginalKept: Sendable, Equatable {
+        public let fileID: Int64
+        public let originalSHA256: String
+        public let sealedSHA256: String
+        public let sealedSize: Int64
+        public let hour: String
+
+        public init(fileID: Int64, originalSHA256: String, sealedSHA256: String, sealedSize: Int64, hour: String) throws(LogEntryError) {
+            self.fileID = try LogField.count("file", fileID)
+            self.originalSHA256 = try LogField.sha256("original-sha256", originalSHA256)
+            self.sealedSHA256 = try LogField.sha256("sealed-sha256", sealedSHA256)
+            self.sealedSize = try LogField.count("sealed-size", sealedSize)
+            self.hour = try LogField.hour("hour", hour)
+        }
+    }
+
     /// A file's sealed copy was deleted, by a reviewer or by the server ("server").
     public struct Deleted: Sendable, Equatable {
         public let fileID: Int64

@@ -42,34 +42,49 @@ public struct ReviewDesk: Sendable {
     }
 
     /// Decrypts a file into `folder`, checks its cleaned SHA-256 before it gets its final name,
-    /// and adds its line to `manifest.sha256` (the format `sha256sum -c` reads).
+    /// and adds its line to `manifest.sha256` (the format `sha256sum -c` reads). With `original`, exports the
+    /// original kept at the submitter's request instead, checked against the SHA-256 of what was uploaded.
     @discardableResult
-    public func export(fileID: Int64, identity: X25519PrivateKey, to folder: URL, actor: String) throws -> URL {
+    public func export(fileID: Int64, identity: X25519PrivateKey, to folder: URL, actor: String, original: Bool = false) throws -> URL {
         let file = try store.file(id: fileID)
+        let blobKey: String
+        let expectedSHA256: String
+        if original {
+            guard let key = file.originalBlobKey else {
+                throw CoreError.invalidReviewState("file \(fileID) has no kept original: the submitter did not ask to keep it")
+            }
+            blobKey = key
+            expectedSHA256 = file.originalSHA256
+        } else {
+            blobKey = file.blobKey
+            expectedSHA256 = file.cleanedSHA256
+        }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let name = "\(fileID).\(file.fileExtension)"
+        let name = original ? "\(fileID).original.\(file.fileExtension)" : "\(fileID).\(file.fileExtension)"
         let destination = folder.appendingPathComponent(name)
         let temporary = folder.appendingPathComponent(".\(name).part")
         try? FileManager.default.removeItem(at: temporary)
         do {
             let output = try DurableFile(creating: temporary)
             let hasher = SHA256Hasher()
-            try decrypt(blobKey: file.blobKey, identity: identity) { plain in
+            try decrypt(blobKey: blobKey, identity: identity) { plain in
                 hasher.update(plain)
                 try output.write(plain)
             }
             try output.close()
             let actual = Hex.encode(hasher.finalize())
-            guard actual == file.cleanedSHA256 else {
-                throw CoreError.hashMismatch(fileID: fileID, expected: file.cleanedSHA256, actual: actual)
+            guard actual == expectedSHA256 else {
+                throw CoreError.hashMismatch(fileID: fileID, expected: expectedSHA256, actual: actual)
             }
             try FileSystem.durableRename(temporary, to: destination)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
-        try ExportManifest(folder: folder).record(name: name, sha256: file.cleanedSHA256)
-        try store.recordExport(fileID: fileID, detail: "cleaned copy, SHA-256 verified", actor: actor)
+        try ExportManifest(folder: folder).record(name: name, sha256: expectedSHA256)
+        try store.recordExport(
+            fileID: fileID, detail: original ? "original with its metadata, SHA-256 verified" : "cleaned copy, SHA-256 verified",
+            actor: actor)
         try writeCustody(of: file, to: folder)
         return destination
     }

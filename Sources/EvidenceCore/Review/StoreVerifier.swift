@@ -69,6 +69,15 @@ public struct StoreVerifier {
             let fileEntries = decoded.filter { $0.value.fileID == file.id! }.sorted { $0.key < $1.key }.map(\.value)
             checkAgainstLog(file, entries: fileEntries, into: &report)
             try checkBlob(file, identity: identity, into: &report)
+            if let key = file.originalBlobKey, let sealed = file.originalSealedSHA256 {
+                try checkBlob(
+                    subject: "file \(file.id!) (kept original)", key: key, sealedSHA256: sealed, plainSHA256: file.originalSHA256,
+                    identity: identity, into: &report)
+                let kept = fileEntries.contains { if case .originalKept(let e) = $0 { e.sealedSHA256 == sealed } else { false } }
+                if !kept {
+                    report.problems.append(.init(subject: "file \(file.id!)", problem: "its kept original has no matching 'original-kept' log entry"))
+                }
+            }
             progress(done + 1, files.count)
         }
         return report
@@ -128,13 +137,21 @@ public struct StoreVerifier {
     }
 
     private func checkBlob(_ file: FileRecord, identity: X25519PrivateKey?, into report: inout VerificationReport) throws {
-        let subject = "file \(file.id!)"
-        guard desk.blobs.exists(file.blobKey) else {
-            report.problems.append(.init(subject: subject, problem: "its sealed blob \(file.blobKey) is missing"))
+        try checkBlob(
+            subject: "file \(file.id!)", key: file.blobKey, sealedSHA256: file.sealedSHA256, plainSHA256: file.cleanedSHA256,
+            identity: identity, into: &report)
+    }
+
+    private func checkBlob(
+        subject: String, key: String, sealedSHA256: String, plainSHA256: String, identity: X25519PrivateKey?,
+        into report: inout VerificationReport
+    ) throws {
+        guard desk.blobs.exists(key) else {
+            report.problems.append(.init(subject: subject, problem: "its sealed blob \(key) is missing"))
             return
         }
         let hasher = SHA256Hasher()
-        let reader = try desk.blobs.openReader(file.blobKey)
+        let reader = try desk.blobs.openReader(key)
         let decryptor = identity.map { SealedFileReader(identity: $0) }
         let plainHasher = SHA256Hasher()
         var decryptionError: (any Error)?
@@ -147,8 +164,8 @@ public struct StoreVerifier {
             }
         }
         let sealed = Hex.encode(hasher.finalize())
-        if sealed != file.sealedSHA256 {
-            report.problems.append(.init(subject: subject, problem: "its sealed blob's SHA-256 is \(sealed), but \(file.sealedSHA256) was recorded"))
+        if sealed != sealedSHA256 {
+            report.problems.append(.init(subject: subject, problem: "its sealed blob's SHA-256 is \(sealed), but \(sealedSHA256) was recorded"))
         }
         guard let decryptor else { return }
         if decryptionError == nil {
@@ -159,9 +176,9 @@ public struct StoreVerifier {
             report.problems.append(.init(subject: subject, problem: "does not decrypt: \(decryptionError)"))
             return
         }
-        let cleaned = Hex.encode(plainHasher.finalize())
-        if cleaned != file.cleanedSHA256 {
-            report.problems.append(.init(subject: subject, problem: "decrypts to SHA-256 \(cleaned), but \(file.cleanedSHA256) was recorded"))
+        let plain = Hex.encode(plainHasher.finalize())
+        if plain != plainSHA256 {
+            report.problems.append(.init(subject: subject, problem: "decrypts to SHA-256 \(plain), but \(plainSHA256) was recorded"))
         }
     }
 }

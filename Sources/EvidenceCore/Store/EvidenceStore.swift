@@ -52,6 +52,13 @@ public final class EvidenceStore: Sendable {
                     sealedSHA256: file.sealedSHA256, sealedSize: file.sealedSize, mediaType: file.mimeType,
                     hour: submission.receivedHour))
                 let index = try LogStore.append(entry, in: db)
+                if file.originalBlobKey != nil, let sha = file.originalSealedSHA256, let size = file.originalSealedSize {
+                    try LogStore.append(
+                        .originalKept(try LogEntry.OriginalKept(
+                            fileID: file.id!, originalSHA256: file.originalSHA256, sealedSHA256: sha, sealedSize: size,
+                            hour: submission.receivedHour)),
+                        in: db)
+                }
                 var custody = CustodyRecord(
                     fileID: file.id!, action: "received",
                     detail: "scrubbed by \(file.scrubberVersion); sealed \(file.sealedSHA256)",

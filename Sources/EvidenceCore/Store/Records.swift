@@ -46,6 +46,10 @@ public struct FileRecord: Codable, Sendable, FetchableRecord, MutablePersistable
     public var blobKey: String
     public var status: ReviewStatus
     public var receivedHour: String
+    /// Set when the submitter asked to keep the original (with its metadata) as evidence too.
+    public var originalBlobKey: String?
+    public var originalSealedSHA256: String?
+    public var originalSealedSize: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, submissionID = "submission_id", position, mediaType = "media_type"
@@ -53,6 +57,8 @@ public struct FileRecord: Codable, Sendable, FetchableRecord, MutablePersistable
         case originalSHA256 = "original_sha256", cleanedSHA256 = "cleaned_sha256", sealedSHA256 = "sealed_sha256"
         case removalReport = "removal_report", scrubberVersion = "scrubber_version", blobKey = "blob_key"
         case status, receivedHour = "received_hour"
+        case originalBlobKey = "original_blob_key", originalSealedSHA256 = "original_sealed_sha256"
+        case originalSealedSize = "original_sealed_size"
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

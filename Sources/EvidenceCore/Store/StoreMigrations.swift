@@ -50,6 +50,13 @@ enum StoreMigrations {
                 t.column("signed_note", .text).notNull()
             }
         }
+        migrator.registerMigration("v3: originals kept on request") { db in
+            try db.alter(table: "file") { t in
+                t.add(column: "original_blob_key", .text)
+                t.add(column: "original_sealed_sha256", .text)
+                t.add(column: "original_sealed_size", .integer)
+            }
+        }
         return migrator
     }
 }

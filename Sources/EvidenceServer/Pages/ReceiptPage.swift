@@ -27,6 +27,7 @@ enum ReceiptPage {
                 <dt>SHA-256 of what you sent</dt><dd><code>\(file.originalSHA256)</code></dd>
                 <dt>SHA-256 of the cleaned copy we keep</dt><dd><code>\(file.cleanedSHA256)</code></dd>
                 <dt>Transparency log entry</dt><dd>\(file.logIndex)</dd>
+                \(file.originalKept ? "<dt>Original</dt><dd>kept as you asked, with its metadata, encrypted for the reviewers</dd>" : "")
                 \(file.warning.map { "<dt>Warning</dt><dd class=\"warning\"><strong>\(HTML.escape($0))</strong></dd>" } ?? "")
                 <dt>Removed</dt><dd>\(removedList(file))</dd>
                 </dl>

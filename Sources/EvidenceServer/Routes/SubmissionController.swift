@@ -33,13 +33,14 @@ struct SubmissionController: Sendable {
         }
         let uploads = receiver.uploads
         let message = receiver.message
+        let keepOriginals = receiver.keepOriginals
         guard !uploads.isEmpty else {
             return RefusalResponse.make(for: CoreError.noFiles, wantsJSON: wantsJSON)
         }
         let receipt: Receipt
         do {
             receipt = try await NIOThreadPool.singleton.runIfActive { [pipeline] in
-                try pipeline.ingest(uploads, message: message)
+                try pipeline.ingest(uploads, message: message, keepOriginals: keepOriginals)
             }
         } catch {
             if RefusalResponse.classify(error).0 == .internalServerError {

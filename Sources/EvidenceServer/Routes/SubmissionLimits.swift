@@ -5,6 +5,8 @@ public struct SubmissionLimits: Sendable {
     public var maxMessageBytes = 20_000
     /// Take files of unknown types uncleaned (with a warning) instead of refusing them; off by default.
     public var acceptsUnknownTypes = false
+    /// Offer submitters the choice to keep their original, metadata and all, as evidence; the operator may switch it off.
+    public var allowsKeepingOriginals = true
 
     public init() {}
 }

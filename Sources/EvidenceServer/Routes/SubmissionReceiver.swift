@@ -10,6 +10,9 @@ final class SubmissionReceiver {
     private var current: SpoolFile?
     private var inMessage = false
     private var messageBytes: [UInt8] = []
+    private var currentField: String?
+    /// The submitter ticked "also keep my original" (honoured only when the operator allows it).
+    private(set) var keepOriginals = false
     private(set) var uploads: [SpooledUpload] = []
     private(set) var failure: (any Error)?
 
@@ -32,6 +35,7 @@ final class SubmissionReceiver {
                     current = try SpoolFile(in: spool, sizeLimit: limits.maxFileBytes)
                 } else {
                     inMessage = headers.name == "message"
+                    currentField = headers.name
                 }
             case .body(let bytes):
                 if let current {
@@ -40,6 +44,8 @@ final class SubmissionReceiver {
                     if !limits.acceptsUnknownTypes && current.prefix.count >= MediaSniffer.prefixLength && current.sniffedType == nil {
                         throw CoreError.unsupportedType
                     }
+                } else if currentField == "keep_original" {
+                    keepOriginals = limits.allowsKeepingOriginals && !bytes.isEmpty
                 } else if inMessage {
                     guard messageBytes.count + bytes.count <= limits.maxMessageBytes else {
                         throw SubmissionError.messageTooLong(limits.maxMessageBytes)
@@ -62,6 +68,7 @@ final class SubmissionReceiver {
                     }
                 }
                 inMessage = false
+                currentField = nil
             }
         } catch {
             fail(error)

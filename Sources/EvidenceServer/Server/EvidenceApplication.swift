@@ -30,6 +30,7 @@ public enum EvidenceApplication {
             try await submissions.receive(request, context: context)
         }
         LogController(log: pipeline.log).register(on: router)
+        VerifyController(log: pipeline.log, maxFileBytes: configuration.limits.maxFileBytes).register(on: router)
         router.get("/healthz") { _, _ in "ok\n" }
         return router
     }

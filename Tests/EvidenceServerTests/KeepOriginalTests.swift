@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+@Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
+struct KeepOriginalTests {
+    @Test("with 'keep my original' ticked, export --original gives back exactly the uploaded file")
+    func originalKept() async throws {
+        let server = try TestServer()
+        let source = Paths.corpusFile(EndToEndTests.gpsJPEG)
+        let answer = try await server.run { port in
+            try await Subprocess.run("curl", [
+                "-sS", "-H", "Accept: application/json", "-F", "files=@\(source.path)", "-F", "keep_original=1",
+                "http://127.0.0.1:\(port)/submissions",
+            ])
+        }
+        let receipt = try JSONSerialization.jsonObject(with: answer.stdout) as! [String: Any]
+        let file = (receipt["files"] as! [[String: Any]])[0]
+        #expect(file["originalKept"] as? Bool == true)
+
+        let out = server.folder.path("out")
+        let exported = try await server.review(["export", "1", "--original", "--key", server.keyFile.path, "--to", out.path])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let uploaded = try await Subprocess.run("sha256sum", [source.path]).stdoutText.prefix(64)
+        let kept = try await Subprocess.run("sha256sum", [out.appendingPathComponent("1.original.jpg").path]).stdoutText.prefix(64)
+        #expect(kept == uploaded)
+        #expect(file["originalSHA256"] as? String == String(uploaded))
+        #expect(try await Subprocess.run("sha256sum", ["-c", "manifest.sha256"], in: out).status == 0)
+        #expect(try await server.review(["verify", "--key", server.keyFile.path]).status == 0)
+        let log = try await server.review(["log", "prove", "1"])
+        #expect(log.status == 0)
+    }
+
+    @Test("without the tick nothing of the original is kept, and export --original says so")
+    func originalNotKept() async throws {
+        let server = try TestServer()
+        let answer = try await server.run { port in try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)]) }
+        #expect(answer.receipt?.files.first?.originalKept == false)
+        let exported = try await server.review(["export", "1", "--original", "--key", server.keyFile.path, "--to", server.folder.path("out").path])
+        #expect(exported.status == 2)
+        #expect(exported.stderr.contains("no kept original"))
+    }
+}
