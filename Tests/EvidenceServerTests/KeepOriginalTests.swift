@@ -30,6 +30,26 @@ struct KeepOriginalTests {
         #expect(log.status == 0)
     }
 
+    @Test("the form offers the choice unless the operator switched it off; then a tick is ignored")
+    func operatorSwitch() async throws {
+        let server = try TestServer()
+        let offered = try await server.run { port in try await Subprocess.run("curl", ["-sS", "http://127.0.0.1:\(port)/"]) }
+        #expect(offered.stdoutText.contains("name=\"keep_original\""))
+        let (form, answer) = try await server.run(allowingOriginals: false) { port in
+            (
+                try await Subprocess.run("curl", ["-sS", "http://127.0.0.1:\(port)/"]),
+                try await Subprocess.run("curl", [
+                    "-sS", "-H", "Accept: application/json", "-F", "files=@\(Paths.corpusFile(EndToEndTests.gpsJPEG).path)",
+                    "-F", "keep_original=1", "http://127.0.0.1:\(port)/submissions",
+                ])
+            )
+        }
+        #expect(form.stdoutText.contains("name=\"files\""))
+        #expect(!form.stdoutText.contains("keep_original"))
+        let receipt = try JSONSerialization.jsonObject(with: answer.stdout) as! [String: Any]
+        #expect((receipt["files"] as! [[String: Any]])[0]["originalKept"] as? Bool == false)
+    }
+
     @Test("without the tick nothing of the original is kept, and export --original says so")
     func originalNotKept() async throws {
         let server = try TestServer()

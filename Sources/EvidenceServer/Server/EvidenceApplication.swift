@@ -24,7 +24,9 @@ public enum EvidenceApplication {
     static func makeRouter(_ configuration: ServerConfiguration, pipeline: IngestPipeline, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: true, logger: logger))
+        router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: false, logger: logger))
+        let form = FormPage(publicFolder: configuration.publicFolder, offersKeepingOriginals: configuration.limits.allowsKeepingOriginals)
+        router.get("/") { _, _ in try form.response() }
         let submissions = SubmissionController(pipeline: pipeline, spool: configuration.dataFolder.spool, limits: configuration.limits)
         router.post("/submissions") { request, context in
             try await submissions.receive(request, context: context)

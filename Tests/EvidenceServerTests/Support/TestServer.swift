@@ -35,10 +35,11 @@ struct TestServer {
 
     /// Runs `body` with the port of a live server.
     func run<Value: Sendable>(
-        acceptingUnknownTypes: Bool = false, _ body: @escaping @Sendable (Int) async throws -> Value
+        acceptingUnknownTypes: Bool = false, allowingOriginals: Bool = true, _ body: @escaping @Sendable (Int) async throws -> Value
     ) async throws -> Value {
         var configuration = configuration
         configuration.limits.acceptsUnknownTypes = acceptingUnknownTypes
+        configuration.limits.allowsKeepingOriginals = allowingOriginals
         let app = try EvidenceApplication.build(configuration, logger: logs.logger())
         return try await app.test(.live) { client in
             try await body(client.port!)
