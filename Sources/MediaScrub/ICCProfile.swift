@@ -5,8 +5,8 @@
 /// the header's creation date, device manufacturer and model, profile creator and profile ID
 /// (an ID of zero means "not computed"), and the text of the device-description tags.
 enum ICCProfile {
-    /// Tags whose contents describe a device or its maker, not colour.
-    static let deviceDescriptionTags: Set<String> = ["dmnd", "dmdd", "targ", "meta"]
+    /// Tags whose contents describe a device, its maker or the profile's owner (copyright), not colour.
+    static let deviceDescriptionTags: Set<String> = ["dmnd", "dmdd", "targ", "meta", "cprt"]
     static let headerSize = 128
     static let maximumTagCount = 1024
 

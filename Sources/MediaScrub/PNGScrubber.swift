@@ -2,7 +2,9 @@
 ///
 /// Kept: the critical chunks, the colour and layout chunks decoders need, and the APNG
 /// animation chunks. Dropped: text, time, Exif and every unknown chunk, wherever it sits,
-/// and anything after IEND. Kept chunks are streamed with their CRC checked on the fly.
+/// and anything after IEND. Kept chunks are streamed with their CRC checked on the fly, except
+/// iCCP, whose profile is inflated, cleaned by `ICCProfile` (rewritten in stored deflate blocks when
+/// that blanked anything) and renamed "ICC profile"; an iCCP that cannot be read is dropped.
 struct PNGScrubber: Scrubber {
     var mediaType: MediaType { .png }
 
@@ -12,6 +14,9 @@ struct PNGScrubber: Scrubber {
         "acTL", "fcTL", "fdAT",
     ]
     static let maxChunkLength = 0x7FFF_FFFF
+    /// The largest iCCP chunk, and the largest profile it may inflate to, that is held in memory.
+    static let maximumICCPBytes = 16 << 20
+    static let iccpName = "ICC profile"
 
     func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport {
         let reader = ByteReader(source)
@@ -42,6 +47,10 @@ struct PNGScrubber: Scrubber {
                 report.noteRemoved(Self.label(type), bytes: length + 12)
                 continue
             }
+            if type == "iCCP" {
+                try Self.cleanICCP(length: length, chunkStart: chunkStart, reader: reader, sink: sink, report: &report)
+                continue
+            }
             try sink.write(header)
             var crc = CRC32()
             crc.update(typeBytes)
@@ -61,6 +70,56 @@ struct PNGScrubber: Scrubber {
                 return report
             }
         }
+    }
+
+    /// Reads one iCCP chunk (its 8-byte header already read) and writes it back with a neutral name and
+    /// the profile's identifying fields blanked; drops it when its name, compression or profile is malformed.
+    static func cleanICCP(length: Int, chunkStart: Int, reader: ByteReader, sink: any ByteSink, report: inout RemovalReport) throws {
+        let place = "inside the PNG chunk iCCP at offset \(chunkStart)"
+        guard length <= maximumICCPBytes else {
+            throw ScrubError.tooLarge("the PNG iCCP chunk at offset \(chunkStart) holds \(length) bytes")
+        }
+        let data = try reader.read(exactly: length, place: place)
+        let storedCRC = try reader.read(exactly: 4, place: place)
+        var crc = CRC32()
+        crc.update(Array("iCCP".utf8))
+        crc.update(data)
+        guard storedCRC == bigEndian32(crc.value) else {
+            throw ScrubError.malformed("the CRC of the PNG chunk iCCP at offset \(chunkStart) does not match its contents")
+        }
+        guard let nameEnd = data.prefix(80).firstIndex(of: 0), nameEnd >= 1, nameEnd + 1 < data.count, data[nameEnd + 1] == 0 else {
+            report.noteRemoved("malformed ICC profile (iCCP)", bytes: length + 12)
+            return
+        }
+        let compressed = Array(data[(nameEnd + 2)...])
+        let profile: [UInt8]
+        let cleaned: [UInt8]
+        let blanked: [String]
+        do {
+            profile = try Inflate.zlib(compressed, maximumOutput: maximumICCPBytes, what: "the PNG iCCP profile at offset \(chunkStart)")
+            (cleaned, blanked) = try ICCProfile.clean(profile)
+        } catch {
+            report.noteRemoved("malformed ICC profile (iCCP)", bytes: length + 12)
+            return
+        }
+        var newData = Array(iccpName.utf8) + [0, 0]
+        if blanked.isEmpty {
+            newData += compressed
+        } else {
+            newData += Inflate.storedZlib(cleaned)
+            report.noteRemoved("ICC profile identifying fields (\(blanked.joined(separator: ", ")))",
+                               bytes: zip(profile, cleaned).filter { $0 != $1 }.count)
+            report.added.append("ICC colour profile, with its identifying fields blanked")
+        }
+        if !data[..<nameEnd].elementsEqual(iccpName.utf8) { report.noteRemoved("ICC profile name (iCCP)", bytes: nameEnd) }
+        var newCRC = CRC32()
+        newCRC.update(Array("iCCP".utf8))
+        newCRC.update(newData)
+        try sink.write(bigEndian32(UInt32(newData.count)) + Array("iCCP".utf8) + newData + bigEndian32(newCRC.value))
+    }
+
+    static func bigEndian32(_ value: UInt32) -> [UInt8] {
+        [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) }
     }
 
     /// The report label of a dropped chunk.
