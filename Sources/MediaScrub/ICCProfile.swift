@@ -2,8 +2,9 @@
 ///
 /// Profiles are kept rather than dropped because removing one changes how the picture's colours decode.
 /// What can point at a device or a moment is blanked in place, so sizes and offsets stay valid:
-/// the header's creation date, device manufacturer and model, profile creator and profile ID
-/// (an ID of zero means "not computed"), and the text of the device-description tags.
+/// the header's preferred CMM (it names the vendor's software), creation date, device manufacturer and model,
+/// profile creator and profile ID (an ID of zero means "not computed"), and the text of the device-description
+/// and copyright tags.
 enum ICCProfile {
     /// Tags whose contents describe a device, its maker or the profile's owner (copyright), not colour.
     static let deviceDescriptionTags: Set<String> = ["dmnd", "dmdd", "targ", "meta", "cprt"]
@@ -12,7 +13,7 @@ enum ICCProfile {
 
     /// Header fields blanked, as (offset, length, label).
     static let identifyingHeaderFields: [(Int, Int, String)] = [
-        (24, 12, "creation date"), (48, 4, "device manufacturer"), (52, 4, "device model"),
+        (4, 4, "preferred CMM"), (24, 12, "creation date"), (48, 4, "device manufacturer"), (52, 4, "device model"),
         (80, 4, "profile creator"), (84, 16, "profile ID"),
     ]
 

@@ -33,7 +33,7 @@ struct PNGICCPTests {
     /// the contents (past type and reserved bytes) of the device-description tags. Parsed here independently.
     static func identifyingRanges(_ profile: [UInt8]) -> [Range<Int>] {
         func be32(_ at: Int) -> Int { profile[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
-        var ranges = [24..<36, 48..<56, 80..<100]
+        var ranges = [4..<8, 24..<36, 48..<56, 80..<100]
         guard profile.count >= 132 else { return ranges }
         for index in 0..<min(be32(128), 1024) where 132 + index * 12 + 12 <= profile.count {
             let entry = 132 + index * 12
