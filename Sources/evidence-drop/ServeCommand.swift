@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Do not offer submitters to keep their original with its metadata (also $EVIDENCE_NO_KEEP_ORIGINAL=1).")
     var noKeepOriginal = false
 
+    @Option(help: "Your onion service's address (xyz.onion), sent as Onion-Location (also $EVIDENCE_ONION_ADDRESS).")
+    var onionAddress: String?
+
     @Option(help: "The web form folder (default: Public/ beside the working folder or the executable).")
     var publicFolder: String?
 
@@ -39,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.dataFolder = dataOption.folder
         configuration.host = host ?? environment["EVIDENCE_HOST"] ?? configuration.host
         if let port = port ?? environment["EVIDENCE_PORT"].flatMap(Int.init) { configuration.port = port }
+        configuration.onionAddress = onionAddress ?? environment["EVIDENCE_ONION_ADDRESS"]
         configuration.limits.allowsKeepingOriginals = !(noKeepOriginal || environment["EVIDENCE_NO_KEEP_ORIGINAL"] == "1")
         configuration.limits.acceptsUnknownTypes = acceptUnknownTypes || environment["EVIDENCE_ACCEPT_UNKNOWN_TYPES"] == "1"
 

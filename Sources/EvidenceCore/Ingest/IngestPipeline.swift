@@ -119,6 +119,12 @@ public struct IngestPipeline: Sendable {
         }
     }
 
+    /// The submission whose receipt code this is, or nil (also for anything that is not a well-formed code).
+    public func submission(receiptCode: String) throws -> SubmissionRecord? {
+        guard let hash = ReceiptCode.keyedHash(receiptCode, key: receiptKey) else { return nil }
+        return try store.submission(receiptHash: hash)
+    }
+
     /// Seals the spooled original unchanged into a blob of its own.
     private func sealOriginal(_ upload: SpooledUpload) throws -> StoredBlob {
         let writer = try blobs.makeWriter()

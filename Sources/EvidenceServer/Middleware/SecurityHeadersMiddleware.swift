@@ -4,6 +4,9 @@ import Hummingbird
 /// Headers on every response: no third-party resource can load, no referrer leaks, nothing is cached,
 /// no page can be framed. No cookie is ever set.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The operator's onion address (e.g. "abc…xyz.onion"): Tor Browser then offers to switch to it.
+    var onionAddress: String?
+
     static var headers: [(HTTPField.Name, String)] {
         [
             (.contentSecurityPolicy,
@@ -18,9 +21,19 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            // Errors (404, 413 from the framework…) get a readable page and the same headers as everything else.
+            let title = error.status == .notFound ? "Page not found" : error.status.reasonPhrase
+            response = Response.html(ErrorPage.render(title: title, message: "\(error.status.code) \(error.status.reasonPhrase)", aboutUpload: false), status: error.status)
+        }
         for (name, value) in Self.headers {
             response.headers[name] = value
+        }
+        if let onionAddress {
+            response.headers[HTTPField.Name("Onion-Location")!] = "http://\(onionAddress)\(request.uri.path)"
         }
         return response
     }

@@ -23,7 +23,7 @@ public enum EvidenceApplication {
 
     static func makeRouter(_ configuration: ServerConfiguration, pipeline: IngestPipeline, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(onionAddress: configuration.onionAddress))
         router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: false, logger: logger))
         let form = FormPage(publicFolder: configuration.publicFolder, offersKeepingOriginals: configuration.limits.allowsKeepingOriginals)
         router.get("/") { _, _ in try form.response() }
@@ -33,6 +33,7 @@ public enum EvidenceApplication {
         }
         LogController(log: pipeline.log).register(on: router)
         VerifyController(log: pipeline.log, maxFileBytes: configuration.limits.maxFileBytes).register(on: router)
+        StatusController(pipeline: pipeline, attempts: AttemptLimiter()).register(on: router)
         router.get("/healthz") { _, _ in "ok\n" }
         return router
     }

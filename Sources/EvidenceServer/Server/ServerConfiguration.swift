@@ -9,6 +9,8 @@ public struct ServerConfiguration: Sendable {
     /// The web form and its assets.
     public var publicFolder: URL
     public var limits = SubmissionLimits()
+    /// Sent as `Onion-Location` on every response when set.
+    public var onionAddress: String?
 
     public init(publicFolder: URL) {
         self.publicFolder = publicFolder

@@ -35,9 +35,11 @@ struct TestServer {
 
     /// Runs `body` with the port of a live server.
     func run<Value: Sendable>(
-        acceptingUnknownTypes: Bool = false, allowingOriginals: Bool = true, _ body: @escaping @Sendable (Int) async throws -> Value
+        acceptingUnknownTypes: Bool = false, allowingOriginals: Bool = true, onionAddress: String? = nil,
+        _ body: @escaping @Sendable (Int) async throws -> Value
     ) async throws -> Value {
         var configuration = configuration
+        configuration.onionAddress = onionAddress
         configuration.limits.acceptsUnknownTypes = acceptingUnknownTypes
         configuration.limits.allowsKeepingOriginals = allowingOriginals
         let app = try EvidenceApplication.build(configuration, logger: logs.logger())

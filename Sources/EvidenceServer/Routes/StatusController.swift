@@ -1,0 +1,70 @@
+import EvidenceCore
+import Foundation
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// `GET|POST /status`. Every answer to a code takes the same time whether or not the code exists, and failed
+/// attempts are capped for everyone at once (no addresses are kept, so there is nothing to cap them by).
+struct StatusController: Sendable {
+    let pipeline: IngestPipeline
+    let attempts: AttemptLimiter
+    /// The answer is held back until this much time has passed since the request came in.
+    var uniformDelay: Duration = .milliseconds(800)
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/status") { _, _ in Response.html(StatusPage.render(.form)) }
+        router.post("/status") { request, _ in
+            let started = ContinuousClock.now
+            let body = try await request.body.collect(upTo: 4096)
+            let code = FormBody.value(of: "code", in: String(buffer: body)) ?? ""
+            let outcome = try await lookUp(code)
+            try await Task.sleep(until: started + uniformDelay, clock: .continuous)
+            return Response.html(StatusPage.render(outcome))
+        }
+    }
+
+    private func lookUp(_ code: String) async throws -> StatusPage.Outcome {
+        guard attempts.allowsAttempt() else { return .tooManyAttempts }
+        guard let submission = try pipeline.submission(receiptCode: code), let id = submission.id else {
+            attempts.recordFailure()
+            return .notFound
+        }
+        let files = try pipeline.store.files(inSubmission: id).map { (typeName: $0.typeName, status: $0.status) }
+        return .found(receivedHour: submission.receivedHour, files: files)
+    }
+}
+
+/// A global cap on failed receipt-code attempts per minute, in memory only.
+final class AttemptLimiter: Sendable {
+    private let state = Mutex<(windowStart: ContinuousClock.Instant, failures: Int)>((ContinuousClock.now, 0))
+    let maximumFailuresPerMinute: Int
+
+    init(maximumFailuresPerMinute: Int = 60) {
+        self.maximumFailuresPerMinute = maximumFailuresPerMinute
+    }
+
+    func allowsAttempt() -> Bool {
+        state.withLock { state in
+            if ContinuousClock.now - state.windowStart > .seconds(60) { state = (ContinuousClock.now, 0) }
+            return state.failures < maximumFailuresPerMinute
+        }
+    }
+
+    func recordFailure() {
+        state.withLock { $0.failures += 1 }
+    }
+}
+
+/// Reads one field of an application/x-www-form-urlencoded body.
+enum FormBody {
+    static func value(of name: String, in body: String) -> String? {
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.first == name else { continue }
+            let raw = parts.count == 2 ? parts[1] : ""
+            return raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
+    }
+}
