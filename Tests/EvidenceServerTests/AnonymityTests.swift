@@ -53,5 +53,14 @@ struct AnonymityTests {
             #expect(!server.logs.text.contains(secret), "\(secret) is in the log")
         }
         #expect(server.logs.text.contains("submission stored"), "the log was not captured")
+
+        // Folder and file modification times say nothing about when anything arrived.
+        for folder in [server.data.spool, server.data.blobs] {
+            let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!
+            for case let url as URL in walker.allObjects + [folder] {
+                let modified = try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date
+                #expect(modified == Date(timeIntervalSince1970: 946_684_800), "\(url.path) has modification time \(String(describing: modified))")
+            }
+        }
     }
 }

@@ -35,9 +35,10 @@ struct KeepOriginalTests {
         let server = try TestServer()
         let offered = try await server.run { port in try await Subprocess.run("curl", ["-sS", "http://127.0.0.1:\(port)/"]) }
         #expect(offered.stdoutText.contains("name=\"keep_original\""))
-        let (form, answer) = try await server.run(allowingOriginals: false) { port in
+        let (form, raw, answer) = try await server.run(allowingOriginals: false) { port in
             (
                 try await Subprocess.run("curl", ["-sS", "http://127.0.0.1:\(port)/"]),
+                try await Subprocess.run("curl", ["-sS", "http://127.0.0.1:\(port)/index.html"]),
                 try await Subprocess.run("curl", [
                     "-sS", "-H", "Accept: application/json", "-F", "files=@\(Paths.corpusFile(EndToEndTests.gpsJPEG).path)",
                     "-F", "keep_original=1", "http://127.0.0.1:\(port)/submissions",
@@ -46,6 +47,7 @@ struct KeepOriginalTests {
         }
         #expect(form.stdoutText.contains("name=\"files\""))
         #expect(!form.stdoutText.contains("keep_original"))
+        #expect(!raw.stdoutText.contains("keep_original"), "/index.html must not bypass the operator's choice")
         let receipt = try JSONSerialization.jsonObject(with: answer.stdout) as! [String: Any]
         #expect((receipt["files"] as! [[String: Any]])[0]["originalKept"] as? Bool == false)
     }

@@ -64,6 +64,23 @@ struct LogRoutesTests {
         #expect(altered.status == 1, "\(altered.stdoutText) \(altered.stderr)")
     }
 
+    @Test("entries naming reviewers and reasons are published as leaf hashes only, and still prove")
+    func reviewerEntriesStayPrivate() async throws {
+        let server = try TestServer()
+        _ = try await server.run { port in try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)]) }
+        #expect(try await server.review(["reject", "1", "--reason", "SECRET-REASON-42", "--as", "reviewer-secret-name"]).status == 0)
+        let (proof, key) = try await server.run { port in
+            (try await Self.get(port, "/log/proof?index=1"), try await Self.get(port, "/log/key"))
+        }
+        #expect(proof.stdoutText.hasSuffix("200"))
+        #expect(!proof.stdoutText.contains("SECRET-REASON") && !proof.stdoutText.contains("reviewer-secret-name"))
+        let file = server.folder.path("private-proof.json")
+        try String(proof.stdoutText.dropLast(4)).write(to: file, atomically: true, encoding: .utf8)
+        let keyText = key.stdoutText.split(separator: "\n").first.map(String.init) ?? ""
+        let checked = try await Subprocess.run("python3", [Self.verifier, "inclusion", "--key", keyText, file.path])
+        #expect(checked.status == 0, "\(checked.stdoutText) \(checked.stderr)")
+    }
+
     @Test("evidence-review verify passes on a fresh store and exits 1 naming a damaged blob")
     func verifyCommand() async throws {
         let server = try TestServer()

@@ -105,7 +105,13 @@ public struct IngestPipeline: Sendable {
                 throw CoreError(scrubError: error)
             }
             let (blob, cleanedSHA256) = try sink.finish()
-            let reportJSON = String(decoding: try JSONEncoder.sorted.encode(report), as: UTF8.self)
+            let reportJSON: String
+            do {
+                reportJSON = String(decoding: try JSONEncoder.sorted.encode(report), as: UTF8.self)
+            } catch {
+                try? blobs.delete(blob.key)
+                throw error
+            }
             let file = FileRecord(
                 submissionID: 0, position: position, mediaType: type,
                 originalSize: upload.size, cleanedSize: sink.size, sealedSize: blob.size,

@@ -49,6 +49,7 @@ public final class SpoolFile {
     public func discard() {
         try? file.close()
         try? FileManager.default.removeItem(at: file.url)
+        FileSystem.resetFolderTimes(of: file.url)
     }
 }
 
@@ -69,6 +70,7 @@ public struct SpooledUpload: Sendable {
 
     public func remove() {
         try? FileManager.default.removeItem(at: url)
+        FileSystem.resetFolderTimes(of: url)
     }
 }
 

@@ -41,6 +41,12 @@ public struct StoredLogEntry: Sendable {
     public let fileID: Int64
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// "received" and "original-kept" entries hold only hashes, sizes, a type and an hour, and are served whole.
+    /// The others name reviewers and hold their reasons: outside the store they are shown as leaf hashes only.
+    public var isPublic: Bool {
+        text.contains("\nkind received\n") || text.contains("\nkind original-kept\n")
+    }
 }
 
 /// An inclusion proof with everything an independent verifier needs (the JSON of GET /log/proof).
@@ -48,7 +54,8 @@ public struct InclusionProof: Codable, Sendable {
     public let leafIndex: Int
     public let treeSize: Int
     public let leafHash: String
-    public let entry: String
+    /// The entry's text; nil for entries that are not public (see `StoredLogEntry.isPublic`).
+    public var entry: String?
     public let auditPath: [String]
     public let checkpoint: String
     public var sha256: String?

@@ -24,12 +24,14 @@ public struct TransparencyLog: Sendable {
         try! NoteVerifierKey(name: origin, publicKey: key.publicKey)
     }
 
-    /// A signed checkpoint of the log at `size` entries (the current size by default), stored for later checks.
+    /// A signed checkpoint of the log at `size` entries (the current size by default). Checkpoints of the current
+    /// size are stored for later checks; older sizes (asked for by anyone, e.g. for consistency proofs) are not.
     public func checkpoint(size: Int? = nil) throws -> String {
-        let size = try size ?? store.logSize()
+        let current = try store.logSize()
+        let size = size ?? current
         if let stored = try store.storedCheckpoint(size: size) { return stored }
         let note = try Checkpoint.sign(origin: origin, size: size, root: store.logRoot(size: size), key: key, keyName: origin)
-        try store.storeCheckpoint(size: size, signedNote: note)
+        if size == current { try store.storeCheckpoint(size: size, signedNote: note) }
         return note
     }
 

@@ -34,10 +34,6 @@ public struct ReviewDesk: Sendable {
     }
 
     private func decide(fileID: Int64, status: ReviewStatus, detail: String?, actor: String) throws {
-        let file = try store.file(id: fileID)
-        guard file.status != status else {
-            throw CoreError.invalidReviewState("file \(fileID) is already \(status.rawValue)")
-        }
         try store.decide(fileID: fileID, status: status, detail: detail, actor: actor)
     }
 
@@ -76,15 +72,16 @@ public struct ReviewDesk: Sendable {
             guard actual == expectedSHA256 else {
                 throw CoreError.hashMismatch(fileID: fileID, expected: expectedSHA256, actual: actual)
             }
+            // Recorded before the file gets its name: no decrypted copy exists without its custody entry.
+            try store.recordExport(
+                fileID: fileID, detail: original ? "original with its metadata, SHA-256 verified" : "cleaned copy, SHA-256 verified",
+                actor: actor)
             try FileSystem.durableRename(temporary, to: destination)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
         }
         try ExportManifest(folder: folder).record(name: name, sha256: expectedSHA256)
-        try store.recordExport(
-            fileID: fileID, detail: original ? "original with its metadata, SHA-256 verified" : "cleaned copy, SHA-256 verified",
-            actor: actor)
         try writeCustody(of: file, to: folder)
         return destination
     }

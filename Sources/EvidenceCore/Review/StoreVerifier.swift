@@ -68,9 +68,9 @@ public struct StoreVerifier {
             report.filesChecked += 1
             let fileEntries = decoded.filter { $0.value.fileID == file.id! }.sorted { $0.key < $1.key }.map(\.value)
             checkAgainstLog(file, entries: fileEntries, into: &report)
-            try checkBlob(file, identity: identity, into: &report)
+            checkBlob(file, identity: identity, into: &report)
             if let key = file.originalBlobKey, let sealed = file.originalSealedSHA256 {
-                try checkBlob(
+                checkBlob(
                     subject: "file \(file.id!) (kept original)", key: key, sealedSHA256: sealed, plainSHA256: file.originalSHA256,
                     identity: identity, into: &report)
                 let kept = fileEntries.contains { if case .originalKept(let e) = $0 { e.sealedSHA256 == sealed } else { false } }
@@ -136,13 +136,26 @@ public struct StoreVerifier {
         }
     }
 
-    private func checkBlob(_ file: FileRecord, identity: X25519PrivateKey?, into report: inout VerificationReport) throws {
-        try checkBlob(
+    private func checkBlob(_ file: FileRecord, identity: X25519PrivateKey?, into report: inout VerificationReport) {
+        checkBlob(
             subject: "file \(file.id!)", key: file.blobKey, sealedSHA256: file.sealedSHA256, plainSHA256: file.cleanedSHA256,
             identity: identity, into: &report)
     }
 
+    /// An unreadable blob is a finding like any other, not a reason to stop checking the rest.
     private func checkBlob(
+        subject: String, key: String, sealedSHA256: String, plainSHA256: String, identity: X25519PrivateKey?,
+        into report: inout VerificationReport
+    ) {
+        do {
+            try checkReadableBlob(
+                subject: subject, key: key, sealedSHA256: sealedSHA256, plainSHA256: plainSHA256, identity: identity, into: &report)
+        } catch {
+            report.problems.append(.init(subject: subject, problem: "its sealed blob \(key) cannot be read: \(error)"))
+        }
+    }
+
+    private func checkReadableBlob(
         subject: String, key: String, sealedSHA256: String, plainSHA256: String, identity: X25519PrivateKey?,
         into report: inout VerificationReport
     ) throws {

@@ -36,6 +36,7 @@ public struct LocalBlobStore: BlobStore {
     public func makeWriter() throws -> any BlobWriter {
         let tmp = root.appendingPathComponent("tmp", isDirectory: true)
         try FileSystem.makeDirectory(tmp)
+        FileSystem.setConstantModificationTime(root)
         return try LocalBlobWriter(root: root, temporary: tmp.appendingPathComponent(UUID().uuidString))
     }
 
@@ -54,6 +55,7 @@ public struct LocalBlobStore: BlobStore {
 
     public func delete(_ key: String) throws {
         try FileManager.default.removeItem(at: url(for: key))
+        FileSystem.resetFolderTimes(of: url(for: key))
     }
 }
 
@@ -79,13 +81,21 @@ final class LocalBlobWriter: BlobWriter {
         let sha = Hex.encode(hasher.finalize())
         let folder = root.appendingPathComponent(String(sha.prefix(2)), isDirectory: true)
         try FileSystem.makeDirectory(folder)
+        FileSystem.setConstantModificationTime(root)
         let key = "\(sha.prefix(2))/\(sha)"
-        try FileSystem.durableRename(file.url, to: root.appendingPathComponent(key))
+        let destination = root.appendingPathComponent(key)
+        do {
+            try FileSystem.durableRename(file.url, to: destination)
+        } catch {
+            try? FileManager.default.removeItem(at: destination)
+            throw error
+        }
         return StoredBlob(key: key, sha256: sha, size: size)
     }
 
     func abort() {
         try? file.close()
         try? FileManager.default.removeItem(at: file.url)
+        FileSystem.resetFolderTimes(of: file.url)
     }
 }

@@ -118,6 +118,8 @@ public final class EvidenceStore: Sendable {
     func decide(fileID: Int64, status: ReviewStatus, detail: String?, actor: String) throws {
         try pool.write { db in
             guard var file = try FileRecord.fetchOne(db, key: fileID) else { throw CoreError.unknownFile(fileID) }
+            // Checked inside the write transaction, so two reviewers deciding at once cannot both succeed.
+            guard file.status != status else { throw CoreError.invalidReviewState("file \(fileID) is already \(status.rawValue)") }
             file.status = status
             try file.update(db)
             let hour = HourStamp.now()

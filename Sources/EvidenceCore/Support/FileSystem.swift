@@ -30,9 +30,20 @@ public enum FileSystem {
     /// Renames and fsyncs the destination folder so the rename survives a power cut.
     public static func durableRename(_ from: URL, to: URL) throws {
         if rename(from.path, to.path) != 0 {
-            throw CoreError.storage("cannot rename \(from.lastPathComponent): \(String(cString: strerror(errno)))")
+            throw CoreError.storage("cannot rename \(from.lastPathComponent): \(reason(errno))")
         }
+        resetFolderTimes(of: from, to)
         try syncDirectory(to.deletingLastPathComponent())
+    }
+
+    /// Creating, renaming or removing a file stamps its folder with the time: set it back to the constant.
+    public static func resetFolderTimes(of files: URL...) {
+        for file in files { setConstantModificationTime(file.deletingLastPathComponent()) }
+    }
+
+    /// The errno text, with "the disk is full" for the cases an operator must act on.
+    static func reason(_ code: Int32) -> String {
+        code == ENOSPC || code == EDQUOT ? "the disk is full" : String(cString: strerror(code))
     }
 
     public static func syncDirectory(_ url: URL) throws {
@@ -56,7 +67,8 @@ public final class DurableFile {
     public init(creating url: URL) throws {
         self.url = url
         fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CoreError.storage("cannot create \(url.path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CoreError.storage("cannot create \(url.path): \(FileSystem.reason(errno))") }
+        FileSystem.resetFolderTimes(of: url)
     }
 
     public func write(_ bytes: [UInt8]) throws {
@@ -69,7 +81,7 @@ public final class DurableFile {
             let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                let reason = errno == ENOSPC ? "the disk is full" : String(cString: strerror(errno))
+                let reason = FileSystem.reason(errno)
                 throw CoreError.storage("writing \(url.lastPathComponent): \(reason)")
             }
             offset += written
@@ -81,7 +93,7 @@ public final class DurableFile {
         guard fd >= 0 else { return }
         defer { fd = -1 }
         if fsync(fd) != 0 {
-            let reason = String(cString: strerror(errno))
+            let reason = FileSystem.reason(errno)
             _ = Glibc.close(fd)
             throw CoreError.storage("fsync \(url.lastPathComponent): \(reason)")
         }

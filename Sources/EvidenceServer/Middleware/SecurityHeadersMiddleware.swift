@@ -28,6 +28,11 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             // Errors (404, 413 from the framework…) get a readable page and the same headers as everything else.
             let title = error.status == .notFound ? "Page not found" : error.status.reasonPhrase
             response = Response.html(ErrorPage.render(title: title, message: "\(error.status.code) \(error.status.reasonPhrase)", aboutUpload: false), status: error.status)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            response = Response.html(
+                ErrorPage.render(title: "Something went wrong", message: "The server could not answer. Please try again later.", aboutUpload: false),
+                status: .internalServerError)
         }
         for (name, value) in Self.headers {
             response.headers[name] = value

@@ -5,7 +5,8 @@ import NIOCore
 import NIOPosix
 
 /// The public face of the transparency log: the verifier key, signed checkpoints and proofs. No login; reveals
-/// only what the log holds (hashes, sizes, types, hours), never a message or a file.
+/// only hashes, sizes, types and hours, never a message, a file, a reviewer's name or a reason (entries that hold
+/// those are served as leaf hashes only).
 struct LogController: Sendable {
     let log: TransparencyLog
 
@@ -29,7 +30,9 @@ struct LogController: Sendable {
                     return Response.jsonError(.badRequest, "give sha256=HEX or index=N")
                 }
                 guard index < (try log.store.logSize()) else { return Response.jsonError(.notFound, "no entry \(index) in the log") }
-                return try Response.json(log.inclusionProof(index: index))
+                var proof = try log.inclusionProof(index: index)
+                if try log.store.logEntries(index..<(index + 1)).first?.isPublic != true { proof.entry = nil }
+                return try Response.json(proof)
             }
         }
         router.get("/log/consistency") { request, _ in

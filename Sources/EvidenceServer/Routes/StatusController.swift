@@ -18,13 +18,13 @@ struct StatusController: Sendable {
             let started = ContinuousClock.now
             let body = try await request.body.collect(upTo: 4096)
             let code = FormBody.value(of: "code", in: String(buffer: body)) ?? ""
-            let outcome = try await lookUp(code)
+            let outcome = Result { try lookUp(code) }
             try await Task.sleep(until: started + uniformDelay, clock: .continuous)
-            return Response.html(StatusPage.render(outcome))
+            return Response.html(StatusPage.render(try outcome.get()))
         }
     }
 
-    private func lookUp(_ code: String) async throws -> StatusPage.Outcome {
+    private func lookUp(_ code: String) throws -> StatusPage.Outcome {
         guard attempts.allowsAttempt() else { return .tooManyAttempts }
         guard let submission = try pipeline.submission(receiptCode: code), let id = submission.id else {
             attempts.recordFailure()

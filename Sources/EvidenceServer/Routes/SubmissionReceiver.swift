@@ -59,7 +59,13 @@ final class SubmissionReceiver {
                     if file.size == 0 {
                         file.discard()
                     } else {
-                        let upload = try file.finish()
+                        let upload: SpooledUpload
+                        do {
+                            upload = try file.finish()
+                        } catch {
+                            file.discard()
+                            throw error
+                        }
                         guard upload.sniffedType != nil || limits.acceptsUnknownTypes else {
                             upload.remove()
                             throw CoreError.unsupportedType

@@ -24,9 +24,9 @@ public enum EvidenceApplication {
     static func makeRouter(_ configuration: ServerConfiguration, pipeline: IngestPipeline, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: SecurityHeadersMiddleware(onionAddress: configuration.onionAddress))
+        // The form is rendered (at "/" and "/index.html"), never served raw, so the operator's choices apply to it.
+        router.add(middleware: FormPage(publicFolder: configuration.publicFolder, offersKeepingOriginals: configuration.limits.allowsKeepingOriginals))
         router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: false, logger: logger))
-        let form = FormPage(publicFolder: configuration.publicFolder, offersKeepingOriginals: configuration.limits.allowsKeepingOriginals)
-        router.get("/") { _, _ in try form.response() }
         let submissions = SubmissionController(pipeline: pipeline, spool: configuration.dataFolder.spool, limits: configuration.limits)
         router.post("/submissions") { request, context in
             try await submissions.receive(request, context: context)
