@@ -61,6 +61,18 @@ struct BadInputTests {
         #expect(Self.storedFiles(server).isEmpty)
     }
 
+    @Test("a file over the size limit gets a readable 413 page, not a reset connection, and nothing is kept")
+    func tooLarge() async throws {
+        let server = try TestServer()
+        let big = Paths.corpusFile("metadata-extractor-images/jpg/Apple iPhone 6.jpg")
+        let answer = try await server.run(maxFileBytes: 100_000) { port in
+            try await Upload.send(port: port, files: [big], json: false)
+        }
+        #expect(answer.status == 413)
+        #expect(answer.text.contains("too large") && answer.text.contains("<h1>"), "\(answer.text)")
+        #expect(Self.storedFiles(server).isEmpty, "left behind: \(Self.storedFiles(server))")
+    }
+
     @Test("a wrong passphrase in export exits 2 with a clear message and writes nothing")
     func wrongPassphrase() async throws {
         let server = try TestServer()
