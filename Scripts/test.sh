@@ -5,6 +5,16 @@ cd "$(dirname "$0")/.."
 
 Scripts/setup.sh
 
+# The browser tests drive a real headless Chromium through Selenium (Debian's packages).
+browser_packages=()
+for package in chromium chromium-driver python3-selenium; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || browser_packages+=("$package")
+done
+if [ ${#browser_packages[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${browser_packages[@]}"
+fi
+
 # The independent Python tools (decrypt_sealed.py, verify_log.py) need the `cryptography` package in the
 # python3 on PATH and, for the tests that also try Debian's interpreter, in /usr/bin/python3 (python3-cryptography).
 if ! python3 -c "import cryptography" 2>/dev/null; then

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+/// The submitter's path in a real headless Chromium with JavaScript switched off (Tests/Browser/*.py, Selenium).
+@Suite(
+    .enabled(if: Paths.hasCorpus, "../shared/corpus is absent"),
+    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"), "chromium-driver is not installed"),
+    .serialized)
+struct BrowserTests {
+    /// Screenshots are kept for a person to look at: .build/test-screenshots/ (git-ignored).
+    static let screenshots = Paths.repository.appendingPathComponent(".build/test-screenshots", isDirectory: true)
+
+    @Test("with JavaScript off: send two corpus files and a message, read the receipt, check the status")
+    func javascriptOffSubmission() async throws {
+        try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+        let server = try TestServer()
+        let files = [Paths.corpusFile(EndToEndTests.gpsJPEG), Paths.corpusFile("mat2/tests/data/dirty.flac")]
+        let script = Paths.repository.appendingPathComponent("Tests/Browser/js_off_submission.py").path
+        let run = try await server.run { port in
+            try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", Self.screenshots.path] + files.map(\.path))
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
+        let code = result["receipt_code"] as? String ?? ""
+        #expect(code.range(of: #"^\d{5}(-\d{5}){4}$"#, options: .regularExpression) != nil, "receipt code \(code)")
+        #expect(result["files_on_receipt"] as? Int == 2)
+        let receipt = result["receipt_text"] as? String ?? ""
+        #expect(receipt.contains("JPEG image") && receipt.contains("FLAC audio"))
+        #expect(receipt.contains("sha256sum"))
+        let status = result["status_text"] as? String ?? ""
+        #expect(status.contains("received, waiting for review"), "\(status)")
+        for name in ["form.png", "receipt.png", "status.png"] {
+            #expect(FileManager.default.fileExists(atPath: Self.screenshots.appendingPathComponent(name).path))
+        }
+        // The message went through the browser form too.
+        let shown = try await server.review(["show", "1", "--json", "--key", server.keyFile.path])
+        #expect((try JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any])?["message"] as? String == "seen from the bridge")
+    }
+}
