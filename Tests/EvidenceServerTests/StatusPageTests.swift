@@ -43,4 +43,33 @@ struct StatusPageTests {
         let page = try await server.run { port in try await Self.status(port, code: code) }
         #expect(page.text.contains("<strong>accepted</strong>"))
     }
+
+    @Test("from the status page a submitter adds a file and a message to the same submission; a wrong code adds nothing")
+    func addToSubmission() async throws {
+        let server = try TestServer()
+        let (first, added, wrong, after) = try await server.run { port in
+            let first = try #require(try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)], message: "first").receipt)
+            let add = { (code: String) in
+                try await Subprocess.run("curl", [
+                    "-sS", "-w", "\n%{http_code}", "-F", "code=\(code)", "-F", "files=@\(Paths.corpusFile(EndToEndTests.textPNG).path)",
+                    "-F", "message=second", "http://127.0.0.1:\(port)/status/add",
+                ])
+            }
+            let added = try await add(first.code)
+            let wrong = try await add("11111-11111-11111-11111-11111")
+            return (first, added, wrong, try await Self.status(port, code: first.code))
+        }
+        #expect(added.stdoutText.hasSuffix("201"), "\(added.stdoutText)")
+        #expect(added.stdoutText.contains("Added to your submission"))
+        #expect(added.stdoutText.contains(first.code))
+        #expect(wrong.stdoutText.contains("No submission matches this code"))
+        #expect(after.text.contains("File 2, PNG image"))
+        let listed = try await server.review(["list", "--json"])
+        let rows = try JSONSerialization.jsonObject(with: listed.stdout) as! [[String: Any]]
+        #expect(rows.count == 2, "the wrong code must not have stored its file")
+        #expect(rows.allSatisfy { $0["submission"] as? Int == 1 })
+        let shown = try await server.review(["show", "2", "--json", "--key", server.keyFile.path])
+        #expect((try JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any])?["message"] as? String == "first\n\nsecond")
+        #expect(try await server.review(["verify"]).status == 0)
+    }
 }

@@ -39,16 +39,24 @@ public struct IngestPipeline: Sendable {
     /// Scrubs and seals every upload, then records the submission in one transaction and removes the spool files.
     /// On any error nothing is recorded and every blob written for this submission is removed.
     /// With `keepOriginals`, each original is also sealed and kept as received, metadata and all (the submitter's choice).
-    public func ingest(_ uploads: [SpooledUpload], message: String?, keepOriginals: Bool = false) throws -> Receipt {
+    /// With `addingTo`, the files and message join that existing submission (the submitter gave its receipt code);
+    /// then a message alone is enough.
+    public func ingest(
+        _ uploads: [SpooledUpload], message: String?, keepOriginals: Bool = false,
+        addingTo existing: (code: String, submission: SubmissionRecord)? = nil
+    ) throws -> Receipt {
         defer { uploads.forEach { $0.remove() } }
-        guard !uploads.isEmpty else { throw CoreError.noFiles }
+        guard !uploads.isEmpty || (existing != nil && !(message ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty) else {
+            throw CoreError.noFiles
+        }
         let hour = HourStamp.now()
+        let firstPosition = try existing.map { try store.files(inSubmission: $0.submission.id!).count } ?? 0
         var written: [StoredBlob] = []
         do {
             var files: [FileRecord] = []
             var reports: [RemovalReport?] = []
             for (position, upload) in uploads.enumerated() {
-                var (file, report, blob) = try scrubAndSeal(upload, position: position, hour: hour)
+                var (file, report, blob) = try scrubAndSeal(upload, position: firstPosition + position, hour: hour)
                 written.append(blob)
                 if keepOriginals {
                     let original = try sealOriginal(upload)
@@ -60,12 +68,18 @@ public struct IngestPipeline: Sendable {
                 files.append(file)
                 reports.append(report)
             }
-            let code = ReceiptCode.generate()
+            let code = existing?.code ?? ReceiptCode.generate()
             let sealedMessage = try message.flatMap { try seal(message: $0) }
-            let submission = SubmissionRecord(
-                receiptHash: ReceiptCode.keyedHash(code, key: receiptKey)!, receivedHour: hour,
-                sealedMessage: sealedMessage.map { Data($0) })
-            let stored = try store.insert(submission: submission, files: files)
+            let stored: [(file: FileRecord, logIndex: Int)]
+            if let existing {
+                stored = try store.append(
+                    files: files, sealedMessage: sealedMessage.map { Data($0) }, to: existing.submission, hour: hour)
+            } else {
+                let submission = SubmissionRecord(
+                    receiptHash: ReceiptCode.keyedHash(code, key: receiptKey)!, receivedHour: hour,
+                    sealedMessage: sealedMessage.map { Data($0) })
+                stored = try store.insert(submission: submission, files: files)
+            }
             // The signed checkpoint that includes this submission: the submitter's proof that it was received.
             let checkpoint = try? log.checkpoint()
             return Receipt(

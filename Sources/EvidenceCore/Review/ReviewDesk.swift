@@ -101,12 +101,14 @@ public struct ReviewDesk: Sendable {
         }
     }
 
-    /// The submitter's message of a submission, decrypted, or nil when none was written.
+    /// The submitter's messages of a submission (the first, then any added later from the status page), decrypted
+    /// and separated by a blank line, or nil when none was written.
     public func message(submissionID: Int64, identity: X25519PrivateKey) throws -> String? {
-        guard let sealed = try store.submission(id: submissionID)?.sealedMessage else { return nil }
-        let reader = SealedFileReader(identity: identity)
-        let plain = try reader.update(Array(sealed)) + reader.finish()
-        return String(decoding: plain, as: UTF8.self)
+        let messages = try store.sealedMessages(submissionID: submissionID).map { sealed in
+            let reader = SealedFileReader(identity: identity)
+            return String(decoding: try reader.update(Array(sealed)) + reader.finish(), as: UTF8.self)
+        }
+        return messages.isEmpty ? nil : messages.joined(separator: "\n\n")
     }
 
     private func decrypt(blobKey: String, identity: X25519PrivateKey, _ body: ([UInt8]) throws -> Void) throws {

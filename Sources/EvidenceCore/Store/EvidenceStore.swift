@@ -42,7 +42,36 @@ public final class EvidenceStore: Sendable {
         try pool.write { db in
             var submission = submission
             try submission.insert(db)
-            var stored: [(FileRecord, Int)] = []
+            return try Self.insert(files, of: submission, in: db)
+        }
+    }
+
+    /// Adds files and a sealed message to an existing submission, in one transaction.
+    func append(files: [FileRecord], sealedMessage: Data?, to submission: SubmissionRecord, hour: String) throws -> [(file: FileRecord, logIndex: Int)] {
+        try pool.write { db in
+            if let sealedMessage {
+                try db.execute(
+                    sql: "INSERT INTO submission_message (submission_id, sealed_message, received_hour) VALUES (?, ?, ?)",
+                    arguments: [submission.id, sealedMessage, hour])
+            }
+            var later = submission
+            later.receivedHour = hour
+            return try Self.insert(files, of: later, in: db)
+        }
+    }
+
+    /// The sealed messages of a submission: the first one, then any added later.
+    public func sealedMessages(submissionID: Int64) throws -> [Data] {
+        try pool.read { db in
+            let first = try SubmissionRecord.fetchOne(db, key: submissionID)?.sealedMessage
+            let later = try Data.fetchAll(
+                db, sql: "SELECT sealed_message FROM submission_message WHERE submission_id = ? ORDER BY id", arguments: [submissionID])
+            return (first.map { [$0] } ?? []) + later
+        }
+    }
+
+    private static func insert(_ files: [FileRecord], of submission: SubmissionRecord, in db: Database) throws -> [(file: FileRecord, logIndex: Int)] {
+        var stored: [(FileRecord, Int)] = []
             for var file in files {
                 file.submissionID = submission.id!
                 try file.insert(db)
@@ -67,7 +96,6 @@ public final class EvidenceStore: Sendable {
                 stored.append((file, index))
             }
             return stored
-        }
     }
 
     public func files(status: ReviewStatus?) throws -> [FileRecord] {

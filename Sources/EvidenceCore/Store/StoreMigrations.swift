@@ -57,6 +57,14 @@ enum StoreMigrations {
                 t.add(column: "original_sealed_size", .integer)
             }
         }
+        migrator.registerMigration("v4: messages added later to a submission") { db in
+            try db.create(table: "submission_message") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("submission_id", .integer).notNull().indexed().references("submission", onDelete: .restrict)
+                t.column("sealed_message", .blob).notNull()
+                t.column("received_hour", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -4,9 +4,9 @@ import MediaScrub
 
 /// The page a submitter sees after sending: the receipt code once, and what happened to each file.
 enum ReceiptPage {
-    static func render(_ receipt: Receipt) -> String {
+    static func render(_ receipt: Receipt, addedToExisting: Bool = false) -> String {
         var body = """
-            <h1>Received. Thank you.</h1>
+            <h1>\(addedToExisting ? "Added to your submission. Thank you." : "Received. Thank you.")</h1>
             <section class="receipt">
             <p>Your receipt code:</p>
             <p class="code" id="receipt-code">\(HTML.escape(receipt.code))</p>

@@ -9,7 +9,7 @@ enum StatusPage {
         case found(receivedHour: String, files: [(typeName: String, status: ReviewStatus)])
     }
 
-    static func render(_ outcome: Outcome) -> String {
+    static func render(_ outcome: Outcome, code: String = "") -> String {
         var body = """
             <h1>Check your submission</h1>
             <form action="/status" method="post">
@@ -36,7 +36,18 @@ enum StatusPage {
             for (index, file) in files.enumerated() {
                 body += "<li>File \(index + 1), \(HTML.escape(file.typeName)): <strong>\(label(file.status))</strong></li>"
             }
-            body += "</ul></section>"
+            body += """
+                </ul></section>
+                <section class="add"><h2>Add more files or a message</h2>
+                <form action="/status/add" method="post" enctype="multipart/form-data">
+                <input type="hidden" name="code" value="\(HTML.escape(code))">
+                <p><label for="add-files">More files (optional)</label>
+                <input id="add-files" name="files" type="file" multiple></p>
+                <p><label for="add-message">A message (optional)</label>
+                <textarea id="add-message" name="message" rows="4" maxlength="20000"></textarea></p>
+                <p><button type="submit">Add</button></p>
+                </form></section>
+                """
         }
         body += "<p><a href=\"/\">Back to the form</a></p>"
         return HTML.page(title: "Check your submission", body: body)

@@ -8,6 +8,7 @@ import Synchronization
 /// attempts are capped for everyone at once (no addresses are kept, so there is nothing to cap them by).
 struct StatusController: Sendable {
     let pipeline: IngestPipeline
+    let submissions: SubmissionController
     let attempts: AttemptLimiter
     /// The answer is held back until this much time has passed since the request came in.
     var uniformDelay: Duration = .milliseconds(800)
@@ -20,7 +21,15 @@ struct StatusController: Sendable {
             let code = FormBody.value(of: "code", in: String(buffer: body)) ?? ""
             let outcome = Result { try lookUp(code) }
             try await Task.sleep(until: started + uniformDelay, clock: .continuous)
-            return Response.html(StatusPage.render(try outcome.get()))
+            return Response.html(StatusPage.render(try outcome.get(), code: code))
+        }
+        router.post("/status/add") { request, context in
+            let started = ContinuousClock.now
+            guard attempts.allowsAttempt() else { return Response.html(StatusPage.render(.tooManyAttempts)) }
+            let response = try await submissions.receive(request, context: context, addingToExisting: true)
+            if response.status == .ok { attempts.recordFailure() }
+            try await Task.sleep(until: started + uniformDelay, clock: .continuous)
+            return response
         }
     }
 

@@ -11,7 +11,9 @@ struct SubmissionController: Sendable {
     let spool: URL
     let limits: SubmissionLimits
 
-    func receive(_ request: Request, context: some RequestContext) async throws -> Response {
+    /// `addingToExisting`: the form came from the status page and must name an existing submission by its code;
+    /// a wrong code gets the status page's uniform "not found" answer.
+    func receive(_ request: Request, context: some RequestContext, addingToExisting: Bool = false) async throws -> Response {
         let wantsJSON = request.headers[.accept]?.contains("application/json") ?? false
         guard let boundary = Self.boundary(of: request.headers[.contentType]) else {
             return RefusalResponse.make(for: MultipartError.notMultipart, wantsJSON: wantsJSON)
@@ -34,13 +36,21 @@ struct SubmissionController: Sendable {
         let uploads = receiver.uploads
         let message = receiver.message
         let keepOriginals = receiver.keepOriginals
-        guard !uploads.isEmpty else {
+        var existing: (code: String, submission: SubmissionRecord)?
+        if addingToExisting {
+            guard let submission = try pipeline.submission(receiptCode: receiver.receiptCode) else {
+                uploads.forEach { $0.remove() }
+                return Response.html(StatusPage.render(.notFound))
+            }
+            existing = (receiver.receiptCode, submission)
+        } else if uploads.isEmpty {
             return RefusalResponse.make(for: CoreError.noFiles, wantsJSON: wantsJSON)
         }
         let receipt: Receipt
         do {
+            let addingTo = existing
             receipt = try await NIOThreadPool.singleton.runIfActive { [pipeline] in
-                try pipeline.ingest(uploads, message: message, keepOriginals: keepOriginals)
+                try pipeline.ingest(uploads, message: message, keepOriginals: keepOriginals, addingTo: addingTo)
             }
         } catch {
             if RefusalResponse.classify(error).0 == .internalServerError {
@@ -52,7 +62,7 @@ struct SubmissionController: Sendable {
         if wantsJSON {
             return try Response.json(receipt, status: .created)
         }
-        return Response.html(ReceiptPage.render(receipt), status: .created)
+        return Response.html(ReceiptPage.render(receipt, addedToExisting: addingToExisting), status: .created)
     }
 
     /// The boundary parameter of a multipart/form-data Content-Type, or nil.

@@ -13,6 +13,8 @@ final class SubmissionReceiver {
     private var currentField: String?
     /// The submitter ticked "also keep my original" (honoured only when the operator allows it).
     private(set) var keepOriginals = false
+    /// A receipt code sent with the form (adding to an earlier submission from the status page).
+    private(set) var receiptCode = ""
     private(set) var uploads: [SpooledUpload] = []
     private(set) var failure: (any Error)?
 
@@ -44,6 +46,9 @@ final class SubmissionReceiver {
                     if !limits.acceptsUnknownTypes && current.prefix.count >= MediaSniffer.prefixLength && current.sniffedType == nil {
                         throw CoreError.unsupportedType
                     }
+                } else if currentField == "code" {
+                    guard receiptCode.utf8.count + bytes.count <= 200 else { throw MultipartError.malformed("the receipt code is too long") }
+                    receiptCode += String(decoding: bytes, as: UTF8.self)
                 } else if currentField == "keep_original" {
                     keepOriginals = limits.allowsKeepingOriginals && !bytes.isEmpty
                 } else if inMessage {

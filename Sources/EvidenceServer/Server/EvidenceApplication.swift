@@ -33,7 +33,7 @@ public enum EvidenceApplication {
         }
         LogController(log: pipeline.log).register(on: router)
         VerifyController(log: pipeline.log, maxFileBytes: configuration.limits.maxFileBytes).register(on: router)
-        StatusController(pipeline: pipeline, attempts: AttemptLimiter()).register(on: router)
+        StatusController(pipeline: pipeline, submissions: submissions, attempts: AttemptLimiter()).register(on: router)
         router.get("/healthz") { _, _ in "ok\n" }
         return router
     }
