@@ -73,6 +73,22 @@ struct BadInputTests {
         #expect(Self.storedFiles(server).isEmpty, "left behind: \(Self.storedFiles(server))")
     }
 
+    @Test("a Content-Length over the submission limit is refused with 413 before the body is sent")
+    func tooLargeByLength() async throws {
+        let server = try TestServer()
+        let big = Paths.corpusFile("metadata-extractor-images/jpg/Apple iPhone 6.jpg")
+        let (answer, seconds) = try await server.run(maxSubmissionBytes: 1_000_000) { port in
+            let start = Date()
+            let answer = try await Upload.send(port: port, files: [big], json: false)
+            return (answer, Date().timeIntervalSince(start))
+        }
+        #expect(answer.status == 413)
+        #expect(answer.text.contains("larger than the limit"), "\(answer.text)")
+        // curl sends Expect: 100-continue; without a 100 it would wait a second, then send 2.6 MB.
+        #expect(seconds < 0.9, "took \(seconds) s")
+        #expect(Self.storedFiles(server).isEmpty)
+    }
+
     @Test("a wrong passphrase in export exits 2 with a clear message and writes nothing")
     func wrongPassphrase() async throws {
         let server = try TestServer()

@@ -20,8 +20,8 @@ enum RefusalResponse {
         switch error {
         case CoreError.unsupportedType:
             return (.unsupportedMediaType, "This kind of file is not accepted", CoreError.unsupportedType.description)
-        case CoreError.fileTooLarge:
-            return (.contentTooLarge, "The file is too large", "\(error)")
+        case CoreError.fileTooLarge, SubmissionError.submissionTooLarge:
+            return (.contentTooLarge, "The upload is too large", "\(error)")
         case CoreError.damagedFile:
             return (.badRequest, "The file is damaged", "\(error). If it came from a phone, send the original from the gallery again.")
         case CoreError.noFiles:

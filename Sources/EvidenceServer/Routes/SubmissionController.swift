@@ -18,6 +18,10 @@ struct SubmissionController: Sendable {
         guard let boundary = Self.boundary(of: request.headers[.contentType]) else {
             return RefusalResponse.make(for: MultipartError.notMultipart, wantsJSON: wantsJSON)
         }
+        // When the length already says no, answer before the body is sent (the 100-continue handler holds it back).
+        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > limits.maxSubmissionBytes {
+            return RefusalResponse.make(for: SubmissionError.submissionTooLarge(limits.maxSubmissionBytes), wantsJSON: wantsJSON)
+        }
         var parser = MultipartStreamParser(boundary: boundary)
         let receiver = SubmissionReceiver(spool: spool, limits: limits)
         do {

@@ -1,6 +1,10 @@
+import EvidenceCore
+
 /// Limits on one submission, enforced while the bytes stream in.
 public struct SubmissionLimits: Sendable {
     public var maxFileBytes: Int64 = 4 << 30
+    /// The whole request body; a Content-Length above it is refused before the body is sent.
+    public var maxSubmissionBytes: Int64 = 16 << 30
     public var maxFiles = 50
     public var maxMessageBytes = 20_000
     /// Take files of unknown types uncleaned (with a warning) instead of refusing them; off by default.
@@ -14,11 +18,14 @@ public struct SubmissionLimits: Sendable {
 enum SubmissionError: Error, CustomStringConvertible {
     case tooManyFiles(Int)
     case messageTooLong(Int)
+    case submissionTooLarge(Int64)
 
     var description: String {
         switch self {
         case .tooManyFiles(let limit): return "too many files: send at most \(limit) in one submission"
         case .messageTooLong(let limit): return "the message is too long: at most \(limit) bytes"
+        case .submissionTooLarge(let limit):
+            return "this submission is larger than the limit of \(ByteCountText.format(limit)); send fewer or smaller files at a time"
         }
     }
 }

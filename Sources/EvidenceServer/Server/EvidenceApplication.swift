@@ -16,7 +16,7 @@ public enum EvidenceApplication {
         let router = makeRouter(configuration, pipeline: pipeline, logger: logger)
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: configuration.limits.maxSubmissionBytes)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger)
     }
