@@ -36,4 +36,23 @@ struct BrowserTests {
         let shown = try await server.review(["show", "1", "--json", "--key", server.keyFile.path])
         #expect((try JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any])?["message"] as? String == "seen from the bridge")
     }
+
+    @Test("with JavaScript on: the files go up through submit.js and the receipt replaces the page")
+    func javascriptOnSubmission() async throws {
+        try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+        let server = try TestServer()
+        let files = [Paths.corpusFile(EndToEndTests.cameraJPEG), Paths.corpusFile(EndToEndTests.textPNG)]
+        let script = Paths.repository.appendingPathComponent("Tests/Browser/js_on_submission.py").path
+        let run = try await server.run { port in
+            try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", Self.screenshots.path] + files.map(\.path))
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
+        #expect((result["receipt_code"] as? String)?.count == 29)
+        #expect(result["files_on_receipt"] as? Int == 2)
+        #expect((result["url"] as? String)?.hasSuffix("/") == true, "the upload did not go through submit.js: \(result["url"] ?? "")")
+        #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
+        let listed = try await server.review(["list", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 2)
+    }
 }

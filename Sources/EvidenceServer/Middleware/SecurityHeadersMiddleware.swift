@@ -10,7 +10,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var headers: [(HTTPField.Name, String)] {
         [
             (.contentSecurityPolicy,
-             "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+             "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
             (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
             (.xContentTypeOptions, "nosniff"),
             (HTTPField.Name("X-Frame-Options")!, "DENY"),
