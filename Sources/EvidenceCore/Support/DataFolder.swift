@@ -74,12 +74,16 @@ public struct DataFolder: Sendable {
         return key
     }
 
-    /// Removes what a crash can leave behind: spool files (their keys died with the process) and unfinished blobs.
+    /// Removes what a crash can leave behind: spool files (their keys died with the process), unfinished blobs,
+    /// unfinished pieces of resumable uploads and resumable uploads past their age. Resumable uploads themselves stay.
     public func removeLeftovers() throws {
         for folder in [spool, blobs.appendingPathComponent("tmp", isDirectory: true)] {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name != "partial" {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
             }
         }
+        let partial = PartialUploads(spool: spool)
+        partial.removeUnfinishedSegments()
+        partial.removeExpired()
     }
 }

@@ -28,7 +28,7 @@ enum RefusalResponse {
             return (.badRequest, "No file was attached", "\(error)")
         case CoreError.storage(let why) where why.contains("disk is full"):
             return (HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "The server is out of space", "The server has no room for this upload right now. Please try again later.")
-        case is MultipartError, is SubmissionError:
+        case is MultipartError, is SubmissionError, is PartialUploadError:
             return (.badRequest, "The upload could not be read", "\(error)")
         default:
             return (.internalServerError, "Something went wrong", "The server could not store this upload. Please try again later.")

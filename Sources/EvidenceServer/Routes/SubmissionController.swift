@@ -10,6 +10,7 @@ struct SubmissionController: Sendable {
     let pipeline: IngestPipeline
     let spool: URL
     let limits: SubmissionLimits
+    let partials: PartialUploads
 
     /// `addingToExisting`: the form came from the status page and must name an existing submission by its code;
     /// a wrong code gets the status page's uniform "not found" answer.
@@ -37,9 +38,26 @@ struct SubmissionController: Sendable {
         if let failure = receiver.failure {
             return RefusalResponse.make(for: failure, wantsJSON: wantsJSON)
         }
-        let uploads = receiver.uploads
+        var uploads = receiver.uploads
+        do {
+            for token in receiver.resumableTokens {
+                let last = token.split(separator: "/").last.map(String.init) ?? ""
+                guard let handle = PartialUploads.Handle(token: last.trimmingCharacters(in: .whitespacesAndNewlines)),
+                    let upload = try partials.complete(handle, into: spool, sizeLimit: limits.maxFileBytes)
+                else { throw SubmissionError.unknownUpload }
+                guard upload.sniffedType != nil || limits.acceptsUnknownTypes else {
+                    upload.remove()
+                    throw CoreError.unsupportedType
+                }
+                uploads.append(upload)
+            }
+        } catch {
+            uploads.forEach { $0.remove() }
+            return RefusalResponse.make(for: error, wantsJSON: wantsJSON)
+        }
         let message = receiver.message
         let keepOriginals = receiver.keepOriginals
+        let collected = uploads
         var existing: (code: String, submission: SubmissionRecord)?
         if addingToExisting {
             guard let submission = try pipeline.submission(receiptCode: receiver.receiptCode) else {
@@ -54,7 +72,7 @@ struct SubmissionController: Sendable {
         do {
             let addingTo = existing
             receipt = try await NIOThreadPool.singleton.runIfActive { [pipeline] in
-                try pipeline.ingest(uploads, message: message, keepOriginals: keepOriginals, addingTo: addingTo)
+                try pipeline.ingest(collected, message: message, keepOriginals: keepOriginals, addingTo: addingTo)
             }
         } catch {
             if RefusalResponse.classify(error).0 == .internalServerError {

@@ -19,11 +19,13 @@ enum SubmissionError: Error, CustomStringConvertible {
     case tooManyFiles(Int)
     case messageTooLong(Int)
     case submissionTooLarge(Int64)
+    case unknownUpload
 
     var description: String {
         switch self {
         case .tooManyFiles(let limit): return "too many files: send at most \(limit) in one submission"
         case .messageTooLong(let limit): return "the message is too long: at most \(limit) bytes"
+        case .unknownUpload: return "a resumable upload named in the form is unknown, unfinished or has expired; send the file again"
         case .submissionTooLarge(let limit):
             return "this submission is larger than the limit of \(ByteCountText.format(limit)); send fewer or smaller files at a time"
         }

@@ -15,6 +15,8 @@ final class SubmissionReceiver {
     private(set) var keepOriginals = false
     /// A receipt code sent with the form (adding to an earlier submission from the status page).
     private(set) var receiptCode = ""
+    /// Finished resumable uploads named by the form (`upload` fields: their URL or its last part).
+    private(set) var resumableTokens: [String] = []
     private(set) var uploads: [SpooledUpload] = []
     private(set) var failure: (any Error)?
 
@@ -38,6 +40,10 @@ final class SubmissionReceiver {
                 } else {
                     inMessage = headers.name == "message"
                     currentField = headers.name
+                    if headers.name == "upload" {
+                        guard uploads.count + resumableTokens.count < limits.maxFiles else { throw SubmissionError.tooManyFiles(limits.maxFiles) }
+                        resumableTokens.append("")
+                    }
                 }
             case .body(let bytes):
                 if let current {
@@ -46,6 +52,11 @@ final class SubmissionReceiver {
                     if !limits.acceptsUnknownTypes && current.prefix.count >= MediaSniffer.prefixLength && current.sniffedType == nil {
                         throw CoreError.unsupportedType
                     }
+                } else if currentField == "upload" {
+                    guard resumableTokens[resumableTokens.count - 1].utf8.count + bytes.count <= 300 else {
+                        throw MultipartError.malformed("an upload reference is too long")
+                    }
+                    resumableTokens[resumableTokens.count - 1] += String(decoding: bytes, as: UTF8.self)
                 } else if currentField == "code" {
                     guard receiptCode.utf8.count + bytes.count <= 200 else { throw MultipartError.malformed("the receipt code is too long") }
                     receiptCode += String(decoding: bytes, as: UTF8.self)

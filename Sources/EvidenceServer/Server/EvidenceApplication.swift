@@ -27,7 +27,10 @@ public enum EvidenceApplication {
         // The form is rendered (at "/" and "/index.html"), never served raw, so the operator's choices apply to it.
         router.add(middleware: FormPage(publicFolder: configuration.publicFolder, offersKeepingOriginals: configuration.limits.allowsKeepingOriginals))
         router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: false, logger: logger))
-        let submissions = SubmissionController(pipeline: pipeline, spool: configuration.dataFolder.spool, limits: configuration.limits)
+        let partials = PartialUploads(spool: configuration.dataFolder.spool)
+        let submissions = SubmissionController(
+            pipeline: pipeline, spool: configuration.dataFolder.spool, limits: configuration.limits, partials: partials)
+        TusController(partials: partials, limits: configuration.limits).register(on: router)
         router.post("/submissions") { request, context in
             try await submissions.receive(request, context: context)
         }

@@ -1,0 +1,212 @@
+import EvidenceCrypto
+import Foundation
+import MediaScrub
+
+/// Resumable (tus) uploads in progress, kept in `spool/partial/<id>/` so they survive a restart, yet unreadable to
+/// the server alone: each piece is encrypted under a key derived from a secret that only the client's upload URL
+/// holds. The server keeps the id, the declared length, the hour it began, and a check value of the key.
+public struct PartialUploads: Sendable {
+    public let root: URL
+    public let maxAge: TimeInterval
+
+    public init(spool: URL, maxAge: TimeInterval = 24 * 3600) {
+        root = spool.appendingPathComponent("partial", isDirectory: true)
+        self.maxAge = maxAge
+    }
+
+    /// A partial upload named by the client: its id and the secret from its URL.
+    public struct Handle: Sendable {
+        public let id: String
+        let secret: [UInt8]
+
+        /// "<id>-<secret hex>", the last part of the upload URL.
+        public var token: String { id + "-" + Hex.encode(secret) }
+
+        public init?(token: String) {
+            let parts = token.split(separator: "-")
+            guard parts.count == 2, parts[0].count == 32, let id = Hex.decode(String(parts[0])),
+                let secret = Hex.decode(String(parts[1])), secret.count == 32
+            else { return nil }
+            self.id = Hex.encode(id)
+            self.secret = secret
+        }
+
+        init(id: String, secret: [UInt8]) {
+            self.id = id
+            self.secret = secret
+        }
+
+        func key(for purpose: String) -> [UInt8] {
+            HMACSHA256.authenticationCode(key: secret, message: Array("evidence-drop/v1 partial upload \(id) \(purpose)".utf8))
+        }
+    }
+
+    struct Info: Codable {
+        var length: Int64
+        /// Seconds since 1970 of the hour the upload began (to the hour only), for expiry.
+        var hour: Int64
+        var keyCheck: String
+    }
+
+    /// Starts an upload of `length` bytes and returns its handle (the client keeps the secret).
+    public func create(length: Int64) throws -> Handle {
+        let handle = Handle(id: Hex.encode(SecureRandom.bytes(count: 16)), secret: SecureRandom.bytes(count: 32))
+        let folder = root.appendingPathComponent(handle.id, isDirectory: true)
+        try FileSystem.makeDirectory(folder)
+        let now = Int64(Date().timeIntervalSince1970)
+        let info = Info(length: length, hour: now - now % 3600, keyCheck: Hex.encode(handle.key(for: "check")))
+        try FileSystem.writeAtomically(Array(try JSONEncoder().encode(info)), to: folder.appendingPathComponent("info.json"))
+        return handle
+    }
+
+    /// The declared length and the bytes received so far; nil when there is no such upload or the secret is wrong.
+    public func state(_ handle: Handle) throws -> (length: Int64, offset: Int64)? {
+        guard let info = try info(handle) else { return nil }
+        return (info.length, try segments(handle).last?.end ?? 0)
+    }
+
+    /// Appends the bytes of one PATCH, which must start at the current offset. The bytes received before a
+    /// dropped connection are kept: call `finish` on the returned writer whatever happens.
+    public func append(_ handle: Handle, at offset: Int64) throws -> PartialSegmentWriter? {
+        guard let (length, current) = try state(handle) else { return nil }
+        guard offset == current else { throw PartialUploadError.wrongOffset(expected: current) }
+        let folder = root.appendingPathComponent(handle.id, isDirectory: true)
+        return try PartialSegmentWriter(folder: folder, start: offset, limit: length - offset, key: handle.key(for: "segment \(offset)"))
+    }
+
+    /// The whole upload decrypted into an ordinary spool file (ephemeral key), once every byte has arrived.
+    public func complete(_ handle: Handle, into spool: URL, sizeLimit: Int64) throws -> SpooledUpload? {
+        guard let (length, offset) = try state(handle) else { return nil }
+        guard offset == length else { throw PartialUploadError.incomplete(received: offset, length: length) }
+        let file = try SpoolFile(in: spool, sizeLimit: sizeLimit)
+        do {
+            for segment in try segments(handle) {
+                let reader = try BlockFileReader(segment.url)
+                let decryptor = try ChunkedStreamDecryptor(key: handle.key(for: "segment \(segment.start)"))
+                while true {
+                    let block = try reader.read(maxLength: 256 * 1024)
+                    if block.isEmpty { break }
+                    try file.append(try decryptor.update(block))
+                }
+                try file.append(try decryptor.finish())
+            }
+            let upload = try file.finish()
+            try remove(handle)
+            return upload
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
+    /// Removes an upload (tus termination); false when there is no such upload or the secret is wrong.
+    @discardableResult
+    public func remove(_ handle: Handle) throws -> Bool {
+        guard try info(handle) != nil else { return false }
+        try FileManager.default.removeItem(at: root.appendingPathComponent(handle.id, isDirectory: true))
+        FileSystem.setConstantModificationTime(root)
+        return true
+    }
+
+    /// Removes uploads begun more than `maxAge` ago; returns how many.
+    @discardableResult
+    public func removeExpired(now: Date = Date()) -> Int {
+        var removed = 0
+        for id in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
+            let folder = root.appendingPathComponent(id, isDirectory: true)
+            let info = (try? Data(contentsOf: folder.appendingPathComponent("info.json"))).flatMap { try? JSONDecoder().decode(Info.self, from: $0) }
+            // An upload without readable info is debris from a crash during creation: remove it too.
+            if info.map({ now.timeIntervalSince1970 - Double($0.hour) > maxAge }) ?? true {
+                try? FileManager.default.removeItem(at: folder)
+                removed += 1
+            }
+        }
+        return removed
+    }
+
+    /// Pieces whose PATCH never finished (the process died mid-request) are not part of any upload.
+    public func removeUnfinishedSegments() {
+        for id in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
+            let folder = root.appendingPathComponent(id, isDirectory: true)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.contains(".part-") {
+                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
+    }
+
+    private func info(_ handle: Handle) throws -> Info? {
+        let url = root.appendingPathComponent(handle.id, isDirectory: true).appendingPathComponent("info.json")
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        let info = try JSONDecoder().decode(Info.self, from: data)
+        // A wrong secret derives another key: treat it as no upload at all.
+        return info.keyCheck == Hex.encode(handle.key(for: "check")) ? info : nil
+    }
+
+    private func segments(_ handle: Handle) throws -> [(start: Int64, end: Int64, url: URL)] {
+        let folder = root.appendingPathComponent(handle.id, isDirectory: true)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".seg") }
+        let segments = names.compactMap { name -> (Int64, Int64, URL)? in
+            let bounds = name.dropLast(4).split(separator: "-").compactMap { Int64($0) }
+            guard bounds.count == 2 else { return nil }
+            return (bounds[0], bounds[1], folder.appendingPathComponent(name))
+        }.sorted { $0.0 < $1.0 }
+        var expected: Int64 = 0
+        for segment in segments {
+            guard segment.0 == expected else { throw PartialUploadError.damaged }
+            expected = segment.1
+        }
+        return segments
+    }
+}
+
+/// One PATCH's bytes, encrypted as they arrive; named `<start>-<end>.seg` when finished, so the offset survives.
+public final class PartialSegmentWriter {
+    private let folder: URL
+    private let start: Int64
+    private let limit: Int64
+    private let file: DurableFile
+    private let encryptor: ChunkedStreamEncryptor
+    public private(set) var count: Int64 = 0
+
+    init(folder: URL, start: Int64, limit: Int64, key: [UInt8]) throws {
+        self.folder = folder
+        self.start = start
+        self.limit = limit
+        file = try DurableFile(creating: folder.appendingPathComponent("\(start).part-\(UUID().uuidString)"))
+        encryptor = try ChunkedStreamEncryptor(key: key)
+    }
+
+    public func append(_ bytes: UnsafeRawBufferPointer) throws {
+        count += Int64(bytes.count)
+        guard count <= limit else { throw PartialUploadError.beyondLength }
+        try file.write(encryptor.update(bytes))
+    }
+
+    /// Seals what arrived and makes it part of the upload; nothing is kept when nothing arrived.
+    public func finish() throws -> Int64 {
+        try file.write(encryptor.finish())
+        try file.close()
+        if count == 0 {
+            try? FileManager.default.removeItem(at: file.url)
+        } else {
+            try FileSystem.durableRename(file.url, to: folder.appendingPathComponent("\(start)-\(start + count).seg"))
+        }
+        return start + count
+    }
+}
+
+public enum PartialUploadError: Error, Equatable, CustomStringConvertible {
+    case wrongOffset(expected: Int64)
+    case beyondLength
+    case incomplete(received: Int64, length: Int64)
+    case damaged
+
+    public var description: String {
+        switch self {
+        case .wrongOffset(let expected): return "the upload continues at byte \(expected)"
+        case .beyondLength: return "more bytes were sent than the upload declared"
+        case .incomplete(let received, let length): return "the upload is incomplete: \(received) of \(length) bytes"
+        case .damaged: return "the stored pieces of this upload do not fit together"
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import EvidenceCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Resumable uploads, tus 1.0 (core, creation, termination) under `/uploads`. A finished upload becomes part of
+/// a submission when the form is posted with its URL in an `upload` field, so it gets the same receipt.
+struct TusController: Sendable {
+    let partials: PartialUploads
+    let limits: SubmissionLimits
+
+    static let version = "1.0.0"
+    static let resumable = HTTPField.Name("Tus-Resumable")!
+    static let uploadLength = HTTPField.Name("Upload-Length")!
+    static let uploadOffset = HTTPField.Name("Upload-Offset")!
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.on("/uploads", method: .options) { _, _ in
+            Response(status: .noContent, headers: [
+                Self.resumable: Self.version, HTTPField.Name("Tus-Version")!: Self.version,
+                HTTPField.Name("Tus-Extension")!: "creation,termination", HTTPField.Name("Tus-Max-Size")!: "\(limits.maxFileBytes)",
+            ])
+        }
+        router.post("/uploads") { request, _ in
+            guard request.headers[Self.resumable] == Self.version else { return Self.answer(.preconditionFailed) }
+            guard let length = request.headers[Self.uploadLength].flatMap({ Int64($0) }), length > 0 else {
+                return Self.answer(.badRequest, "Upload-Length is required")
+            }
+            guard length <= limits.maxFileBytes else { return Self.answer(.contentTooLarge, "the file is larger than the limit") }
+            partials.removeExpired()
+            let handle = try partials.create(length: length)
+            return Response(status: .created, headers: [.location: "/uploads/\(handle.token)", Self.resumable: Self.version])
+        }
+        router.head("/uploads/:token") { _, context in
+            guard let handle = Self.handle(context), let (length, offset) = try partials.state(handle) else { return Self.answer(.notFound) }
+            return Response(status: .ok, headers: [
+                Self.uploadOffset: "\(offset)", Self.uploadLength: "\(length)", Self.resumable: Self.version, .cacheControl: "no-store",
+            ])
+        }
+        router.patch("/uploads/:token") { request, context in
+            guard request.headers[Self.resumable] == Self.version else { return Self.answer(.preconditionFailed) }
+            guard request.headers[.contentType] == "application/offset+octet-stream" else { return Self.answer(.unsupportedMediaType) }
+            guard let offset = request.headers[Self.uploadOffset].flatMap({ Int64($0) }) else {
+                return Self.answer(.badRequest, "Upload-Offset is required")
+            }
+            guard let handle = Self.handle(context) else { return Self.answer(.notFound) }
+            let writer: PartialSegmentWriter
+            do {
+                guard let opened = try partials.append(handle, at: offset) else { return Self.answer(.notFound) }
+                writer = opened
+            } catch PartialUploadError.wrongOffset {
+                return Self.answer(.conflict, "Upload-Offset does not match the upload's offset")
+            }
+            var failure: (any Error)?
+            do {
+                for try await buffer in request.body {
+                    try buffer.withUnsafeReadableBytes { try writer.append($0) }
+                }
+            } catch {
+                // A dropped connection keeps what arrived: the client resumes from the new offset.
+                failure = error
+            }
+            let newOffset = try writer.finish()
+            if case PartialUploadError.beyondLength? = failure { return Self.answer(.contentTooLarge, "more bytes than Upload-Length") }
+            return Response(status: .noContent, headers: [Self.uploadOffset: "\(newOffset)", Self.resumable: Self.version])
+        }
+        router.delete("/uploads/:token") { _, context in
+            guard let handle = Self.handle(context), try partials.remove(handle) else { return Self.answer(.notFound) }
+            return Response(status: .noContent, headers: [Self.resumable: Self.version])
+        }
+    }
+
+    static func handle(_ context: BasicRequestContext) -> PartialUploads.Handle? {
+        context.parameters.get("token").flatMap(PartialUploads.Handle.init(token:))
+    }
+
+    static func answer(_ status: HTTPResponse.Status, _ message: String? = nil) -> Response {
+        Response(
+            status: status, headers: [resumable: version, .contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: (message ?? status.reasonPhrase) + "\n")))
+    }
+}
