@@ -1,11 +1,16 @@
-// Progressive enhancement for the upload form: with JavaScript on, the same multipart POST is sent with
-// XMLHttpRequest so each file gets a progress bar with speed and time left. Without JavaScript the form
-// posts normally and nothing here runs. No framework, no third-party resource.
+// Progressive enhancement for the upload form. With JavaScript on, each file goes up with the tus 1.0 protocol
+// (/uploads) in chunks, with a progress bar, speed and time left; a dropped connection is retried from the
+// offset the server reports, and a reloaded page resumes the same files (their upload URLs are kept in this
+// browser's sessionStorage until the submission is sent). Then the form is posted naming the finished uploads,
+// so the receipt is the same as without JavaScript. Without JavaScript nothing here runs.
 "use strict";
 (function () {
   var form = document.querySelector("form[action='/submissions']");
   var input = document.getElementById("files");
-  if (!form || !input || !window.FormData || !window.XMLHttpRequest) { return; }
+  if (!form || !input || !window.FormData || !window.XMLHttpRequest || !window.File || !File.prototype.slice) { return; }
+
+  var CHUNK = 8 * 1024 * 1024;
+  var TUS = "1.0.0";
 
   function megabytes(bytes) { return (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0) + " MB"; }
   function duration(seconds) {
@@ -13,18 +18,74 @@
     if (seconds < 60) { return Math.ceil(seconds) + " s"; }
     return Math.floor(seconds / 60) + " min " + Math.ceil(seconds % 60) + " s";
   }
+  function storageKey(file) { return "evidence-upload:" + file.name + ":" + file.size + ":" + file.lastModified; }
+  function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
+
+  function request(method, url, headers, body, onProgress) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open(method, url);
+      xhr.setRequestHeader("Tus-Resumable", TUS);
+      Object.keys(headers).forEach(function (name) { xhr.setRequestHeader(name, headers[name]); });
+      if (onProgress) { xhr.upload.addEventListener("progress", onProgress); }
+      xhr.addEventListener("load", function () { resolve(xhr); });
+      xhr.addEventListener("error", function () { reject(new Error("network")); });
+      xhr.send(body === undefined ? null : body);
+    });
+  }
+
+  // The upload URL for this file: a stored one the server still knows (with its offset), or a new one.
+  function open(file) {
+    var stored = window.sessionStorage ? sessionStorage.getItem(storageKey(file)) : null;
+    var check = stored ? request("HEAD", stored, {}) : Promise.resolve(null);
+    return check.then(function (xhr) {
+      if (xhr && xhr.status === 200) {
+        return { url: stored, offset: parseInt(xhr.getResponseHeader("Upload-Offset"), 10) || 0 };
+      }
+      return request("POST", "/uploads", { "Upload-Length": String(file.size) }).then(function (created) {
+        if (created.status !== 201) { throw new Error("refused:" + created.status); }
+        var url = created.getResponseHeader("Location");
+        if (window.sessionStorage) { sessionStorage.setItem(storageKey(file), url); }
+        return { url: url, offset: 0 };
+      });
+    });
+  }
+
+  function send(file, upload, bar, progress, attempt) {
+    if (upload.offset >= file.size) { return Promise.resolve(upload.url); }
+    var end = Math.min(file.size, upload.offset + CHUNK);
+    return request("PATCH", upload.url, { "Content-Type": "application/offset+octet-stream", "Upload-Offset": String(upload.offset) },
+      file.slice(upload.offset, end), function (event) { bar.value = upload.offset + event.loaded; progress(); }
+    ).then(function (xhr) {
+      if (xhr.status !== 204) { throw new Error("patch:" + xhr.status); }
+      upload.offset = parseInt(xhr.getResponseHeader("Upload-Offset"), 10);
+      bar.value = upload.offset;
+      return send(file, upload, bar, progress, 0);
+    }, function () {
+      // Connection lost: wait, ask the server where it stands, and go on from there.
+      if (attempt >= 20) { throw new Error("network"); }
+      return wait(Math.min(30000, 1000 * Math.pow(2, attempt))).then(function () {
+        return request("HEAD", upload.url, {});
+      }).then(function (xhr) {
+        upload.offset = parseInt(xhr.getResponseHeader("Upload-Offset"), 10) || upload.offset;
+        return send(file, upload, bar, progress, attempt + 1);
+      }, function () { return send(file, upload, bar, progress, attempt + 1); });
+    });
+  }
 
   form.addEventListener("submit", function (event) {
     var files = Array.prototype.slice.call(input.files || []);
     if (files.length === 0) { return; }
     event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
     var panel = document.createElement("section");
     panel.id = "upload-progress";
     panel.setAttribute("aria-live", "polite");
     var heading = document.createElement("h2");
     heading.textContent = "Sending…";
     panel.appendChild(heading);
-    var rows = files.map(function (file, index) {
+    var bars = files.map(function (file, index) {
       var label = document.createElement("label");
       label.textContent = "File " + (index + 1) + " (" + megabytes(file.size) + ")";
       var bar = document.createElement("progress");
@@ -37,38 +98,53 @@
     var summary = document.createElement("p");
     panel.appendChild(summary);
     form.parentNode.insertBefore(panel, form.nextSibling);
-    form.querySelector("button[type=submit]").disabled = true;
 
+    var total = files.reduce(function (sum, file) { return sum + file.size; }, 0);
     var started = Date.now();
-    var request = new XMLHttpRequest();
-    request.open("POST", form.action);
-    request.responseType = "document";
-    request.upload.addEventListener("progress", function (progress) {
-      // The body carries the files in order, so the bytes sent so far fill the bars one after the other.
-      var left = progress.loaded;
-      rows.forEach(function (bar, index) {
-        var size = files[index].size;
-        bar.value = Math.max(0, Math.min(size, left));
-        left -= size;
-      });
+    var startedAt = null;
+    function progress() {
+      var sent = bars.reduce(function (sum, bar) { return sum + bar.value; }, 0);
+      if (startedAt === null) { startedAt = sent; }
       var seconds = (Date.now() - started) / 1000;
-      var speed = seconds > 0 ? progress.loaded / seconds : 0;
-      var remaining = progress.lengthComputable && speed > 0 ? (progress.total - progress.loaded) / speed : Infinity;
-      summary.textContent = megabytes(progress.loaded) + (progress.lengthComputable ? " of " + megabytes(progress.total) : "") +
-        " · " + megabytes(speed) + "/s · " + duration(remaining) + " left";
-    });
-    request.addEventListener("load", function () {
-      if (request.response && request.response.documentElement) {
-        document.replaceChild(document.importNode(request.response.documentElement, true), document.documentElement);
-        window.scrollTo(0, 0);
-      } else {
+      var speed = seconds > 0 ? (sent - startedAt) / seconds : 0;
+      summary.textContent = megabytes(sent) + " of " + megabytes(total) + " · " + megabytes(speed) + "/s · " +
+        duration(speed > 0 ? (total - sent) / speed : Infinity) + " left";
+    }
+
+    var urls = [];
+    files.reduce(function (previous, file, index) {
+      return previous.then(function () {
+        return open(file).then(function (upload) {
+          bars[index].value = upload.offset;
+          return send(file, upload, bars[index], progress, 0);
+        }).then(function (url) { urls.push(url); });
+      });
+    }, Promise.resolve()).then(function () {
+      heading.textContent = "Cleaning and encrypting…";
+      var body = new FormData();
+      urls.forEach(function (url) { body.append("upload", url); });
+      body.append("message", form.elements.message.value);
+      if (form.elements.keep_original && form.elements.keep_original.checked) { body.append("keep_original", "1"); }
+      return new Promise(function (resolve, reject) {
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", form.action);
+        xhr.responseType = "document";
+        xhr.addEventListener("load", function () { resolve(xhr); });
+        xhr.addEventListener("error", function () { reject(new Error("network")); });
+        xhr.send(body);
+      });
+    }).then(function (xhr) {
+      if (xhr.status === 201 && window.sessionStorage) { files.forEach(function (file) { sessionStorage.removeItem(storageKey(file)); }); }
+      document.replaceChild(document.importNode(xhr.response.documentElement, true), document.documentElement);
+      window.scrollTo(0, 0);
+    }).catch(function (error) {
+      if (String(error.message).indexOf("refused:") === 0) {
+        // The server refused a file outright (too large…): let the plain form show its readable page.
         form.submit();
+        return;
       }
+      heading.textContent = "The connection was lost. Press Send again to continue where it stopped.";
+      button.disabled = false;
     });
-    request.addEventListener("error", function () {
-      heading.textContent = "The connection was lost. Please try again: nothing was kept from this attempt.";
-      form.querySelector("button[type=submit]").disabled = false;
-    });
-    request.send(new FormData(form));
   });
 })();

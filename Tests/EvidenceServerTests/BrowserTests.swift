@@ -37,7 +37,7 @@ struct BrowserTests {
         #expect((try JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any])?["message"] as? String == "seen from the bridge")
     }
 
-    @Test("with JavaScript on: the files go up through submit.js and the receipt replaces the page")
+    @Test("with JavaScript on: the files go up through submit.js with tus and the receipt replaces the page")
     func javascriptOnSubmission() async throws {
         try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
         let server = try TestServer()
@@ -54,5 +54,9 @@ struct BrowserTests {
         #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
         let listed = try await server.review(["list", "--json"])
         #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 2)
+        // The files came through /uploads (tus), which is what makes the partial-upload folder exist; none is left.
+        let partial = server.data.spool.appendingPathComponent("partial")
+        #expect(FileManager.default.fileExists(atPath: partial.path), "the files did not go through /uploads")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: partial.path))?.isEmpty ?? false)
     }
 }
