@@ -8,35 +8,19 @@ enum Ed25519 {
     static let signatureLength = 64
 
     static func privateKey(raw: [UInt8]) throws -> OpaquePointer {
-        guard let key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, raw, raw.count) else {
-            throw CryptoError.fromOpenSSL("EVP_PKEY_new_raw_private_key(Ed25519)")
-        }
-        return key
+        try RawKey.privateKey(EVP_PKEY_ED25519, raw: raw, name: "Ed25519")
     }
 
     static func publicKey(raw: [UInt8]) throws -> OpaquePointer {
-        guard let key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, raw, raw.count) else {
-            throw CryptoError.fromOpenSSL("EVP_PKEY_new_raw_public_key(Ed25519)")
-        }
-        return key
+        try RawKey.publicKey(EVP_PKEY_ED25519, raw: raw, name: "Ed25519")
     }
 
     static func rawPublicKey(of key: OpaquePointer) throws -> [UInt8] {
-        var length = keyLength
-        var raw = [UInt8](repeating: 0, count: keyLength)
-        guard EVP_PKEY_get_raw_public_key(key, &raw, &length) == 1, length == keyLength else {
-            throw CryptoError.fromOpenSSL("EVP_PKEY_get_raw_public_key(Ed25519)")
-        }
-        return raw
+        try RawKey.rawPublicKey(of: key, name: "Ed25519")
     }
 
     static func rawPrivateKey(of key: OpaquePointer) throws -> [UInt8] {
-        var length = keyLength
-        var raw = [UInt8](repeating: 0, count: keyLength)
-        guard EVP_PKEY_get_raw_private_key(key, &raw, &length) == 1, length == keyLength else {
-            throw CryptoError.fromOpenSSL("EVP_PKEY_get_raw_private_key(Ed25519)")
-        }
-        return raw
+        try RawKey.rawPrivateKey(of: key, name: "Ed25519")
     }
 
     /// Signs `message` with the EVP_PKEY `key` (pure Ed25519, RFC 8032 section 5.1.6).

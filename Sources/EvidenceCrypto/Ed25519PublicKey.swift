@@ -15,16 +15,9 @@ public struct Ed25519PublicKey: Sendable, Hashable {
 
     /// Reads a "-----BEGIN PUBLIC KEY-----" (SubjectPublicKeyInfo) PEM, as written by `openssl pkey -pubout`.
     public init(pem: String) throws {
-        let raw: [UInt8] = try OpenSSLBIO.reading(pem) { bio in
-            guard let key = PEM_read_bio_PUBKEY(bio, nil, nil, nil) else {
-                ERR_clear_error()
-                throw SigningKeyError.notAPublicKey
-            }
-            defer { EVP_PKEY_free(key) }
-            guard EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519 else { throw SigningKeyError.notEd25519 }
-            return try Ed25519.rawPublicKey(of: key)
-        }
-        try self.init(rawRepresentation: raw)
+        try self.init(rawRepresentation: PublicKeyPEM.read(
+            pem, type: EVP_PKEY_ED25519, notAPublicKey: SigningKeyError.notAPublicKey, wrongType: SigningKeyError.notEd25519,
+            raw: Ed25519.rawPublicKey(of:)))
     }
 
     /// The key as a "-----BEGIN PUBLIC KEY-----" PEM (SubjectPublicKeyInfo).
@@ -32,9 +25,7 @@ public struct Ed25519PublicKey: Sendable, Hashable {
         do {
             let key = try Ed25519.publicKey(raw: rawRepresentation)
             defer { EVP_PKEY_free(key) }
-            return try OpenSSLBIO.writing { bio in
-                guard PEM_write_bio_PUBKEY(bio, key) == 1 else { throw CryptoError.fromOpenSSL("PEM_write_bio_PUBKEY") }
-            }
+            return try PublicKeyPEM.write(key)
         } catch {
             fatalError("encoding an Ed25519 public key failed: \(error)")
         }

@@ -6,35 +6,19 @@ enum X25519 {
     static let probePrivateKey = [UInt8](repeating: 0x42, count: 32)
 
     static func privateKey(raw: [UInt8]) throws -> OpaquePointer {
-        guard let key = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nil, raw, raw.count) else {
-            throw CryptoError.fromOpenSSL("EVP_PKEY_new_raw_private_key(X25519)")
-        }
-        return key
+        try RawKey.privateKey(EVP_PKEY_X25519, raw: raw, name: "X25519")
     }
 
     static func publicKey(raw: [UInt8]) throws -> OpaquePointer {
-        guard let key = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nil, raw, raw.count) else {
-            throw CryptoError.fromOpenSSL("EVP_PKEY_new_raw_public_key(X25519)")
-        }
-        return key
+        try RawKey.publicKey(EVP_PKEY_X25519, raw: raw, name: "X25519")
     }
 
     static func rawPublicKey(of key: OpaquePointer) throws -> [UInt8] {
-        var length = 32
-        var raw = [UInt8](repeating: 0, count: 32)
-        guard EVP_PKEY_get_raw_public_key(key, &raw, &length) == 1, length == 32 else {
-            throw CryptoError.fromOpenSSL("EVP_PKEY_get_raw_public_key")
-        }
-        return raw
+        try RawKey.rawPublicKey(of: key, name: "X25519")
     }
 
     static func rawPrivateKey(of key: OpaquePointer) throws -> [UInt8] {
-        var length = 32
-        var raw = [UInt8](repeating: 0, count: 32)
-        guard EVP_PKEY_get_raw_private_key(key, &raw, &length) == 1, length == 32 else {
-            throw CryptoError.fromOpenSSL("EVP_PKEY_get_raw_private_key")
-        }
-        return raw
+        try RawKey.rawPrivateKey(of: key, name: "X25519")
     }
 
     /// X25519(privateKey, publicKey); throws if OpenSSL refuses, which it does for an all-zero result.

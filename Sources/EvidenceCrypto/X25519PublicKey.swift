@@ -19,16 +19,9 @@ public struct X25519PublicKey: Sendable, Hashable {
 
     /// Reads a "-----BEGIN PUBLIC KEY-----" (SubjectPublicKeyInfo) PEM, as written by `openssl pkey -pubout`.
     public init(pem: String) throws {
-        let raw: [UInt8] = try OpenSSLBIO.reading(pem) { bio in
-            guard let key = PEM_read_bio_PUBKEY(bio, nil, nil, nil) else {
-                ERR_clear_error()
-                throw KeyError.notAPublicKey
-            }
-            defer { EVP_PKEY_free(key) }
-            guard EVP_PKEY_get_base_id(key) == EVP_PKEY_X25519 else { throw KeyError.notX25519 }
-            return try X25519.rawPublicKey(of: key)
-        }
-        try self.init(rawRepresentation: raw)
+        try self.init(rawRepresentation: PublicKeyPEM.read(
+            pem, type: EVP_PKEY_X25519, notAPublicKey: KeyError.notAPublicKey, wrongType: KeyError.notX25519,
+            raw: X25519.rawPublicKey(of:)))
     }
 
     /// The key as a "-----BEGIN PUBLIC KEY-----" PEM (SubjectPublicKeyInfo).
@@ -36,9 +29,7 @@ public struct X25519PublicKey: Sendable, Hashable {
         do {
             let key = try X25519.publicKey(raw: rawRepresentation)
             defer { EVP_PKEY_free(key) }
-            return try OpenSSLBIO.writing { bio in
-                guard PEM_write_bio_PUBKEY(bio, key) == 1 else { throw CryptoError.fromOpenSSL("PEM_write_bio_PUBKEY") }
-            }
+            return try PublicKeyPEM.write(key)
         } catch {
             fatalError("encoding a valid X25519 public key failed: \(error)")
         }
