@@ -5,18 +5,28 @@
 // so the receipt is the same as without JavaScript. Without JavaScript nothing here runs.
 "use strict";
 (function () {
-  var form = document.querySelector("form[action='/submissions']");
+  var form = document.getElementById("submission-form");
   var input = document.getElementById("files");
-  if (!form || !input || !window.FormData || !window.XMLHttpRequest || !window.File || !File.prototype.slice) { return; }
+  var strings = document.getElementById("upload-strings");
+  if (!form || !input || !strings || !window.FormData || !window.XMLHttpRequest || !window.File || !File.prototype.slice) { return; }
+
+  // The words come from the page (data-* attributes rendered from the language's catalogue), never from here.
+  function say(name, values) {
+    return (strings.getAttribute("data-" + name) || "").replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && key in values ? values[key] : whole;
+    });
+  }
 
   var CHUNK = 8 * 1024 * 1024;
   var TUS = "1.0.0";
 
-  function megabytes(bytes) { return (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0) + " MB"; }
+  function megabytes(bytes) {
+    return say("megabytes", { n: (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0).replace(".", say("decimal")) });
+  }
   function duration(seconds) {
     if (!isFinite(seconds)) { return "…"; }
-    if (seconds < 60) { return Math.ceil(seconds) + " s"; }
-    return Math.floor(seconds / 60) + " min " + Math.ceil(seconds % 60) + " s";
+    if (seconds < 60) { return say("seconds", { s: Math.ceil(seconds) }); }
+    return say("minutes", { m: Math.floor(seconds / 60), s: Math.floor(seconds % 60) });
   }
   function storageKey(file) { return "evidence-upload:" + file.name + ":" + file.size + ":" + file.lastModified; }
   function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
@@ -51,26 +61,37 @@
     });
   }
 
+  // A 409 means the server holds more than we thought (it keeps what arrived before a drop); 502-504 come from a
+  // proxy in front of a server that is restarting. Both are worth asking for the offset again, like a dropped connection.
+  function transient(status) { return status === 409 || (status >= 502 && status <= 504); }
+
   function send(file, upload, bar, progress, attempt) {
     if (upload.offset >= file.size) { return Promise.resolve(upload.url); }
     var end = Math.min(file.size, upload.offset + CHUNK);
     return request("PATCH", upload.url, { "Content-Type": "application/offset+octet-stream", "Upload-Offset": String(upload.offset) },
       file.slice(upload.offset, end), function (event) { bar.value = upload.offset + event.loaded; progress(); }
     ).then(function (xhr) {
+      if (transient(xhr.status)) { return resume(file, upload, bar, progress, attempt); }
       if (xhr.status !== 204) { throw new Error("patch:" + xhr.status); }
       upload.offset = parseInt(xhr.getResponseHeader("Upload-Offset"), 10);
       bar.value = upload.offset;
       return send(file, upload, bar, progress, 0);
-    }, function () {
-      // Connection lost: wait, ask the server where it stands, and go on from there.
-      if (attempt >= 20) { throw new Error("network"); }
-      return wait(Math.min(30000, 1000 * Math.pow(2, attempt))).then(function () {
-        return request("HEAD", upload.url, {});
-      }).then(function (xhr) {
-        upload.offset = parseInt(xhr.getResponseHeader("Upload-Offset"), 10) || upload.offset;
-        return send(file, upload, bar, progress, attempt + 1);
-      }, function () { return send(file, upload, bar, progress, attempt + 1); });
-    });
+    }, function () { return resume(file, upload, bar, progress, attempt); });
+  }
+
+  // Connection lost: wait, ask the server where it stands, and go on from there. Never PATCH at an offset the
+  // server has not just confirmed: the bytes that reached it before the drop are kept, so ours may be stale.
+  function resume(file, upload, bar, progress, attempt) {
+    if (attempt >= 20) { return Promise.reject(new Error("network")); }
+    return wait(Math.min(30000, 1000 * Math.pow(2, attempt))).then(function () {
+      return request("HEAD", upload.url, {});
+    }).then(function (xhr) {
+      if (transient(xhr.status)) { return resume(file, upload, bar, progress, attempt + 1); }
+      if (xhr.status !== 200) { throw new Error("head:" + xhr.status); }
+      upload.offset = parseInt(xhr.getResponseHeader("Upload-Offset"), 10);
+      bar.value = upload.offset;
+      return send(file, upload, bar, progress, attempt + 1);
+    }, function () { return resume(file, upload, bar, progress, attempt + 1); });
   }
 
   form.addEventListener("submit", function (event) {
@@ -83,11 +104,11 @@
     panel.id = "upload-progress";
     panel.setAttribute("aria-live", "polite");
     var heading = document.createElement("h2");
-    heading.textContent = "Sending…";
+    heading.textContent = say("sending");
     panel.appendChild(heading);
     var bars = files.map(function (file, index) {
       var label = document.createElement("label");
-      label.textContent = "File " + (index + 1) + " (" + megabytes(file.size) + ")";
+      label.textContent = say("file", { n: index + 1, size: megabytes(file.size) });
       var bar = document.createElement("progress");
       bar.max = file.size || 1;
       bar.value = 0;
@@ -107,8 +128,10 @@
       if (startedAt === null) { startedAt = sent; }
       var seconds = (Date.now() - started) / 1000;
       var speed = seconds > 0 ? (sent - startedAt) / seconds : 0;
-      summary.textContent = megabytes(sent) + " of " + megabytes(total) + " · " + megabytes(speed) + "/s · " +
-        duration(speed > 0 ? (total - sent) / speed : Infinity) + " left";
+      summary.textContent = say("progress", {
+        sent: megabytes(sent), total: megabytes(total), speed: megabytes(speed),
+        left: duration(speed > 0 ? (total - sent) / speed : Infinity)
+      });
     }
 
     var urls = [];
@@ -120,7 +143,7 @@
         }).then(function (url) { urls.push(url); });
       });
     }, Promise.resolve()).then(function () {
-      heading.textContent = "Cleaning and encrypting…";
+      heading.textContent = say("cleaning");
       var body = new FormData();
       urls.forEach(function (url) { body.append("upload", url); });
       body.append("message", form.elements.message.value);
@@ -143,7 +166,7 @@
         form.submit();
         return;
       }
-      heading.textContent = "The connection was lost. Press Send again to continue where it stopped.";
+      heading.textContent = say("lost");
       button.disabled = false;
     });
   });

@@ -28,3 +28,23 @@ struct RejectCommand: ParsableCommand {
         print("file \(id) rejected")
     }
 }
+
+struct ReplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reply",
+        abstract: "Write a message to the submitter of a file, shown on their status page.",
+        discussion: """
+            The message is sealed to a key only the submitter's receipt code opens; the server cannot read it.
+            Example: evidence-review reply 12 --message "Thank you. Your video was passed to the investigators."
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var reviewer: ReviewerOption
+    @Argument(help: "The id of any file of the submission.") var id: Int64
+    @Option(help: "The message, in plain words; the submitter reads it with their receipt code.") var message: String
+
+    func run() throws {
+        try store.openDesk().reply(fileID: id, text: message, actor: reviewer.actor)
+        print("reply to the submitter of file \(id) stored")
+    }
+}

@@ -32,7 +32,7 @@ def main():
         driver.save_screenshot(shots + "/form.png")
         driver.find_element(By.ID, "files").send_keys("\n".join(files))
         driver.find_element(By.ID, "message").send_keys("seen from the bridge")
-        driver.find_element(By.CSS_SELECTOR, "form[action='/submissions'] button[type=submit]").click()
+        driver.find_element(By.CSS_SELECTOR, "form#submission-form button[type=submit]").click()
         WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.ID, "receipt-code")))
         driver.save_screenshot(shots + "/receipt.png")
         result["receipt_code"] = driver.find_element(By.ID, "receipt-code").text
@@ -41,7 +41,7 @@ def main():
 
         driver.get(base + "/status")
         driver.find_element(By.ID, "code").send_keys(result["receipt_code"])
-        driver.find_element(By.CSS_SELECTOR, "form[action='/status'] button[type=submit]").click()
+        driver.find_element(By.CSS_SELECTOR, "form[action^='/status?'] button[type=submit]").click()
         WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.ID, "result")))
         driver.save_screenshot(shots + "/status.png")
         result["status_text"] = driver.find_element(By.ID, "result").text

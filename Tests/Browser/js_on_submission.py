@@ -25,7 +25,7 @@ def main():
     try:
         driver.get(base + "/")
         driver.find_element(By.ID, "files").send_keys("\n".join(files))
-        driver.find_element(By.CSS_SELECTOR, "form[action='/submissions'] button[type=submit]").click()
+        driver.find_element(By.CSS_SELECTOR, "form#submission-form button[type=submit]").click()
         WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.ID, "receipt-code")))
         driver.save_screenshot(shots + "/receipt-js.png")
         result["receipt_code"] = driver.find_element(By.ID, "receipt-code").text

@@ -59,4 +59,50 @@ struct BrowserTests {
         #expect(FileManager.default.fileExists(atPath: partial.path), "the files did not go through /uploads")
         #expect((try? FileManager.default.contentsOfDirectory(atPath: partial.path))?.isEmpty ?? false)
     }
+
+    @Test("every page in English, Russian and Kazakh: no English left, labelled controls, headings in order, contrast, 320 px, keyboard")
+    func languagesAndAccessibility() async throws {
+        try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+        let server = try TestServer()
+        let script = Paths.repository.appendingPathComponent("Tests/Browser/languages_and_access.py").path
+        let catalogues = Paths.repository.appendingPathComponent("Sources/EvidenceServer/Translations").path
+        let upload = Paths.corpusFile(EndToEndTests.gpsJPEG).path
+        let run = try await server.run { port in
+            try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", Self.screenshots.path, catalogues, upload])
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
+        let pages = result["pages"] as? [[String: Any]] ?? []
+        #expect(pages.count == 15, "expected 5 pages in 3 languages, got \(pages.count)")
+        for page in pages {
+            let name = "\(page["page"] ?? "?") in \(page["lang"] ?? "?")"
+            #expect(page["html_lang"] as? String == page["lang"] as? String, "\(name): wrong html lang")
+            let english = page["english"] as? [String] ?? ["?"]
+            if page["lang"] as? String == "en" {
+                // The check itself can fail: on English pages it finds the English sentences.
+                #expect(!english.isEmpty, "\(name): the English check found nothing on an English page")
+            } else {
+                #expect(english.isEmpty, "\(name): English left: \(english)")
+                #expect((page["latin"] as? [String] ?? ["?"]).isEmpty, "\(name): Latin words left: \(page["latin"] ?? "")")
+            }
+            #expect((page["unlabelled"] as? [String] ?? ["?"]).isEmpty, "\(name): controls without a label: \(page["unlabelled"] ?? "")")
+            let headings = page["headings"] as? [Int] ?? []
+            #expect(headings.first == 1 && headings.filter { $0 == 1 }.count == 1, "\(name): one h1 first: \(headings)")
+            #expect(zip(headings, headings.dropFirst()).allSatisfy { $1 <= $0 + 1 }, "\(name): a heading level is skipped: \(headings)")
+            #expect((page["low_contrast"] as? [String] ?? ["?"]).isEmpty, "\(name): text below 4.5:1: \(page["low_contrast"] ?? "")")
+            #expect(page["overflow_px"] as? Int == 0, "\(name): wider than a 320 px screen by \(page["overflow_px"] ?? "?") px")
+            let stops = page["tab_stops"] as? [String] ?? []
+            #expect(stops.first == "#content", "\(name): Tab does not reach the skip link first: \(stops)")
+            #expect((page["focus_hidden"] as? [String] ?? ["?"]).isEmpty, "\(name): focus not drawn on \(page["focus_hidden"] ?? "")")
+            if page["page"] as? String == "form" {
+                for control in ["files", "message", "keep_original"] {
+                    #expect(stops.contains(control), "\(name): Tab never reaches \(control): \(stops)")
+                }
+            }
+        }
+        for name in ["form-ru.png", "receipt-kk.png", "status-ru.png", "verify-kk.png"] {
+            #expect(FileManager.default.fileExists(atPath: Self.screenshots.appendingPathComponent(name).path), "\(name)")
+        }
+        #expect((result["receipt_codes"] as? [String: String])?.count == 3)
+    }
 }

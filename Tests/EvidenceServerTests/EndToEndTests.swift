@@ -99,7 +99,7 @@ struct EndToEndTests {
         }
         let page = result.stdoutText
         #expect(page.contains("HTTP/1.1 200"))
-        #expect(page.contains("action=\"/submissions\""))
+        #expect(page.contains("action=\"/submissions?lang=en\""))
         #expect(page.contains("enctype=\"multipart/form-data\""))
         #expect(page.lowercased().contains("content-security-policy: default-src 'none'"))
         #expect(!page.lowercased().contains("set-cookie"))

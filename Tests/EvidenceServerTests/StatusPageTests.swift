@@ -23,7 +23,7 @@ struct StatusPageTests {
                     try await Self.status(port, code: "00000-00000-00000-00000-00000"),
                     try await Self.status(port, code: "not a code"))
         }
-        #expect(pending.text.contains("File 1, JPEG image: <strong>received, waiting for review</strong>"), "\(pending.text)")
+        #expect(pending.text.contains("File 1, JPEG image: <strong class=\"status-pending\">received, waiting for review</strong>"), "\(pending.text)")
         #expect(pending.text.contains("File 2, PNG image"))
         for wrong in [wrongA, wrongB, malformed] {
             #expect(wrong.text.contains("No submission matches this code"))
@@ -41,7 +41,7 @@ struct StatusPageTests {
         }
         #expect(try await server.review(["approve", "1"]).status == 0)
         let page = try await server.run { port in try await Self.status(port, code: code) }
-        #expect(page.text.contains("<strong>accepted</strong>"))
+        #expect(page.text.contains("<strong class=\"status-approved\">accepted</strong>"))
     }
 
     @Test("from the status page a submitter adds a file and a message to the same submission; a wrong code adds nothing")

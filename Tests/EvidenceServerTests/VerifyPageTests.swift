@@ -20,7 +20,7 @@ struct VerifyPageTests {
             return (byHash, byUpload, unknown, invalid, filesContaining([], under: server.data.blobs).count - blobsBefore)
         }
         #expect(byHash.stdoutText.contains("Found in the log"))
-        #expect(byHash.stdoutText.contains("entry <strong>0</strong>"))
+        #expect(byHash.stdoutText.contains("recorded as entry 0 of a log of"))
         #expect(byUpload.stdoutText.contains("Found in the log"))
         #expect(unknown.stdoutText.contains("Not found"))
         #expect(invalid.stdoutText.hasSuffix("400"))

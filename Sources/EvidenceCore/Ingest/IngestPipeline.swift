@@ -77,7 +77,8 @@ public struct IngestPipeline: Sendable {
             } else {
                 let submission = SubmissionRecord(
                     receiptHash: ReceiptCode.keyedHash(code, key: receiptKey)!, receivedHour: hour,
-                    sealedMessage: sealedMessage.map { Data($0) })
+                    sealedMessage: sealedMessage.map { Data($0) },
+                    replyPublicKey: SubmitterReplyKey.privateKey(receiptCode: code).map { Data($0.publicKey.rawRepresentation) })
                 stored = try store.insert(submission: submission, files: files)
             }
             // The signed checkpoint that includes this submission: the submitter's proof that it was received.

@@ -160,6 +160,30 @@ public final class EvidenceStore: Sendable {
         }
     }
 
+    /// Stores a reply sealed to the submitter, with a custody entry on each file of the submission.
+    func addReply(_ sealed: Data, submissionID: Int64, actor: String) throws {
+        try pool.write { db in
+            let hour = HourStamp.now()
+            try db.execute(
+                sql: "INSERT INTO submitter_reply (submission_id, sealed_reply, actor, written_hour) VALUES (?, ?, ?, ?)",
+                arguments: [submissionID, sealed, actor, hour])
+            for fileID in try Int64.fetchAll(db, sql: "SELECT id FROM file WHERE submission_id = ?", arguments: [submissionID]) {
+                var custody = CustodyRecord(fileID: fileID, action: "replied", detail: "a message to the submitter", actor: actor, hour: hour)
+                try custody.insert(db)
+            }
+        }
+    }
+
+    /// The sealed replies to a submission, oldest first, with the hour each was written.
+    public func sealedReplies(submissionID: Int64) throws -> [(sealed: Data, hour: String)] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT sealed_reply, written_hour FROM submitter_reply WHERE submission_id = ? ORDER BY id",
+                arguments: [submissionID]
+            ).map { ($0["sealed_reply"], $0["written_hour"]) }
+        }
+    }
+
     /// Records that a reviewer exported a file: a custody entry and its log entry.
     func recordExport(fileID: Int64, detail: String, actor: String) throws {
         try pool.write { db in

@@ -11,9 +11,13 @@ public struct SubmissionRecord: Codable, Sendable, FetchableRecord, MutablePersi
     public var receivedHour: String
     /// The submitter's message sealed to the reviewers, or nil when none was written.
     public var sealedMessage: Data?
+    /// The X25519 public key that reviewers' replies are sealed to; its private key is derived from the receipt
+    /// code (`SubmitterReplyKey`), so only someone holding the code can read them. Nil for older submissions.
+    public var replyPublicKey: Data?
 
     enum CodingKeys: String, CodingKey {
         case id, receiptHash = "receipt_hash", receivedHour = "received_hour", sealedMessage = "sealed_message"
+        case replyPublicKey = "reply_public_key"
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -65,6 +65,18 @@ enum StoreMigrations {
                 t.column("received_hour", .text).notNull()
             }
         }
+        migrator.registerMigration("v5: replies to the submitter") { db in
+            try db.alter(table: "submission") { t in
+                t.add(column: "reply_public_key", .blob)
+            }
+            try db.create(table: "submitter_reply") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("submission_id", .integer).notNull().indexed().references("submission", onDelete: .restrict)
+                t.column("sealed_reply", .blob).notNull()
+                t.column("actor", .text).notNull()
+                t.column("written_hour", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -6,6 +6,7 @@ import Hummingbird
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The operator's onion address (e.g. "abc…xyz.onion"): Tor Browser then offers to switch to it.
     var onionAddress: String?
+    let pages: PageRenderer
 
     static var headers: [(HTTPField.Name, String)] {
         [
@@ -26,13 +27,10 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             // Errors (404, 413 from the framework…) get a readable page and the same headers as everything else.
-            let title = error.status == .notFound ? "Page not found" : error.status.reasonPhrase
-            response = Response.html(ErrorPage.render(title: title, message: "\(error.status.code) \(error.status.reasonPhrase)", aboutUpload: false), status: error.status)
+            response = errorPage(for: error.status, request)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)"])
-            response = Response.html(
-                ErrorPage.render(title: "Something went wrong", message: "The server could not answer. Please try again later.", aboutUpload: false),
-                status: .internalServerError)
+            response = errorPage(for: .internalServerError, request)
         }
         for (name, value) in Self.headers {
             response.headers[name] = value
@@ -41,5 +39,20 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             response.headers[HTTPField.Name("Onion-Location")!] = "http://\(onionAddress)\(request.uri.path)"
         }
         return response
+    }
+
+    private func errorPage(for status: HTTPResponse.Status, _ request: Request) -> Response {
+        let language = Language.of(request)
+        let words = pages.catalogue(language)
+        let key: String =
+            switch status {
+            case .notFound: "error_not_found"
+            case .methodNotAllowed: "error_method"
+            case .contentTooLarge: "error_too_large"
+            default: "error_generic"
+            }
+        return ErrorPage.response(
+            pages, language, title: words.text("\(key)_title"), message: words.text(key), detail: "\(status.code) \(status.reasonPhrase)",
+            aboutUpload: false, status: status)
     }
 }

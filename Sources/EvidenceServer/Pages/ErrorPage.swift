@@ -1,11 +1,13 @@
-/// A readable page for a refused upload: what went wrong and what to do.
+import Hummingbird
+
+/// A readable page for a refused request: what went wrong and what to do, in the submitter's language.
 enum ErrorPage {
-    static func render(title: String, message: String, aboutUpload: Bool = true) -> String {
-        HTML.page(title: title, body: """
-            <h1>\(HTML.escape(title))</h1>
-            <p class="error">\(HTML.escape(message))</p>
-            \(aboutUpload ? "<p>Nothing from this attempt was kept.</p>" : "")
-            <p><a href="/">Back to the form</a></p>
-            """)
+    static func response(
+        _ pages: PageRenderer, _ language: Language, title: String, message: String, detail: String? = nil,
+        aboutUpload: Bool = true, status: HTTPResponse.Status
+    ) -> Response {
+        pages.response(
+            "error", in: language, title: title, switchPath: aboutUpload ? "/" : nil, status: status,
+            values: ["heading": title, "message": message, "detail": detail ?? "", "aboutUpload": aboutUpload])
     }
 }

@@ -1,27 +1,28 @@
-import Foundation
+import EvidenceCore
 import Hummingbird
 
-/// `GET /` and `GET /index.html`: the upload form from `Public/index.html`, without the "keep my original" choice
-/// when the operator switched it off (the block between `<!-- keep-original -->` and `<!-- /keep-original -->`).
+/// `GET /` and `GET /index.html`: the upload form, in the request's language, without the "keep my original"
+/// choice when the operator switched it off.
 struct FormPage<Context: RequestContext>: RouterMiddleware {
-    let publicFolder: URL
-    let offersKeepingOriginals: Bool
+    let pages: PageRenderer
+    let limits: SubmissionLimits
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get || request.method == .head, ["/", "/index.html"].contains(request.uri.path) else {
             return try await next(request, context)
         }
-        return try response()
-    }
-
-    func response() throws -> Response {
-        var page = try String(contentsOf: publicFolder.appendingPathComponent("index.html"), encoding: .utf8)
-        if !offersKeepingOriginals,
-            let start = page.range(of: "<!-- keep-original -->"),
-            let end = page.range(of: "<!-- /keep-original -->", range: start.upperBound..<page.endIndex)
-        {
-            page.removeSubrange(start.lowerBound..<end.upperBound)
-        }
-        return Response.html(page)
+        let language = Language.of(request)
+        let words = pages.catalogue(language)
+        return pages.response(
+            "form", in: language, title: words.text("form_title"), switchPath: "/",
+            values: [
+                "offersKeepingOriginals": limits.allowsKeepingOriginals,
+                "limitsHint": words.text(
+                    "form_limits_hint", [
+                        "files": String(limits.maxFiles), "file_size": words.size(limits.maxFileBytes),
+                        "size": words.size(limits.maxSubmissionBytes),
+                    ]),
+                "scripts": ["/submit.js"],
+            ])
     }
 }

@@ -1,34 +1,29 @@
 import EvidenceCore
 import Foundation
 
-/// The receipt as files to keep: plain text for people, JSON for tools. Offered as `data:` links on the
-/// receipt page, because the code is shown once and never stored: nothing on the server could serve it later.
+/// The receipt as files to keep: plain text for people (in their language), JSON for tools. Offered as `data:`
+/// links on the receipt page, because the code is shown once and never stored: nothing could serve it later.
 enum ReceiptDownload {
-    static func text(_ receipt: Receipt) -> String {
+    static func text(_ receipt: Receipt, words: Catalogue) -> String {
         var lines = [
-            "evidence-drop receipt",
+            words.text("receipt_text_title"),
             "",
-            "Receipt code: \(receipt.code)",
-            "Received in the hour starting \(receipt.receivedHour) (UTC).",
+            words.text("receipt_text_code", ["code": receipt.code]),
+            words.text("receipt_received", ["hour": words.hour(receipt.receivedHour)]),
             "",
         ]
         for (index, file) in receipt.files.enumerated() {
             lines += [
-                "File \(index + 1): \(file.typeName) (\(file.type)), \(file.originalSize) bytes",
-                "  SHA-256 of what you sent:           \(file.originalSHA256)",
-                "  SHA-256 of the cleaned copy we keep: \(file.cleanedSHA256)",
-                "  transparency log entry:             \(file.logIndex)",
+                words.text("receipt_text_file", ["n": String(index + 1), "type": words.typeName(mimeType: file.type), "bytes": String(file.originalSize)]),
+                "  \(words.text("receipt_original_sha")): \(file.originalSHA256)",
+                "  \(words.text("receipt_cleaned_sha")): \(file.cleanedSHA256)",
+                "  \(words.text("receipt_text_log_entry", ["index": String(file.logIndex)]))",
             ]
-            if let warning = file.warning { lines.append("  WARNING: \(warning)") }
-            lines += file.removed.map { "  removed: \($0.what) (\($0.bytes) bytes)" }
+            if file.warning != nil { lines.append("  \(words.text("receipt_warning")): \(words.text("receipt_uncleaned_warning"))") }
+            lines += file.removed.map { "  \(words.text("receipt_removed")): \($0.what) (\($0.bytes))" }
             lines.append("")
         }
-        lines += [
-            "Check a file: sha256sum FILE   (Windows: certutil -hashfile FILE SHA256)",
-            "The signed log checkpoint below includes every entry above; the server's /log/proof?sha256=HASH",
-            "proves it, and Scripts/verify_log.py checks the proof without the server's software.",
-            "",
-        ]
+        lines += [words.text("receipt_text_check"), words.text("receipt_text_proof"), ""]
         if let checkpoint = receipt.checkpoint { lines.append(checkpoint) }
         return lines.joined(separator: "\n")
     }

@@ -1,58 +1,33 @@
 import EvidenceCore
+import Hummingbird
 
 /// The public check: is a file in the log? Shows only the proof (index, tree size, audit path, checkpoint),
 /// nothing else about the submission.
 enum VerifyPage {
     enum Outcome {
         case none
-        case invalid(String)
+        /// A catalogue key saying what is wrong with the request.
+        case invalid(key: String)
         case notFound(sha256: String)
         case found(InclusionProof)
     }
 
-    static func render(_ outcome: Outcome) -> String {
-        var body = """
-            <h1>Check a file</h1>
-            <p>Find out whether a file was received, by its SHA-256 fingerprint. Nothing you enter or pick here is stored.</p>
-            <form action="/verify" method="get">
-            <p><label for="sha256">SHA-256 (64 characters)</label>
-            <input id="sha256" name="sha256" type="text" inputmode="latin" autocomplete="off" spellcheck="false" pattern="[0-9a-fA-F]{64}" size="66"></p>
-            <p><button type="submit">Check</button></p>
-            </form>
-            <form id="file-form" action="/verify" method="post" enctype="multipart/form-data">
-            <p><label for="file">…or pick the file</label>
-            <input id="file" name="file" type="file"></p>
-            <p class="hint">With JavaScript on, the file is hashed on your device and never sent. Without it, it is sent to be hashed and then discarded.</p>
-            <p><button type="submit">Check this file</button></p>
-            </form>
-            """
+    static func response(_ pages: PageRenderer, _ language: Language, outcome: Outcome, status: HTTPResponse.Status = .ok) -> Response {
+        let words = pages.catalogue(language)
+        var values: [String: Any] = ["scripts": ["/verify.js"]]
         switch outcome {
-        case .none:
-            break
-        case .invalid(let why):
-            body += "<section class=\"result\"><p class=\"error\">\(HTML.escape(why))</p></section>"
+        case .none: break
+        case .invalid(let key): values["invalid"] = words.text(key)
         case .notFound(let sha):
-            body += """
-                <section class="result" id="result"><h2>Not found</h2>
-                <p>No file with SHA-256 <code>\(sha)</code> is in the log. Check that you picked the file exactly as sent
-                (the fingerprint on your receipt's "what you sent" line) or the cleaned copy.</p></section>
-                """
+            values["notFound"] = true
+            values["sha256"] = sha
         case .found(let proof):
-            body += """
-                <section class="result" id="result"><h2>Found in the log</h2>
-                <p>A file with SHA-256 <code>\(HTML.escape(proof.sha256 ?? ""))</code> is recorded as entry <strong>\(proof.leafIndex)</strong>
-                of a log of \(proof.treeSize) entries.</p>
-                <p>The proof below lets anyone check this without trusting this server: the audit path leads from the entry to the
-                root hash in the signed checkpoint (see <a href="/log/key">the log's key</a>).</p>
-                <h3>Audit path</h3>
-                <pre>\(proof.auditPath.joined(separator: "\n"))</pre>
-                <h3>Signed checkpoint</h3>
-                <pre class="checkpoint">\(HTML.escape(proof.checkpoint))</pre>
-                <p><a href="/log/proof?sha256=\(HTML.escape(proof.sha256 ?? ""))">The proof as JSON</a>, for <code>Scripts/verify_log.py inclusion</code>.</p>
-                </section>
-                """
+            values["found"] = true
+            values["sha256"] = proof.sha256 ?? ""
+            values["foundLine"] = words.text("verify_found", ["index": String(proof.leafIndex), "size": String(proof.treeSize)])
+            values["auditPath"] = proof.auditPath.joined(separator: "\n")
+            values["checkpoint"] = proof.checkpoint
         }
-        body += "<p><a href=\"/\">Back to the form</a></p><script src=\"/verify.js\"></script>"
-        return HTML.page(title: "Check a file", body: body)
+        return pages.response("verify", in: language, title: words.text("verify_title"), switchPath: "/verify", status: status, values: values)
     }
 }

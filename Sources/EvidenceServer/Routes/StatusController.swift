@@ -10,22 +10,23 @@ struct StatusController: Sendable {
     let pipeline: IngestPipeline
     let submissions: SubmissionController
     let attempts: AttemptLimiter
+    let pages: PageRenderer
     /// The answer is held back until this much time has passed since the request came in.
     var uniformDelay: Duration = .milliseconds(800)
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/status") { _, _ in Response.html(StatusPage.render(.form)) }
+        router.get("/status") { request, _ in StatusPage.response(pages, Language.of(request), outcome: .form) }
         router.post("/status") { request, _ in
             let started = ContinuousClock.now
             let body = try await request.body.collect(upTo: 4096)
             let code = FormBody.value(of: "code", in: String(buffer: body)) ?? ""
             let outcome = Result { try lookUp(code) }
             try await Task.sleep(until: started + uniformDelay, clock: .continuous)
-            return Response.html(StatusPage.render(try outcome.get(), code: code))
+            return StatusPage.response(pages, Language.of(request), outcome: try outcome.get(), code: code)
         }
         router.post("/status/add") { request, context in
             let started = ContinuousClock.now
-            guard attempts.allowsAttempt() else { return Response.html(StatusPage.render(.tooManyAttempts)) }
+            guard attempts.allowsAttempt() else { return StatusPage.response(pages, Language.of(request), outcome: .tooManyAttempts) }
             let response = try await submissions.receive(request, context: context, addingToExisting: true)
             if response.status == .ok { attempts.recordFailure() }
             try await Task.sleep(until: started + uniformDelay, clock: .continuous)
@@ -39,8 +40,9 @@ struct StatusController: Sendable {
             attempts.recordFailure()
             return .notFound
         }
-        let files = try pipeline.store.files(inSubmission: id).map { (typeName: $0.typeName, status: $0.status) }
-        return .found(receivedHour: submission.receivedHour, files: files)
+        let files = try pipeline.store.files(inSubmission: id).map { (type: $0.mediaType, status: $0.status) }
+        let replies = try pipeline.replies(receiptCode: code, submission: submission).map { (text: $0.text, hour: $0.hour) }
+        return .found(StatusPage.Found(receivedHour: submission.receivedHour, files: files, replies: replies))
     }
 }
 

@@ -11,17 +11,22 @@ struct SubmissionController: Sendable {
     let spool: URL
     let limits: SubmissionLimits
     let partials: PartialUploads
+    let pages: PageRenderer
 
     /// `addingToExisting`: the form came from the status page and must name an existing submission by its code;
     /// a wrong code gets the status page's uniform "not found" answer.
     func receive(_ request: Request, context: some RequestContext, addingToExisting: Bool = false) async throws -> Response {
         let wantsJSON = request.headers[.accept]?.contains("application/json") ?? false
+        let language = Language.of(request)
+        func refuse(_ error: any Error) -> Response {
+            Refusal(error).response(pages, language, wantsJSON: wantsJSON)
+        }
         guard let boundary = Self.boundary(of: request.headers[.contentType]) else {
-            return RefusalResponse.make(for: MultipartError.notMultipart, wantsJSON: wantsJSON)
+            return refuse(MultipartError.notMultipart)
         }
         // When the length already says no, answer before the body is sent (the 100-continue handler holds it back).
         if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > limits.maxSubmissionBytes {
-            return RefusalResponse.make(for: SubmissionError.submissionTooLarge(limits.maxSubmissionBytes), wantsJSON: wantsJSON)
+            return refuse(SubmissionError.submissionTooLarge(limits.maxSubmissionBytes))
         }
         var parser = MultipartStreamParser(boundary: boundary)
         let receiver = SubmissionReceiver(spool: spool, limits: limits)
@@ -36,7 +41,7 @@ struct SubmissionController: Sendable {
             receiver.fail(error)
         }
         if let failure = receiver.failure {
-            return RefusalResponse.make(for: failure, wantsJSON: wantsJSON)
+            return refuse(failure)
         }
         var uploads = receiver.uploads
         do {
@@ -53,7 +58,7 @@ struct SubmissionController: Sendable {
             }
         } catch {
             uploads.forEach { $0.remove() }
-            return RefusalResponse.make(for: error, wantsJSON: wantsJSON)
+            return refuse(error)
         }
         let message = receiver.message
         let keepOriginals = receiver.keepOriginals
@@ -62,11 +67,11 @@ struct SubmissionController: Sendable {
         if addingToExisting {
             guard let submission = try pipeline.submission(receiptCode: receiver.receiptCode) else {
                 uploads.forEach { $0.remove() }
-                return Response.html(StatusPage.render(.notFound))
+                return StatusPage.response(pages, language, outcome: .notFound)
             }
             existing = (receiver.receiptCode, submission)
         } else if uploads.isEmpty {
-            return RefusalResponse.make(for: CoreError.noFiles, wantsJSON: wantsJSON)
+            return refuse(CoreError.noFiles)
         }
         let receipt: Receipt
         do {
@@ -75,16 +80,16 @@ struct SubmissionController: Sendable {
                 try pipeline.ingest(collected, message: message, keepOriginals: keepOriginals, addingTo: addingTo)
             }
         } catch {
-            if RefusalResponse.classify(error).0 == .internalServerError {
+            if Refusal(error).status == .internalServerError {
                 context.logger.error("a submission could not be stored", metadata: ["error": "\(error)"])
             }
-            return RefusalResponse.make(for: error, wantsJSON: wantsJSON)
+            return refuse(error)
         }
         context.logger.info("submission stored", metadata: ["files": "\(receipt.files.count)"])
         if wantsJSON {
             return try Response.json(receipt, status: .created)
         }
-        return Response.html(ReceiptPage.render(receipt, addedToExisting: addingToExisting), status: .created)
+        return ReceiptPage.response(pages, language, receipt: receipt, addedToExisting: addingToExisting)
     }
 
     /// The boundary parameter of a multipart/form-data Content-Type, or nil.
@@ -100,13 +105,5 @@ struct SubmissionController: Sendable {
             }
         }
         return nil
-    }
-}
-
-extension Response {
-    static func html(_ page: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 }

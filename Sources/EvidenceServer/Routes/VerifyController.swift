@@ -9,15 +9,18 @@ import NIOPosix
 struct VerifyController: Sendable {
     let log: TransparencyLog
     let maxFileBytes: Int64
+    let pages: PageRenderer
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/verify") { request, _ in
-            guard let sha = request.uri.queryParameters.get("sha256") else { return Response.html(VerifyPage.render(.none)) }
-            return try await page(for: sha.trimmingCharacters(in: .whitespaces).lowercased())
+            let language = Language.of(request)
+            guard let sha = request.uri.queryParameters.get("sha256") else { return VerifyPage.response(pages, language, outcome: .none) }
+            return try await page(for: sha.trimmingCharacters(in: .whitespaces).lowercased(), in: language)
         }
         router.post("/verify") { request, _ in
+            let language = Language.of(request)
             guard let boundary = SubmissionController.boundary(of: request.headers[.contentType]) else {
-                return Response.html(VerifyPage.render(.invalid("Pick a file to check.")), status: .badRequest)
+                return VerifyPage.response(pages, language, outcome: .invalid(key: "verify_pick_file"), status: .badRequest)
             }
             var parser = MultipartStreamParser(boundary: boundary)
             let hasher = SHA256Hasher()
@@ -45,21 +48,21 @@ struct VerifyController: Sendable {
                 }
                 try parser.finish()
             } catch {
-                let (status, _, message) = RefusalResponse.classify(error)
-                return Response.html(VerifyPage.render(.invalid(message)), status: status)
+                let refusal = Refusal(error)
+                return VerifyPage.response(pages, language, outcome: .invalid(key: refusal.messageKey), status: refusal.status)
             }
-            guard sawFile, size > 0 else { return Response.html(VerifyPage.render(.invalid("Pick a file to check.")), status: .badRequest) }
-            return try await page(for: Hex.encode(hasher.finalize()))
+            guard sawFile, size > 0 else { return VerifyPage.response(pages, language, outcome: .invalid(key: "verify_pick_file"), status: .badRequest) }
+            return try await page(for: Hex.encode(hasher.finalize()), in: language)
         }
     }
 
-    private func page(for sha: String) async throws -> Response {
+    private func page(for sha: String, in language: Language) async throws -> Response {
         guard LogController.isSHA256(sha) else {
-            return Response.html(VerifyPage.render(.invalid("A SHA-256 is 64 characters, 0–9 and a–f.")), status: .badRequest)
+            return VerifyPage.response(pages, language, outcome: .invalid(key: "verify_bad_sha"), status: .badRequest)
         }
-        return try await LogController.offload { [log] in
-            guard let proof = try log.inclusionProof(sha256: sha) else { return Response.html(VerifyPage.render(.notFound(sha256: sha))) }
-            return Response.html(VerifyPage.render(.found(proof)))
+        return try await LogController.offload { [log, pages] in
+            guard let proof = try log.inclusionProof(sha256: sha) else { return VerifyPage.response(pages, language, outcome: .notFound(sha256: sha)) }
+            return VerifyPage.response(pages, language, outcome: .found(proof))
         }
     }
 }

@@ -13,7 +13,7 @@ public enum EvidenceApplication {
         try folder.removeLeftovers()
         var pipeline = try IngestPipeline(folder: folder)
         pipeline.acceptsUnknownTypes = configuration.limits.acceptsUnknownTypes
-        let router = makeRouter(configuration, pipeline: pipeline, logger: logger)
+        let router = makeRouter(configuration, pipeline: pipeline, pages: try PageRenderer.bundled(), logger: logger)
         return Application(
             router: router,
             server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: configuration.limits.maxSubmissionBytes)])),
@@ -21,22 +21,25 @@ public enum EvidenceApplication {
             logger: logger)
     }
 
-    static func makeRouter(_ configuration: ServerConfiguration, pipeline: IngestPipeline, logger: Logger) -> Router<BasicRequestContext> {
+    static func makeRouter(
+        _ configuration: ServerConfiguration, pipeline: IngestPipeline, pages: PageRenderer, logger: Logger
+    ) -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: SecurityHeadersMiddleware(onionAddress: configuration.onionAddress))
+        router.add(middleware: SecurityHeadersMiddleware(onionAddress: configuration.onionAddress, pages: pages))
         // The form is rendered (at "/" and "/index.html"), never served raw, so the operator's choices apply to it.
-        router.add(middleware: FormPage(publicFolder: configuration.publicFolder, offersKeepingOriginals: configuration.limits.allowsKeepingOriginals))
+        router.add(middleware: FormPage(pages: pages, limits: configuration.limits))
         router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: false, logger: logger))
         let partials = PartialUploads(spool: configuration.dataFolder.spool)
         let submissions = SubmissionController(
-            pipeline: pipeline, spool: configuration.dataFolder.spool, limits: configuration.limits, partials: partials)
+            pipeline: pipeline, spool: configuration.dataFolder.spool, limits: configuration.limits, partials: partials,
+            pages: pages)
         TusController(partials: partials, limits: configuration.limits).register(on: router)
         router.post("/submissions") { request, context in
             try await submissions.receive(request, context: context)
         }
         LogController(log: pipeline.log).register(on: router)
-        VerifyController(log: pipeline.log, maxFileBytes: configuration.limits.maxFileBytes).register(on: router)
-        StatusController(pipeline: pipeline, submissions: submissions, attempts: AttemptLimiter()).register(on: router)
+        VerifyController(log: pipeline.log, maxFileBytes: configuration.limits.maxFileBytes, pages: pages).register(on: router)
+        StatusController(pipeline: pipeline, submissions: submissions, attempts: AttemptLimiter(), pages: pages).register(on: router)
         router.get("/healthz") { _, _ in "ok\n" }
         return router
     }

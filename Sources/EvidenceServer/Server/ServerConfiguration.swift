@@ -26,6 +26,6 @@ public struct ServerConfiguration: Sendable {
             folder = folder.deletingLastPathComponent()
         }
         return candidates.map { $0.appendingPathComponent("Public", isDirectory: true) }
-            .first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("index.html").path) }
+            .first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("submit.js").path) }
     }
 }

@@ -11,6 +11,13 @@ final class TestFolder: Sendable {
 
     func path(_ name: String) -> URL { url.appendingPathComponent(name) }
 
+    /// Writes `data` to a file named `name` in this folder and returns its URL.
+    func write(_ name: String, _ data: Data) throws -> URL {
+        let file = path(name)
+        try data.write(to: file)
+        return file
+    }
+
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 

@@ -1,0 +1,44 @@
+import EvidenceCore
+import EvidenceCrypto
+import Foundation
+import Testing
+
+/// A reviewer's message back to the submitter: written with `evidence-review reply`, read on /status with the
+/// receipt code, and unreadable from the server's disk without that code.
+@Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
+struct ReplyTests {
+    @Test("a reply shows on the status page for the right code only, and is stored sealed")
+    func replyShowsOnStatusPage() async throws {
+        let server = try TestServer()
+        let reply = "Thank you. Your video was passed to the investigators; marker-7c1e."
+        let (first, other) = try await server.run { port in
+            (try #require(try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)]).receipt),
+             try #require(try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.textPNG)]).receipt))
+        }
+        let written = try await server.review(["reply", "1", "--message", reply, "--as", "alice"])
+        #expect(written.status == 0, "\(written.stderr)")
+        let empty = try await server.review(["reply", "1", "--message", "   "])
+        #expect(empty.status != 0 && empty.stderr.contains("empty"), "\(empty.stderr)")
+        let (mine, theirs) = try await server.run { port in
+            (try await StatusPageTests.status(port, code: first.code).text, try await StatusPageTests.status(port, code: other.code).text)
+        }
+        #expect(mine.contains("class=\"reply\"") && mine.contains(reply), "\(mine)")
+        #expect(!theirs.contains("marker-7c1e") && !theirs.contains("class=\"reply\""))
+        // Sealed at rest: the marker is nowhere in the data folder, and the custody trail says who replied.
+        #expect(filesContaining(Array("marker-7c1e".utf8), under: server.data.root).isEmpty)
+        let shown = try await server.review(["show", "1", "--json", "--key", server.keyFile.path])
+        #expect(shown.stdoutText.contains("\"replied\"") && shown.stdoutText.contains("alice"), "\(shown.stdoutText)")
+    }
+
+    @Test("the reply key is derived from the code alone, whatever its spacing, and differs between codes")
+    func replyKeyDerivation() throws {
+        let code = ReceiptCode.generate()
+        let spaced = code.replacingOccurrences(of: "-", with: " ")
+        let a = try #require(SubmitterReplyKey.privateKey(receiptCode: code))
+        let b = try #require(SubmitterReplyKey.privateKey(receiptCode: spaced))
+        #expect(a.publicKey == b.publicKey)
+        let other = try #require(SubmitterReplyKey.privateKey(receiptCode: ReceiptCode.generate()))
+        #expect(other.publicKey != a.publicKey)
+        #expect(SubmitterReplyKey.privateKey(receiptCode: "12345") == nil)
+    }
+}
