@@ -1,6 +1,7 @@
-import EvidenceCore
+@testable import EvidenceCore
 import EvidenceCrypto
 import Foundation
+import GRDB
 import MediaScrub
 import Testing
 
@@ -91,5 +92,26 @@ struct IngestPipelineTests {
         #expect(try upload.openOriginal().read(maxLength: 1 << 20) == [0xFF, 0xD8, 0xFF] + marker + marker)
         try fixture.folder.removeLeftovers()
         #expect(fixture.files(under: fixture.folder.spool).isEmpty)
+    }
+}
+
+@Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
+struct DatabaseFullTests {
+    @Test("when the database cannot grow, ingest says the disk is full and leaves no blob and no record")
+    func databaseFull() throws {
+        let fixture = try CoreFixture()
+        let pipeline = try fixture.pipeline()
+        // Cap the database at the pages it has now: the next insert fails with SQLITE_FULL, as on a full disk.
+        try pipeline.store.pool.write { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        let upload = try fixture.spool(try Corpus.bytes("exiftool/t/images/GPS.jpg"))
+        #expect(throws: CoreError.storage("the disk is full (the database could not grow)")) {
+            // A long message needs new pages for certain (a small row could fit in a page's free space).
+            try pipeline.ingest([upload], message: String(repeating: "seen from the bridge. ", count: 10_000))
+        }
+        #expect(fixture.files(under: fixture.folder.blobs).isEmpty, "a blob was left behind")
+        #expect(try pipeline.store.files(status: .pending).isEmpty)
     }
 }

@@ -98,7 +98,7 @@ public struct IngestPipeline: Sendable {
                 messageIncluded: sealedMessage != nil, checkpoint: checkpoint)
         } catch {
             for blob in written { try? blobs.delete(blob.key) }
-            throw error
+            throw CoreError.explaining(error)
         }
     }
 
