@@ -8,6 +8,8 @@ public struct ReviewDesk: Sendable {
     public let blobs: any BlobStore
     /// The signed log; when present, exports carry the file's inclusion proof.
     public let log: TransparencyLog?
+    /// The data folder, when the desk was opened on one (keys, recipients).
+    public private(set) var folder: DataFolder?
 
     public init(store: EvidenceStore, blobs: any BlobStore, log: TransparencyLog? = nil) {
         self.store = store
@@ -21,6 +23,7 @@ public struct ReviewDesk: Sendable {
         }
         let store = try EvidenceStore(url: folder.database)
         self.init(store: store, blobs: LocalBlobStore(root: folder.blobs), log: try TransparencyLog(folder: folder, store: store))
+        self.folder = folder
     }
 
     public func approve(fileID: Int64, note: String?, actor: String) throws {

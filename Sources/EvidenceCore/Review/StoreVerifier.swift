@@ -68,6 +68,14 @@ public struct StoreVerifier {
             report.filesChecked += 1
             let fileEntries = decoded.filter { $0.value.fileID == file.id! }.sorted { $0.key < $1.key }.map(\.value)
             checkAgainstLog(file, entries: fileEntries, into: &report)
+            if file.purgedHour != nil {
+                // Purged on purpose: the hashes stay, the sealed copies are gone, and the log must say so.
+                if !fileEntries.contains(where: { if case .deleted = $0 { true } else { false } }) {
+                    report.problems.append(.init(subject: "file \(file.id!)", problem: "is marked purged but the log has no 'deleted' entry"))
+                }
+                progress(done + 1, files.count)
+                continue
+            }
             checkBlob(file, identity: identity, into: &report)
             if let key = file.originalBlobKey, let sealed = file.originalSealedSHA256 {
                 checkBlob(

@@ -14,10 +14,12 @@ public struct SubmissionRecord: Codable, Sendable, FetchableRecord, MutablePersi
     /// The X25519 public key that reviewers' replies are sealed to; its private key is derived from the receipt
     /// code (`SubmitterReplyKey`), so only someone holding the code can read them. Nil for older submissions.
     public var replyPublicKey: Data?
+    /// A legal hold: `purge` never touches this submission's files.
+    public var legalHold = false
 
     enum CodingKeys: String, CodingKey {
         case id, receiptHash = "receipt_hash", receivedHour = "received_hour", sealedMessage = "sealed_message"
-        case replyPublicKey = "reply_public_key"
+        case replyPublicKey = "reply_public_key", legalHold = "legal_hold"
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -54,6 +56,8 @@ public struct FileRecord: Codable, Sendable, FetchableRecord, MutablePersistable
     public var originalBlobKey: String?
     public var originalSealedSHA256: String?
     public var originalSealedSize: Int64?
+    /// When `purge` deleted the sealed copies; the hashes and the record stay.
+    public var purgedHour: String?
 
     enum CodingKeys: String, CodingKey {
         case id, submissionID = "submission_id", position, mediaType = "media_type"
@@ -62,7 +66,7 @@ public struct FileRecord: Codable, Sendable, FetchableRecord, MutablePersistable
         case removalReport = "removal_report", scrubberVersion = "scrubber_version", blobKey = "blob_key"
         case status, receivedHour = "received_hour"
         case originalBlobKey = "original_blob_key", originalSealedSHA256 = "original_sealed_sha256"
-        case originalSealedSize = "original_sealed_size"
+        case originalSealedSize = "original_sealed_size", purgedHour = "purged_hour"
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

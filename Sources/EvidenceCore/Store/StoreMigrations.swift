@@ -77,6 +77,32 @@ enum StoreMigrations {
                 t.column("written_hour", .text).notNull()
             }
         }
+        migrator.registerMigration("v6: notes, tags, legal hold, purge") { db in
+            // Notes are sealed to the reviewers like messages: the server cannot read what reviewers write.
+            try db.create(table: "note") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("submission_id", .integer).notNull().indexed().references("submission", onDelete: .restrict)
+                t.column("file_id", .integer).references("file", onDelete: .restrict)
+                t.column("sealed_text", .blob).notNull()
+                t.column("actor", .text).notNull()
+                t.column("hour", .text).notNull()
+            }
+            // file_id 0 is a tag on the whole submission (NULL would defeat the unique key).
+            try db.create(table: "tag") { t in
+                t.column("submission_id", .integer).notNull().indexed().references("submission", onDelete: .restrict)
+                t.column("file_id", .integer).notNull().defaults(to: 0)
+                t.column("name", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("hour", .text).notNull()
+                t.uniqueKey(["submission_id", "file_id", "name"])
+            }
+            try db.alter(table: "submission") { t in
+                t.add(column: "legal_hold", .boolean).notNull().defaults(to: false)
+            }
+            try db.alter(table: "file") { t in
+                t.add(column: "purged_hour", .text)
+            }
+        }
         return migrator
     }
 }
