@@ -5,14 +5,15 @@ cd "$(dirname "$0")/.."
 
 Scripts/setup.sh
 
-# The browser tests drive a real headless Chromium through Selenium (Debian's packages).
-browser_packages=()
-for package in chromium chromium-driver python3-selenium; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || browser_packages+=("$package")
+# The browser tests drive a real headless Chromium through Selenium (Debian's packages); the reviewer's
+# interactive queue is driven through tmux.
+test_packages=()
+for package in chromium chromium-driver python3-selenium tmux; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || test_packages+=("$package")
 done
-if [ ${#browser_packages[@]} -gt 0 ]; then
+if [ ${#test_packages[@]} -gt 0 ]; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${browser_packages[@]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${test_packages[@]}"
 fi
 
 # The independent Python tools (decrypt_sealed.py, verify_log.py) need the `cryptography` package in the

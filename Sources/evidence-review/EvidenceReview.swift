@@ -58,14 +58,3 @@ struct StoreOptions: ParsableArguments {
         return log
     }
 }
-
-/// Who is acting, for the custody trail.
-struct ReviewerOption: ParsableArguments {
-    @Option(name: .customLong("as"), help: "Your reviewer name for the custody trail (default: $EVIDENCE_REVIEWER or $USER).")
-    var name: String?
-
-    var actor: String {
-        let environment = ProcessInfo.processInfo.environment
-        return name ?? environment["EVIDENCE_REVIEWER"] ?? environment["USER"] ?? "reviewer"
-    }
-}

@@ -20,7 +20,7 @@ struct ExportCommand: ParsableCommand {
         _ = try desk.store.file(id: id)
         let identity = try PassphrasePrompt.loadKey(key)
         let folder = URL(fileURLWithPath: to)
-        let written = try desk.export(fileID: id, identity: identity, to: folder, actor: reviewer.actor, original: original)
+        let written = try desk.export(fileID: id, identity: identity, to: folder, actor: reviewer.actor(keyPath: key), original: original)
         print("wrote \(written.path) (SHA-256 verified)")
         print("check: cd \(folder.path) && sha256sum -c manifest.sha256")
     }

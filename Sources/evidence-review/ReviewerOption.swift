@@ -1,0 +1,48 @@
+import ArgumentParser
+import EvidenceCrypto
+import Foundation
+
+/// Who is acting, for the custody trail: a name and, when the reviewer's key is known, its fingerprint, e.g.
+/// "alice [sha256:8fc5…]". The name comes from `--as`, `$EVIDENCE_REVIEWER`, the config file or `$USER`; the key
+/// from the command's `--key` or the config file (only its `.pub` is read: no passphrase is needed to name it).
+struct ReviewerOption: ParsableArguments {
+    @Option(name: .customLong("as"), help: "Your reviewer name for the custody trail (default: $EVIDENCE_REVIEWER, the config file, or $USER).")
+    var name: String?
+
+    var actor: String { actor(keyPath: nil) }
+
+    /// The actor, with the fingerprint of `keyPath` (or of the config file's key).
+    func actor(keyPath: String?) -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let config = ReviewerConfig.load()
+        let who = name ?? environment["EVIDENCE_REVIEWER"] ?? config?.name ?? environment["USER"] ?? "reviewer"
+        guard let path = keyPath ?? config?.key, let fingerprint = ReviewerConfig.fingerprint(ofKeyAt: path) else { return who }
+        return "\(who) [\(fingerprint)]"
+    }
+}
+
+/// `$EVIDENCE_REVIEW_CONFIG` or `~/.config/evidence-review/config.json`: `{"name": "alice", "key": "/home/alice/reviewer.key"}`.
+struct ReviewerConfig: Codable {
+    var name: String?
+    var key: String?
+
+    static var path: URL {
+        if let path = ProcessInfo.processInfo.environment["EVIDENCE_REVIEW_CONFIG"] { return URL(fileURLWithPath: path) }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config/evidence-review/config.json")
+    }
+
+    static func load() -> ReviewerConfig? {
+        guard let data = try? Data(contentsOf: path) else { return nil }
+        return try? JSONDecoder().decode(ReviewerConfig.self, from: data)
+    }
+
+    /// The fingerprint of the public key beside a private key file (`KEY.pub`), or of `path` itself if it is public.
+    static func fingerprint(ofKeyAt path: String) -> String? {
+        for candidate in [path + ".pub", path] {
+            if let text = try? String(contentsOfFile: candidate, encoding: .utf8), let key = try? X25519PublicKey(pem: text) {
+                return key.fingerprint
+            }
+        }
+        return nil
+    }
+}

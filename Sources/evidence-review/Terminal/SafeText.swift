@@ -1,0 +1,34 @@
+/// Text from submitters (messages, and anything read from their files) and from other reviewers is hostile input
+/// for a terminal: an escape sequence in it could move the cursor, rewrite the screen, set the window title or
+/// worse. Everything such is passed through `neutralise` before it is printed.
+enum SafeText {
+    /// `text` with every control character shown as a visible escape (`\e`, `\x07`, `\u{9B}`) and bidirectional
+    /// overrides removed (they can make text read differently from what it is). Line feeds and tabs are kept only
+    /// when `multiline` is true.
+    static func neutralise(_ text: String, multiline: Bool = false) -> String {
+        var out = ""
+        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A where multiline, 0x09 where multiline:
+                out.unicodeScalars.append(scalar)
+            case 0x1B:
+                out += "\\e"
+            case 0x00...0x1F, 0x7F:
+                out += "\\x" + hex(scalar.value, digits: 2)
+            case 0x80...0x9F:
+                out += "\\u{" + hex(scalar.value, digits: 2) + "}"
+            case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C:
+                continue
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func hex(_ value: UInt32, digits: Int) -> String {
+        let text = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+}
