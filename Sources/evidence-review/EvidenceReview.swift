@@ -10,7 +10,8 @@ struct EvidenceReview: ParsableCommand {
         abstract: "Work the evidence queue: list, show, export, approve, reject, verify.",
         subcommands: [
             KeygenCommand.self, ListCommand.self, ShowCommand.self, ExportCommand.self,
-            ApproveCommand.self, RejectCommand.self, ReplyCommand.self, VerifyCommand.self, LookupCommand.self, LogCommand.self,
+            ApproveCommand.self, RejectCommand.self, ReplyCommand.self, NoteCommand.self, TagCommand.self,
+            VerifyCommand.self, LookupCommand.self, LogCommand.self,
         ])
 
     /// Exit codes of DESIGN.md: 0 success, 1 a check failed, 2 usage or input error.

@@ -1,6 +1,7 @@
 import EvidenceCore
 
-/// One file as `list --json` and `show --json` print it. Field names are a stable contract for scripts.
+/// One file as `list --json` and `show --json` print it. Field names are a stable contract for scripts,
+/// documented in docs/REVIEW-JSON.md: fields may be added, never renamed or removed.
 struct FileListing: Codable {
     let id: Int64
     let submission: Int64
@@ -13,14 +14,20 @@ struct FileListing: Codable {
     let cleanedSHA256: String
     let sealedSHA256: String
     let duplicates: [Int64]
+    let tags: [String]
+    let legalHold: Bool
+    let originalKept: Bool
+    let cleaned: Bool
+    let purgedHour: String?
 
     enum CodingKeys: String, CodingKey {
         case id, submission, receivedHour = "received_hour", type, originalSize = "original_size"
         case cleanedSize = "cleaned_size", status, originalSHA256 = "original_sha256"
         case cleanedSHA256 = "cleaned_sha256", sealedSHA256 = "sealed_sha256", duplicates
+        case tags, legalHold = "legal_hold", originalKept = "original_kept", cleaned, purgedHour = "purged_hour"
     }
 
-    init(_ file: FileRecord, duplicates: [Int64]) {
+    init(_ file: FileRecord, store: EvidenceStore) throws {
         id = file.id!
         submission = file.submissionID
         receivedHour = file.receivedHour
@@ -31,6 +38,16 @@ struct FileListing: Codable {
         originalSHA256 = file.originalSHA256
         cleanedSHA256 = file.cleanedSHA256
         sealedSHA256 = file.sealedSHA256
-        self.duplicates = duplicates
+        duplicates = try store.duplicates(of: file)
+        tags = try store.tags(of: file)
+        legalHold = try store.submission(id: file.submissionID)?.legalHold ?? false
+        originalKept = file.originalBlobKey != nil
+        cleaned = file.mediaType != nil
+        purgedHour = file.purgedHour
+    }
+
+    /// One-letter flags for the table: H legal hold, O original kept, U not cleaned, P purged.
+    var flags: String {
+        [(legalHold, "H"), (originalKept, "O"), (!cleaned, "U"), (purgedHour != nil, "P")].filter(\.0).map(\.1).joined()
     }
 }

@@ -1,62 +1,112 @@
 import ArgumentParser
 import EvidenceCore
+import EvidenceCrypto
 import Foundation
 import MediaScrub
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Everything known about one file: hashes, what was removed, custody.")
+        commandName: "show",
+        abstract: "Everything known about a file and its submission: hashes, what was removed, custody, notes, tags, duplicates.",
+        discussion: """
+            Without --key you see what the server knows; with your key also the submitter's messages and the
+            reviewers' notes, which are encrypted.
+            Examples:
+              evidence-review show 12
+              evidence-review show 12 --key ~/reviewer.key
+              evidence-review show 12 --json | jq .custody
+            """)
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "The file id (see `list`).") var id: Int64
-    @Option(help: "Your private key, to also decrypt the submitter's message.") var key: String?
-    @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Your private key, to also decrypt the submitter's message and the notes.") var key: String?
+    @Flag(help: "Print JSON (see docs/REVIEW-JSON.md).") var json = false
+
+    /// The submission around the file.
+    struct SubmissionSummary: Codable {
+        let id: Int64
+        let legalHold: Bool
+        let files: [Int64]
+        let tags: [String]
+        let repliesToSubmitter: Int
+    }
 
     struct Details: Codable {
         let file: FileListing
         let removalReport: RemovalReport?
         let scrubberVersion: String
         let custody: [CustodyRecord]
+        let submission: SubmissionSummary
+        /// Decrypted with --key; nil without it.
         let message: String?
+        let notes: [Note]?
     }
 
     func run() throws {
         let desk = try store.openDesk()
         let file = try desk.store.file(id: id)
-        let message = try key.map { try desk.message(submissionID: file.submissionID, identity: PassphrasePrompt.loadKey($0)) } ?? nil
+        let identity = try key.map { try PassphrasePrompt.loadKey($0) }
+        let tags = try desk.store.tags(submissionID: file.submissionID)
         let details = Details(
-            file: FileListing(file, duplicates: try desk.store.duplicates(of: file)),
+            file: try FileListing(file, store: desk.store),
             removalReport: file.decodedReport(), scrubberVersion: file.scrubberVersion,
-            custody: try desk.store.custody(fileID: id), message: message)
+            custody: try desk.store.custody(fileID: id),
+            submission: SubmissionSummary(
+                id: file.submissionID, legalHold: try desk.store.submission(id: file.submissionID)?.legalHold ?? false,
+                files: try desk.store.files(inSubmission: file.submissionID).compactMap(\.id),
+                tags: tags.filter { $0.fileID == 0 }.map(\.name),
+                repliesToSubmitter: try desk.store.sealedReplies(submissionID: file.submissionID).count),
+            message: try identity.flatMap { try desk.message(submissionID: file.submissionID, identity: $0) },
+            notes: try identity.map { try desk.notes(submissionID: file.submissionID, identity: $0) })
         if json {
             print(try JSONOutput.encode(details))
             return
         }
+        print(Self.text(details, decrypted: identity != nil))
+    }
+
+    /// The human-readable page. Everything that came from a submitter or another reviewer is neutralised.
+    static func text(_ details: Details, decrypted: Bool) -> String {
         let f = details.file
-        print("""
-            file \(f.id) (submission \(f.submission)), \(f.status)
-              type            \(f.type)
-              received        \(f.receivedHour)
-              original        \(f.originalSize) bytes, SHA-256 \(f.originalSHA256)
-              cleaned         \(f.cleanedSize) bytes, SHA-256 \(f.cleanedSHA256)
-              sealed          SHA-256 \(f.sealedSHA256)
-              scrubber        \(details.scrubberVersion)
-              duplicates      \(f.duplicates.isEmpty ? "none" : f.duplicates.map(String.init).joined(separator: ", "))
-            """)
-        print("removed:")
+        let s = details.submission
+        var lines = [
+            Terminal.paint("file \(f.id)", .bold) + " (submission \(s.id)), " + Terminal.paint(f.status, Terminal.colour(forStatus: f.status))
+                + (f.purgedHour.map { ", " + Terminal.paint("purged \($0)", .dim) } ?? ""),
+            "  type            \(f.type)\(f.cleaned ? "" : " (NOT cleaned: unknown type)")",
+            "  received        \(f.receivedHour)",
+            "  original        \(f.originalSize) bytes, SHA-256 \(f.originalSHA256)\(f.originalKept ? " (kept, sealed)" : "")",
+            "  cleaned         \(f.cleanedSize) bytes, SHA-256 \(f.cleanedSHA256)",
+            "  sealed          SHA-256 \(f.sealedSHA256)",
+            "  scrubber        \(SafeText.neutralise(details.scrubberVersion))",
+            "  duplicates      \(f.duplicates.isEmpty ? "none" : f.duplicates.map { "file \($0)" }.joined(separator: ", "))",
+            "  tags            \(f.tags.isEmpty ? "none" : SafeText.neutralise(f.tags.joined(separator: ", ")))",
+            "  submission      files \(s.files.map(String.init).joined(separator: ", "))"
+                + (s.legalHold ? ", " + Terminal.paint("LEGAL HOLD", .magenta) : "")
+                + (s.repliesToSubmitter > 0 ? ", \(s.repliesToSubmitter) replies to the submitter" : ""),
+            "removed:",
+        ]
         for item in details.removalReport?.removed ?? [] {
-            print("  \(item.what)\(item.count > 1 ? " ×\(item.count)" : ""), \(item.bytes) bytes")
+            lines.append("  \(SafeText.neutralise(item.what))\(item.count > 1 ? " ×\(item.count)" : ""), \(item.bytes) bytes")
         }
-        for item in details.removalReport?.added ?? [] { print("  kept: \(item)") }
-        print("custody:")
+        for item in details.removalReport?.added ?? [] { lines.append("  kept: \(SafeText.neutralise(item))") }
+        lines.append("custody:")
         for entry in details.custody {
-            print("  \(entry.hour)  \(entry.action.padding(toLength: 9, withPad: " ", startingAt: 0))  \(entry.actor)\(entry.detail.map { "  \($0)" } ?? "")")
+            let detail = entry.detail.map { "  " + SafeText.neutralise($0) } ?? ""
+            lines.append("  \(entry.hour)  \(entry.action.padding(toLength: 11, withPad: " ", startingAt: 0))  \(SafeText.neutralise(entry.actor))\(detail)")
         }
-        if key != nil {
-            print("message:")
-            print(message.map { "  " + $0.replacingOccurrences(of: "\n", with: "\n  ") } ?? "  (none)")
-        } else {
-            print("message: pass --key FILE to decrypt the submitter's message, if any")
+        guard decrypted else {
+            lines.append("message and notes: pass --key FILE to decrypt them")
+            return lines.joined(separator: "\n")
         }
+        lines.append("message:")
+        lines.append(details.message.map { "  " + SafeText.neutralise($0, multiline: true).replacingOccurrences(of: "\n", with: "\n  ") } ?? "  (none)")
+        lines.append("notes:")
+        if details.notes?.isEmpty ?? true { lines.append("  (none)") }
+        for note in details.notes ?? [] {
+            let about = note.fileID.map { "file \($0)" } ?? "submission"
+            lines.append("  \(note.hour)  \(SafeText.neutralise(note.actor)) on \(about):")
+            lines.append("    " + SafeText.neutralise(note.text, multiline: true).replacingOccurrences(of: "\n", with: "\n    "))
+        }
+        return lines.joined(separator: "\n")
     }
 }

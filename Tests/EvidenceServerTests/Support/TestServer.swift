@@ -75,7 +75,8 @@ enum Upload {
         var arguments = ["-sS", "--interface", address, "-A", userAgent, "-w", "\n%{http_code}"]
         if json { arguments += ["-H", "Accept: application/json"] }
         for file in files { arguments += ["-F", "files=@\(file.path)"] }
-        if let message { arguments += ["-F", "message=\(message)"] }
+        // --form-string: curl would read ";" and a leading "@" or "<" in -F values as its own syntax.
+        if let message { arguments += ["--form-string", "message=\(message)"] }
         arguments.append("http://127.0.0.1:\(port)/submissions")
         let result = try await Subprocess.run("curl", arguments)
         guard result.status == 0 else { throw UploadFailed(reason: result.stderr) }

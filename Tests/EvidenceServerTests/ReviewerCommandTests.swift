@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// `list`, `show`, `note` and `tag` on a store built by real uploads; JSON parsed and checked.
+@Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
+struct ReviewerCommandTests {
+    /// A hostile message: sets the terminal title, rings the bell, clears the screen.
+    static let hostile = "at Abay street \u{1B}]0;pwned\u{07}\u{1B}[2J"
+
+    /// Submission 1: the GPS JPEG with a hostile message; submission 2: a PNG and the same JPEG again.
+    static func stored() async throws -> TestServer {
+        let server = try TestServer()
+        try await server.run { port in
+            _ = try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)], message: hostile)
+            _ = try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.textPNG), Paths.corpusFile(EndToEndTests.gpsJPEG)])
+        }
+        return server
+    }
+
+    static func ids(_ result: Subprocess.Result) throws -> [Int] {
+        let rows = try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]] ?? []
+        return rows.compactMap { $0["id"] as? Int }
+    }
+
+    @Test("list filters by type, tag, day and message text, sorts, and reports duplicates and flags")
+    func listFilters() async throws {
+        let server = try await Self.stored()
+        #expect(try await server.review(["tag", "2", "bridge", "night", "--as", "alice"]).status == 0)
+        #expect(try await server.review(["tag", "3", "batch-7", "--submission"]).status == 0)
+        #expect(try await server.review(["tag", "3", "no spaces"]).status == 2)
+        #expect(try Self.ids(try await server.review(["list", "--json"])) == [1, 2, 3])
+        #expect(try Self.ids(try await server.review(["list", "--type", "png", "--json"])) == [2])
+        #expect(try Self.ids(try await server.review(["list", "--type", "image", "--json"])) == [1, 2, 3])
+        #expect(try Self.ids(try await server.review(["list", "--type", "video,audio", "--json"])).isEmpty)
+        #expect(try Self.ids(try await server.review(["list", "--tag", "batch-7", "--json"])) == [2, 3])
+        #expect(try Self.ids(try await server.review(["list", "--tag", "night", "--json"])) == [2])
+        #expect(try Self.ids(try await server.review(["list", "--since", "2999-01-01", "--json"])).isEmpty)
+        #expect(try Self.ids(try await server.review(["list", "--until", "2999-01-01", "--json"])) == [1, 2, 3])
+        let bySize = try await server.review(["list", "--sort", "size", "--reverse", "--json"])
+        let sizes = (try JSONSerialization.jsonObject(with: bySize.stdout) as? [[String: Any]] ?? []).compactMap { $0["original_size"] as? Int }
+        #expect(sizes.count == 3 && sizes == sizes.sorted(by: >))
+        // The message is encrypted: searching it needs the key.
+        #expect(try await server.review(["list", "--text", "abay"]).status == 2)
+        #expect(try Self.ids(try await server.review(["list", "--text", "ABAY STREET", "--key", server.keyFile.path, "--json"])) == [1])
+        #expect(try await server.review(["list", "--type", "pdfx"]).stderr.contains("unknown type"))
+
+        let rows = try JSONSerialization.jsonObject(with: try await server.review(["list", "--json"]).stdout) as? [[String: Any]] ?? []
+        #expect(rows[0]["duplicates"] as? [Int] == [3] && rows[2]["duplicates"] as? [Int] == [1])
+        #expect(rows[1]["tags"] as? [String] == ["batch-7", "bridge", "night"])
+        #expect(rows[0]["legal_hold"] as? Bool == false && rows[0]["cleaned"] as? Bool == true)
+        for field in ["id", "submission", "received_hour", "type", "original_size", "cleaned_size", "status", "original_sha256",
+                      "cleaned_sha256", "sealed_sha256", "duplicates", "tags", "legal_hold", "original_kept", "cleaned"] {
+            #expect(rows.allSatisfy { $0[field] != nil }, "field \(field) is missing from list --json")
+        }
+
+        // The plain table, piped: no colour codes, every file on a line.
+        let table = try await server.review(["list", "--status", "all"])
+        #expect(!table.stdoutText.contains("\u{1B}"))
+        #expect(table.stdoutText.split(separator: "\n").count == 4)
+        #expect(table.stdoutText.contains("batch-7,bridge,night"))
+    }
+
+    @Test("show gives the submission, duplicates, custody, tags, decrypted message and notes, with hostile text neutralised")
+    func show() async throws {
+        let server = try await Self.stored()
+        #expect(try await server.review(["note", "1", "faces visible, blur before sharing", "--as", "alice"]).status == 0)
+        #expect(try await server.review(["note", "1", "whole batch from one phone", "--submission", "--as", "bob"]).status == 0)
+        #expect(try await server.review(["tag", "1", "bridge"]).status == 0)
+        let json = try await server.review(["show", "1", "--key", server.keyFile.path, "--json"])
+        let details = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any] ?? [:]
+        #expect(details["message"] as? String == Self.hostile.trimmingCharacters(in: .whitespaces))
+        let notes = details["notes"] as? [[String: Any]] ?? []
+        #expect(notes.compactMap { $0["text"] as? String } == ["faces visible, blur before sharing", "whole batch from one phone"])
+        #expect(notes.compactMap { $0["actor"] as? String } == ["alice", "bob"])
+        let submission = details["submission"] as? [String: Any] ?? [:]
+        #expect(submission["files"] as? [Int] == [1])
+        #expect((details["file"] as? [String: Any])?["duplicates"] as? [Int] == [3])
+        let custody = (details["custody"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+        #expect(custody == ["received", "note", "note", "tagged"])
+
+        let text = try await server.review(["show", "1", "--key", server.keyFile.path])
+        #expect(text.status == 0)
+        #expect(!text.stdoutText.contains("\u{1B}") && !text.stdoutText.contains("\u{07}"), "a raw control character reached the terminal")
+        #expect(text.stdoutText.contains("at Abay street \\e]0;pwned\\x07\\e[2J"))
+        #expect(text.stdoutText.contains("duplicates      file 3"))
+        #expect(text.stdoutText.contains("faces visible, blur before sharing"))
+        // Without the key, no message and no notes, and a hint how to see them.
+        let locked = try await server.review(["show", "1", "--json"])
+        let lockedDetails = try JSONSerialization.jsonObject(with: locked.stdout) as? [String: Any] ?? [:]
+        #expect(lockedDetails["message"] == nil && lockedDetails["notes"] == nil)
+    }
+
+    @Test("colour on a terminal, none with NO_COLOR or through a pipe")
+    func colourRules() async throws {
+        let server = try await Self.stored()
+        let binary = Paths.binaries.appendingPathComponent("evidence-review").path
+        let command = "\(binary) list --data \(server.data.root.path)"
+        // `script` gives the command a pseudo-terminal, as a reviewer's shell would.
+        let coloured = try await Subprocess.run("script", ["-qec", "env -u NO_COLOR TERM=xterm \(command)", "/dev/null"])
+        #expect(coloured.stdoutText.contains("\u{1B}[33m"), "pending is not yellow on a terminal: \(coloured.stdoutText)")
+        let plain = try await Subprocess.run("script", ["-qec", "env NO_COLOR=1 TERM=xterm \(command)", "/dev/null"])
+        #expect(!plain.stdoutText.contains("\u{1B}["), "NO_COLOR was ignored")
+    }
+}
