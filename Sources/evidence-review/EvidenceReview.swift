@@ -8,6 +8,11 @@ struct EvidenceReview: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evidence-review",
         abstract: "Work the evidence queue: list, show, export, approve, reject, verify.",
+        discussion: """
+            Every command takes --data DIR (default $EVIDENCE_DATA or ./evidence-data). Exit codes: 0 success,
+            1 a check failed, 2 a usage or input error. Shell completion: evidence-review --generate-completion-script bash
+            Example: evidence-review list --status all
+            """,
         subcommands: [
             KeygenCommand.self, ListCommand.self, ShowCommand.self, ExportCommand.self,
             ApproveCommand.self, RejectCommand.self, ReplyCommand.self, NoteCommand.self, TagCommand.self,

@@ -5,7 +5,11 @@ import Foundation
 struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
-        abstract: "Make a reviewer key pair: FILE (private, passphrase-protected) and FILE.pub (for the server's recipients/).")
+        abstract: "Make a reviewer key pair: FILE (private, passphrase-protected) and FILE.pub (for the server's recipients/).",
+        discussion: """
+            Keep the private key and its passphrase off the server; only FILE.pub goes to the server.
+            Example: evidence-review keygen --out ~/reviewer.key
+            """)
 
     @Option(help: "Where to write the private key; the public key goes to FILE.pub.") var out: String
 

@@ -6,11 +6,14 @@ import Foundation
 struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log", abstract: "The transparency log: signed checkpoints and inclusion proofs.",
+        discussion: "Example: evidence-review log prove 12 > proof.json && Scripts/verify_log.py inclusion proof.json",
         subcommands: [LogCheckpointCommand.self, LogProveCommand.self])
 }
 
 struct LogCheckpointCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "checkpoint", abstract: "Print a signed checkpoint of the log as it is now, and the key that verifies it.")
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint", abstract: "Print a signed checkpoint of the log as it is now, and the key that verifies it.",
+        discussion: "Example: evidence-review log checkpoint > checkpoint.txt")
 
     @OptionGroup var store: StoreOptions
 
@@ -22,7 +25,9 @@ struct LogCheckpointCommand: ParsableCommand {
 }
 
 struct LogProveCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "prove", abstract: "Print the inclusion proof (JSON) of a file's 'received' entry, by file id or SHA-256.")
+    static let configuration = CommandConfiguration(
+        commandName: "prove", abstract: "Print the inclusion proof (JSON) of a file's 'received' entry, by file id or SHA-256.",
+        discussion: "Example: evidence-review log prove 12 > proof.json")
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "A file id, or a file's original, cleaned or sealed SHA-256.") var target: String
@@ -43,7 +48,13 @@ struct LogProveCommand: ParsableCommand {
 }
 
 struct LookupCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lookup", abstract: "Find the file that has this SHA-256 (or the SHA-256 of this file).")
+    static let configuration = CommandConfiguration(
+        commandName: "lookup", abstract: "Find the file that has this SHA-256 (or the SHA-256 of this file).",
+        discussion: """
+            Examples:
+              evidence-review lookup ~/Downloads/video.mp4
+              evidence-review lookup 4fb0a681632d618a2a35f463127e3e39ab5eac683f88e7945f9b3ea82692d843
+            """)
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "A file to hash, or a SHA-256 in hex.") var target: String
