@@ -101,4 +101,24 @@ struct ReviewerCommandTests {
         let plain = try await Subprocess.run("script", ["-qec", "env NO_COLOR=1 TERM=xterm \(command)", "/dev/null"])
         #expect(!plain.stdoutText.contains("\u{1B}["), "NO_COLOR was ignored")
     }
+
+    @Test("every command's --help has an example, and shell completion scripts are generated")
+    func helpAndCompletion() async throws {
+        let server = try TestServer()
+        let root = try await server.review(["--help"])
+        let section = root.stdoutText.components(separatedBy: "SUBCOMMANDS:").last ?? ""
+        let names = section.split(separator: "\n").compactMap { line -> String? in
+            let word = line.split(separator: " ").first.map(String.init) ?? ""
+            return line.hasPrefix("  ") && !word.isEmpty && word != "help" ? word : nil
+        }
+        #expect(names.count >= 10 && names.contains("list") && names.contains("tag"), "\(names)")
+        for name in names {
+            let help = try await server.review([name, "--help"])
+            #expect(help.stdoutText.contains("Example"), "`\(name) --help` has no example")
+        }
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try await server.review(["--generate-completion-script", shell])
+            #expect(script.status == 0 && script.stdoutText.contains("list") && script.stdoutText.contains("status"), "\(shell)")
+        }
+    }
 }
