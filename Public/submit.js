@@ -161,7 +161,14 @@
       document.replaceChild(document.importNode(xhr.response.documentElement, true), document.documentElement);
       window.scrollTo(0, 0);
     }).catch(function (error) {
-      if (String(error.message).indexOf("refused:") === 0) {
+      var reason = String(error.message);
+      if (/:507$/.test(reason)) {
+        // Out of space: what arrived is kept; Send again continues once the operator has made room.
+        heading.textContent = say("full");
+        button.disabled = false;
+        return;
+      }
+      if (reason.indexOf("refused:") === 0) {
         // The server refused a file outright (too large…): let the plain form show its readable page.
         form.submit();
         return;

@@ -33,6 +33,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The web form folder (default: Public/ beside the working folder or the executable).")
     var publicFolder: String?
 
+    @Option(help: "Largest file accepted, e.g. 4GiB (default 4GiB; also $EVIDENCE_MAX_FILE_SIZE).")
+    var maxFileSize: String?
+
+    @Option(help: "Largest submission (all files and the message), e.g. 16GiB (default; also $EVIDENCE_MAX_SUBMISSION_SIZE).")
+    var maxSubmissionSize: String?
+
+    @Option(help: "Most files in one submission (default 50; also $EVIDENCE_MAX_FILES).")
+    var maxFiles: Int?
+
+    @Option(help: "Longest message, in bytes (default 20000; also $EVIDENCE_MAX_MESSAGE_BYTES).")
+    var maxMessageBytes: Int?
+
+    @Option(help: "Uploads handled at once; more wait 2 s, then get 503 with Retry-After (default 64; also $EVIDENCE_MAX_CONCURRENT_UPLOADS).")
+    var maxConcurrentUploads: Int?
+
+    @Option(help: "Free space uploads must leave on the data disk: 2GiB, 5%, or both (the smaller applies; default 2GiB,5%; 0 for none; also $EVIDENCE_MIN_FREE).")
+    var minFree: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let publicURL = publicFolder.map({ URL(fileURLWithPath: $0) }) ?? ServerConfiguration.locatePublicFolder() else {
@@ -45,6 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.onionAddress = onionAddress ?? environment["EVIDENCE_ONION_ADDRESS"]
         configuration.limits.allowsKeepingOriginals = !(noKeepOriginal || environment["EVIDENCE_NO_KEEP_ORIGINAL"] == "1")
         configuration.limits.acceptsUnknownTypes = acceptUnknownTypes || environment["EVIDENCE_ACCEPT_UNKNOWN_TYPES"] == "1"
+        try applyLimits(to: &configuration.limits, environment: environment)
 
         try configuration.dataFolder.initialise()
         for path in recipients {
@@ -66,5 +85,32 @@ struct ServeCommand: AsyncParsableCommand {
         print("evidence-drop: transparency log key \(log.verifierKey)")
         print("evidence-drop: listening on http://\(configuration.host):\(configuration.port)/")
         try await app.runService()
+    }
+
+    /// The limits from options, else the environment, else the defaults; a value that does not parse is an error.
+    func applyLimits(to limits: inout SubmissionLimits, environment: [String: String]) throws {
+        func size(_ option: String?, _ variable: String) throws -> Int64? {
+            guard let text = option ?? environment[variable] else { return nil }
+            guard let value = ByteCountText.parse(text), value > 0 else {
+                throw CommandFailure(description: "'\(text)' is not a size: write it like 4GiB, 500MB or 1000000")
+            }
+            return value
+        }
+        func count(_ option: Int?, _ variable: String) throws -> Int? {
+            guard let value = option ?? environment[variable].flatMap(Int.init) else { return nil }
+            guard value > 0 else { throw CommandFailure(description: "\(variable.lowercased()) must be at least 1") }
+            return value
+        }
+        if let value = try size(maxFileSize, "EVIDENCE_MAX_FILE_SIZE") { limits.maxFileBytes = value }
+        if let value = try size(maxSubmissionSize, "EVIDENCE_MAX_SUBMISSION_SIZE") { limits.maxSubmissionBytes = value }
+        if let value = try count(maxFiles, "EVIDENCE_MAX_FILES") { limits.maxFiles = value }
+        if let value = try count(maxMessageBytes, "EVIDENCE_MAX_MESSAGE_BYTES") { limits.maxMessageBytes = value }
+        if let value = try count(maxConcurrentUploads, "EVIDENCE_MAX_CONCURRENT_UPLOADS") { limits.maxConcurrentUploads = value }
+        if let text = minFree ?? environment["EVIDENCE_MIN_FREE"] {
+            guard let floor = FreeSpaceFloor(parsing: text) else {
+                throw CommandFailure(description: "'\(text)' is not a free-space floor: write 2GiB, 5%, 2GiB,5% or 0")
+            }
+            limits.freeSpaceFloor = floor
+        }
     }
 }

@@ -115,3 +115,43 @@ struct DatabaseFullTests {
         #expect(try pipeline.store.files(status: .pending).isEmpty)
     }
 }
+
+struct FreeSpaceFloorTests {
+    @Test("sizes and floors parse as an operator writes them")
+    func parsing() {
+        #expect(ByteCountText.parse("2GiB") == 2 << 30)
+        #expect(ByteCountText.parse("500MB") == 500_000_000)
+        #expect(ByteCountText.parse("64k") == 65536)
+        #expect(ByteCountText.parse("1000") == 1000)
+        #expect(ByteCountText.parse("lots") == nil)
+        #expect(FreeSpaceFloor(parsing: "2GiB,5%") == .standard)
+        #expect(FreeSpaceFloor(parsing: "5%") == FreeSpaceFloor(bytes: nil, fraction: 0.05))
+        #expect(FreeSpaceFloor(parsing: "0") == FreeSpaceFloor.none)
+        #expect(FreeSpaceFloor(parsing: "120%") == nil)
+        // The smaller part applies, so a small disk stays usable.
+        #expect(FreeSpaceFloor.standard.limit(total: 10_000_000_000) == 500_000_000)
+        #expect(FreeSpaceFloor.standard.limit(total: 1 << 40) == 2 << 30)
+    }
+
+    @Test("the floor is checked while an upload streams: the spool stops when the disk drops below it")
+    func checkedWhileStreaming() throws {
+        let fixture = try CoreFixture()
+        var status = statvfs()
+        #expect(statvfs(fixture.folder.spool.path, &status) == 0)
+        let available = Int64(status.f_bavail) * Int64(status.f_frsize)
+        // A floor 64 MB under what is free now: the upload's own encrypted bytes push the disk below it.
+        let floor = FreeSpaceFloor(bytes: available - 64_000_000, fraction: nil)
+        let spool = try SpoolFile(in: fixture.folder.spool, sizeLimit: 1 << 40, floor: floor)
+        let piece = [UInt8](repeating: 7, count: 1 << 20)
+        var written = 0
+        let error = #expect(throws: CoreError.self) {
+            while written < 512 {
+                try spool.append(piece)
+                written += 1
+            }
+        }
+        spool.discard()
+        #expect(written > 8 && written < 512, "stopped after \(written) MiB")
+        #expect(error.map { "\($0)" }?.contains("disk is full") == true)
+    }
+}

@@ -8,10 +8,13 @@ import MediaScrub
 public struct PartialUploads: Sendable {
     public let root: URL
     public let maxAge: TimeInterval
+    /// Checked before each PATCH and while it streams.
+    public let floor: FreeSpaceFloor
 
-    public init(spool: URL, maxAge: TimeInterval = 24 * 3600) {
+    public init(spool: URL, maxAge: TimeInterval = 24 * 3600, floor: FreeSpaceFloor = .none) {
         root = spool.appendingPathComponent("partial", isDirectory: true)
         self.maxAge = maxAge
+        self.floor = floor
     }
 
     /// A partial upload named by the client: its id and the secret from its URL.
@@ -71,14 +74,16 @@ public struct PartialUploads: Sendable {
         guard let (length, current) = try state(handle) else { return nil }
         guard offset == current else { throw PartialUploadError.wrongOffset(expected: current) }
         let folder = root.appendingPathComponent(handle.id, isDirectory: true)
-        return try PartialSegmentWriter(folder: folder, start: offset, limit: length - offset, key: handle.key(for: "segment \(offset)"))
+        try floor.check(root)
+        return try PartialSegmentWriter(
+            folder: folder, start: offset, limit: length - offset, key: handle.key(for: "segment \(offset)"), floor: floor)
     }
 
     /// The whole upload decrypted into an ordinary spool file (ephemeral key), once every byte has arrived.
     public func complete(_ handle: Handle, into spool: URL, sizeLimit: Int64) throws -> SpooledUpload? {
         guard let (length, offset) = try state(handle) else { return nil }
         guard offset == length else { throw PartialUploadError.incomplete(received: offset, length: length) }
-        let file = try SpoolFile(in: spool, sizeLimit: sizeLimit)
+        let file = try SpoolFile(in: spool, sizeLimit: sizeLimit, floor: floor)
         do {
             for segment in try segments(handle) {
                 let reader = try BlockFileReader(segment.url)
@@ -166,9 +171,11 @@ public final class PartialSegmentWriter {
     private let limit: Int64
     private let file: DurableFile
     private let encryptor: ChunkedStreamEncryptor
+    private let floor: FreeSpaceFloor
     public private(set) var count: Int64 = 0
 
-    init(folder: URL, start: Int64, limit: Int64, key: [UInt8]) throws {
+    init(folder: URL, start: Int64, limit: Int64, key: [UInt8], floor: FreeSpaceFloor) throws {
+        self.floor = floor
         self.folder = folder
         self.start = start
         self.limit = limit
@@ -177,8 +184,10 @@ public final class PartialSegmentWriter {
     }
 
     public func append(_ bytes: UnsafeRawBufferPointer) throws {
+        let before = count
         count += Int64(bytes.count)
         guard count <= limit else { throw PartialUploadError.beyondLength }
+        if before / SpoolFile.floorCheckInterval != count / SpoolFile.floorCheckInterval { try floor.check(folder) }
         try file.write(encryptor.update(bytes))
     }
 

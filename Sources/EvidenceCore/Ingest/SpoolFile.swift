@@ -10,11 +10,19 @@ public final class SpoolFile {
     private let encryptor: ChunkedStreamEncryptor
     private let hasher = SHA256Hasher()
     private let sizeLimit: Int64
+    private let floor: FreeSpaceFloor
+    private let spool: URL
     public private(set) var size: Int64 = 0
     /// The first bytes, kept to sniff the type.
     public private(set) var prefix: [UInt8] = []
 
-    public init(in spool: URL, sizeLimit: Int64) throws {
+    /// The free space is checked again each time this many more bytes have arrived.
+    static let floorCheckInterval: Int64 = 4 << 20
+
+    public init(in spool: URL, sizeLimit: Int64, floor: FreeSpaceFloor = .none) throws {
+        try floor.check(spool)
+        self.floor = floor
+        self.spool = spool
         key = SecureRandom.bytes(count: 32)
         encryptor = try ChunkedStreamEncryptor(key: key)
         file = try DurableFile(creating: spool.appendingPathComponent(Hex.encode(SecureRandom.bytes(count: 16))))
@@ -25,8 +33,10 @@ public final class SpoolFile {
     public var sniffedType: MediaType? { MediaSniffer.sniff(prefix) }
 
     public func append(_ bytes: UnsafeRawBufferPointer) throws {
+        let before = size
         size += Int64(bytes.count)
         guard size <= sizeLimit else { throw CoreError.fileTooLarge(limit: sizeLimit) }
+        if before / Self.floorCheckInterval != size / Self.floorCheckInterval { try floor.check(spool) }
         if prefix.count < MediaSniffer.prefixLength {
             prefix += bytes.prefix(MediaSniffer.prefixLength - prefix.count)
         }

@@ -30,6 +30,8 @@ struct SubmissionController: Sendable {
         }
         var parser = MultipartStreamParser(boundary: boundary)
         let receiver = SubmissionReceiver(spool: spool, limits: limits)
+        // Below the free-space floor nothing is written: the body is read and dropped, and the answer is 507.
+        do { try limits.freeSpaceFloor.check(spool) } catch { receiver.fail(error) }
         do {
             for try await buffer in request.body {
                 try buffer.withUnsafeReadableBytes { bytes in

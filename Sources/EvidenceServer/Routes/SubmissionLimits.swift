@@ -11,6 +11,11 @@ public struct SubmissionLimits: Sendable {
     public var acceptsUnknownTypes = false
     /// Offer submitters the choice to keep their original, metadata and all, as evidence; the operator may switch it off.
     public var allowsKeepingOriginals = true
+    /// Free space every upload must leave on the data folder's disk (checked at the start and while streaming).
+    public var freeSpaceFloor = FreeSpaceFloor.standard
+    /// Uploads handled at once (form posts, tus PATCHes, file checks); more wait up to `uploadQueueWait`, then get 503.
+    public var maxConcurrentUploads = 64
+    public var uploadQueueWait: Duration = .seconds(2)
 
     public init() {}
 }

@@ -36,7 +36,7 @@ final class SubmissionReceiver {
             case .partBegin(let headers):
                 if headers.name == "files" && headers.isFile {
                     guard uploads.count < limits.maxFiles else { throw SubmissionError.tooManyFiles(limits.maxFiles) }
-                    current = try SpoolFile(in: spool, sizeLimit: limits.maxFileBytes)
+                    current = try SpoolFile(in: spool, sizeLimit: limits.maxFileBytes, floor: limits.freeSpaceFloor)
                 } else {
                     inMessage = headers.name == "message"
                     currentField = headers.name

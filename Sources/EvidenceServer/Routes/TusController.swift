@@ -29,6 +29,11 @@ struct TusController: Sendable {
             }
             guard length <= limits.maxFileBytes else { return Self.answer(.contentTooLarge, "the file is larger than the limit") }
             partials.removeExpired()
+            do {
+                try partials.floor.check(partials.root.deletingLastPathComponent())
+            } catch {
+                return Self.answer(Refusal.insufficientStorage, "the server is out of space")
+            }
             let handle = try partials.create(length: length)
             return Response(status: .created, headers: [.location: "/uploads/\(handle.token)", Self.resumable: Self.version])
         }
@@ -51,19 +56,35 @@ struct TusController: Sendable {
                 writer = opened
             } catch PartialUploadError.wrongOffset {
                 return Self.answer(.conflict, "Upload-Offset does not match the upload's offset")
+            } catch CoreError.storage {
+                for try await _ in request.body {}
+                return Self.answer(Refusal.insufficientStorage, "the server is out of space")
             }
             var failure: (any Error)?
             do {
-                for try await buffer in request.body {
-                    try buffer.withUnsafeReadableBytes { try writer.append($0) }
+                for try await buffer in request.body where failure == nil {
+                    // After a refused write the rest is read and dropped, so the client gets the answer, not a reset.
+                    do {
+                        try buffer.withUnsafeReadableBytes { try writer.append($0) }
+                    } catch {
+                        failure = error
+                    }
                 }
             } catch {
                 // A dropped connection keeps what arrived: the client resumes from the new offset.
-                failure = error
             }
             let newOffset = try writer.finish()
-            if case PartialUploadError.beyondLength? = failure { return Self.answer(.contentTooLarge, "more bytes than Upload-Length") }
-            return Response(status: .noContent, headers: [Self.uploadOffset: "\(newOffset)", Self.resumable: Self.version])
+            let headers: HTTPFields = [Self.uploadOffset: "\(newOffset)", Self.resumable: Self.version]
+            switch failure {
+            case PartialUploadError.beyondLength?:
+                return Self.answer(.contentTooLarge, "more bytes than Upload-Length")
+            case CoreError.storage?:
+                var answer = Self.answer(Refusal.insufficientStorage, "the server is out of space")
+                answer.headers.append(contentsOf: headers)
+                return answer
+            default:
+                return Response(status: .noContent, headers: headers)
+            }
         }
         router.delete("/uploads/:token") { _, context in
             guard let handle = Self.handle(context), try partials.remove(handle) else { return Self.answer(.notFound) }

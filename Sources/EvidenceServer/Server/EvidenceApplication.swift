@@ -26,10 +26,12 @@ public enum EvidenceApplication {
     ) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: SecurityHeadersMiddleware(onionAddress: configuration.onionAddress, pages: pages))
+        let gate = UploadGate(capacity: configuration.limits.maxConcurrentUploads, wait: configuration.limits.uploadQueueWait)
+        router.add(middleware: UploadGateMiddleware(gate: gate, pages: pages))
         // The form is rendered (at "/" and "/index.html"), never served raw, so the operator's choices apply to it.
         router.add(middleware: FormPage(pages: pages, limits: configuration.limits))
         router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: false, logger: logger))
-        let partials = PartialUploads(spool: configuration.dataFolder.spool)
+        let partials = PartialUploads(spool: configuration.dataFolder.spool, floor: configuration.limits.freeSpaceFloor)
         let submissions = SubmissionController(
             pipeline: pipeline, spool: configuration.dataFolder.spool, limits: configuration.limits, partials: partials,
             pages: pages)

@@ -36,9 +36,11 @@ struct TestServer {
     /// Runs `body` with the port of a live server.
     func run<Value: Sendable>(
         acceptingUnknownTypes: Bool = false, allowingOriginals: Bool = true, onionAddress: String? = nil,
-        maxFileBytes: Int64? = nil, maxSubmissionBytes: Int64? = nil, _ body: @escaping @Sendable (Int) async throws -> Value
+        maxFileBytes: Int64? = nil, maxSubmissionBytes: Int64? = nil, limits adjust: (inout SubmissionLimits) -> Void = { _ in },
+        _ body: @escaping @Sendable (Int) async throws -> Value
     ) async throws -> Value {
         var configuration = configuration
+        adjust(&configuration.limits)
         if let maxFileBytes { configuration.limits.maxFileBytes = maxFileBytes }
         if let maxSubmissionBytes { configuration.limits.maxSubmissionBytes = maxSubmissionBytes }
         configuration.onionAddress = onionAddress

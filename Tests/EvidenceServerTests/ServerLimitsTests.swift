@@ -1,0 +1,73 @@
+@testable import EvidenceServer
+import EvidenceCore
+import Foundation
+import Testing
+
+/// Flood protections: a bounded number of uploads at once (503 with Retry-After beyond it), and a free-space
+/// floor under which uploads are refused with 507 and nothing is written.
+@Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
+struct ServerLimitsTests {
+    /// A valid WAV of `size` bytes of silence: the server accepts and cleans it.
+    static func wav(in folder: TestFolder, size: Int) throws -> URL {
+        var header = Data("RIFF".utf8)
+        func le32(_ value: Int) -> Data { withUnsafeBytes(of: UInt32(value).littleEndian) { Data($0) } }
+        func le16(_ value: Int) -> Data { withUnsafeBytes(of: UInt16(value).littleEndian) { Data($0) } }
+        let dataSize = size - 44
+        header += le32(size - 8) + Data("WAVEfmt ".utf8) + le32(16) + le16(1) + le16(2) + le32(48000) + le32(192_000) + le16(4) + le16(16)
+        header += Data("data".utf8) + le32(dataSize)
+        return try folder.write("silence.wav", header + Data(count: dataSize))
+    }
+
+    @Test("beyond the concurrent-upload limit an upload waits briefly, then gets a readable 503 with Retry-After")
+    func busy() async throws {
+        let server = try TestServer()
+        let slow = try Self.wav(in: server.folder, size: 12_000_000)
+        let photo = Paths.corpusFile(EndToEndTests.gpsJPEG)
+        let (first, refused, later) = try await server.run(limits: { limits in
+            limits.maxConcurrentUploads = 1
+            limits.uploadQueueWait = .milliseconds(300)
+        }) { port in
+            // The first upload holds the only place for about 3 s (curl sends at 4 MB/s).
+            async let first = Subprocess.run("curl", [
+                "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--limit-rate", "4M", "-F", "files=@\(slow.path)",
+                "http://127.0.0.1:\(port)/submissions",
+            ])
+            try await Task.sleep(for: .milliseconds(800))
+            let refused = try await Subprocess.run("curl", [
+                "-sS", "-i", "-H", "Accept-Language: ru", "-F", "files=@\(photo.path)", "http://127.0.0.1:\(port)/submissions",
+            ])
+            let firstStatus = try await first.stdoutText
+            let later = try await Upload.send(port: port, files: [photo])
+            return (firstStatus, refused.stdoutText, later.status)
+        }
+        #expect(first == "201")
+        #expect(refused.hasPrefix("HTTP/1.1 503"), "\(refused.prefix(300))")
+        #expect(refused.lowercased().contains("retry-after: 30"))
+        #expect(refused.contains("<html lang=\"ru\">"), "the busy page is in the submitter's language")
+        #expect(later == 201, "after the first upload ended, the next one got its place")
+        let listed = try await server.review(["list", "--status", "all", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 2, "the refused upload left a record")
+    }
+
+    @Test("below the free-space floor uploads get 507 at once, by form and by tus, and nothing is written")
+    func belowFloor() async throws {
+        let server = try TestServer()
+        let photo = Paths.corpusFile(EndToEndTests.gpsJPEG)
+        let (form, page, tus) = try await server.run(limits: { $0.freeSpaceFloor = FreeSpaceFloor(bytes: 1 << 60, fraction: nil) }) { port in
+            (try await Upload.send(port: port, files: [photo]),
+             try await Upload.send(port: port, files: [photo], json: false),
+             try await Subprocess.run("curl", [
+                "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 1000",
+                "http://127.0.0.1:\(port)/uploads",
+             ]).stdoutText)
+        }
+        #expect(form.status == 507, "\(form.text)")
+        #expect(form.text.contains("disk is full") || form.text.contains("out of space") || form.text.contains("no room"), "\(form.text)")
+        #expect(page.status == 507 && page.text.contains("<h1>"))
+        #expect(tus == "507")
+        let spool = try FileManager.default.contentsOfDirectory(atPath: server.data.spool.path).filter { $0 != "partial" }
+        #expect(spool.isEmpty, "left in the spool: \(spool)")
+        let listed = try await server.review(["list", "--status", "all", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.isEmpty == true)
+    }
+}
