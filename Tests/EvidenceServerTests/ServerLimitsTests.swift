@@ -71,3 +71,65 @@ struct ServerLimitsTests {
         #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.isEmpty == true)
     }
 }
+
+/// Slowloris: clients that dribble their headers or stop sending their body are cut, and real submitters
+/// still get through meanwhile.
+@Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
+struct SlowClientTests {
+    static let script = Paths.repository.appendingPathComponent("Tests/Load/slow_clients.py").path
+
+    /// The script's JSON report (read with `report(_:)` once out of the server's closure).
+    static func run(_ port: Int, mode: String, count: Int, seconds: Double) async throws -> Data {
+        try await Subprocess.run("/usr/bin/python3", [script, String(port), mode, String(count), String(seconds)]).stdout
+    }
+
+    static func report(_ data: Data) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    @Test("a hundred clients dribbling their headers are closed after the header timeout; a real upload still succeeds")
+    func slowHeaders() async throws {
+        let server = try TestServer()
+        let (output, upload) = try await server.run(limits: { $0.headerTimeout = .seconds(1) }) { port in
+            async let report = Self.run(port, mode: "headers", count: 100, seconds: 4)
+            try await Task.sleep(for: .milliseconds(500))
+            let upload = try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)])
+            return (try await report, upload.status)
+        }
+        let report = try Self.report(output)
+        #expect(upload == 201)
+        #expect(report["closed"] as? Int == 100, "\(report)")
+        let median = report["median_seconds"] as? Double ?? 99
+        #expect(median >= 0.8 && median < 3, "closed after \(median) s")
+    }
+
+    @Test("clients that stop sending their body are closed after the body timeout, and their spool files are removed")
+    func stalledBodies() async throws {
+        let server = try TestServer()
+        let (output, upload) = try await server.run(limits: { $0.bodyIdleTimeout = .seconds(1) }) { port in
+            async let report = Self.run(port, mode: "body", count: 20, seconds: 4)
+            try await Task.sleep(for: .milliseconds(300))
+            let upload = try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)])
+            return (try await report, upload.status)
+        }
+        let report = try Self.report(output)
+        #expect(upload == 201)
+        #expect(report["closed"] as? Int == 20, "\(report)")
+        let median = report["median_seconds"] as? Double ?? 99
+        #expect(median >= 0.8 && median < 3.5, "closed after \(median) s")
+        let spool = try FileManager.default.contentsOfDirectory(atPath: server.data.spool.path).filter { $0 != "partial" }
+        #expect(spool.isEmpty, "stalled uploads left spool files: \(spool)")
+    }
+
+    @Test("headers over the limit are refused without harm")
+    func hugeHeaders() async throws {
+        let server = try TestServer()
+        let (big, normal) = try await server.run(limits: { $0.maxHeaderBytes = 8 * 1024 }) { port in
+            (try await Subprocess.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "X-Padding: \(String(repeating: "a", count: 20_000))",
+                                               "http://127.0.0.1:\(port)/"]).stdoutText,
+             try await Subprocess.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/"]).stdoutText)
+        }
+        #expect(big != "200", "a 20 kB header was accepted")
+        #expect(normal == "200")
+    }
+}

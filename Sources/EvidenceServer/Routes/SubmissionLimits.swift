@@ -16,6 +16,15 @@ public struct SubmissionLimits: Sendable {
     /// Uploads handled at once (form posts, tus PATCHes, file checks); more wait up to `uploadQueueWait`, then get 503.
     public var maxConcurrentUploads = 64
     public var uploadQueueWait: Duration = .seconds(2)
+    /// A connection must complete its request headers this soon after connecting (or after its last answer).
+    public var headerTimeout: Duration = .seconds(30)
+    /// A request body that sends nothing for this long, or is still unfinished after `bodyTotalTimeout`, is cut.
+    public var bodyIdleTimeout: Duration = .seconds(120)
+    public var bodyTotalTimeout: Duration = .seconds(6 * 3600)
+    /// Open connections at most; beyond it new ones wait in the listen backlog.
+    public var maxConnections = 1024
+    /// Request headers, all together, at most this many bytes.
+    public var maxHeaderBytes = 16 * 1024
 
     public init() {}
 }

@@ -1,5 +1,6 @@
 import EvidenceCore
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -14,10 +15,20 @@ public enum EvidenceApplication {
         var pipeline = try IngestPipeline(folder: folder)
         pipeline.acceptsUnknownTypes = configuration.limits.acceptsUnknownTypes
         let router = makeRouter(configuration, pipeline: pipeline, pages: try PageRenderer.bundled(), logger: logger)
+        let limits = configuration.limits
+        var http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [
+                ExpectContinueHandler(maxBodyBytes: limits.maxSubmissionBytes),
+                BodyTimeoutHandler(idle: .init(limits.bodyIdleTimeout), total: .init(limits.bodyTotalTimeout)),
+            ],
+            idleTimeout: .init(limits.headerTimeout))
+        http.httpDecoder = .init(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: 100)
         return Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: configuration.limits.maxSubmissionBytes)])),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            server: .http1(configuration: http),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
             logger: logger)
     }
 
