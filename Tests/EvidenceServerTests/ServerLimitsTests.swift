@@ -1,3 +1,4 @@
+import NIOCore
 @testable import EvidenceServer
 import EvidenceCore
 import Foundation
@@ -131,5 +132,48 @@ struct SlowClientTests {
         }
         #expect(big != "200", "a 20 kB header was accepted")
         #expect(normal == "200")
+    }
+}
+
+/// Per-source limits without keeping sources: counters keyed by a keyed hash that lives in memory only.
+@Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
+struct RateLimitTests {
+    @Test("a source over its upload limit gets a readable 429 with Retry-After; another source is not affected")
+    func perSource() async throws {
+        let server = try TestServer()
+        let photo = Paths.corpusFile(EndToEndTests.gpsJPEG)
+        let (fromTwo, fromThree, page) = try await server.run(limits: { limits in
+            limits.uploadsPerSource = 3
+            limits.rateLimitsLoopback = true
+        }) { port in
+            var statuses: [Int] = []
+            for _ in 0..<4 { statuses.append(try await Upload.send(port: port, files: [photo], from: "127.0.0.2").status) }
+            let other = try await Upload.send(port: port, files: [photo], from: "127.0.0.3").status
+            let page = try await Subprocess.run("curl", [
+                "-sS", "-i", "--interface", "127.0.0.2", "-H", "Accept-Language: kk", "-F", "files=@\(photo.path)",
+                "http://127.0.0.1:\(port)/submissions",
+            ]).stdoutText
+            return (statuses, other, page)
+        }
+        #expect(fromTwo == [201, 201, 201, 429])
+        #expect(fromThree == 201)
+        #expect(page.hasPrefix("HTTP/1.1 429") && page.lowercased().contains("retry-after: 600"))
+        #expect(page.contains("<html lang=\"kk\">"))
+        let listed = try await server.review(["list", "--status", "all", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 4)
+    }
+
+    @Test("loopback peers (Tor, a proxy) are not counted unless the operator asks; counters forget with the window")
+    func loopbackAndWindow() async throws {
+        let limiter = SourceRateLimiter(limit: 2, window: .milliseconds(300))
+        let loopback = try SocketAddress(ipAddress: "127.0.0.1", port: 4000)
+        let remote = try SocketAddress(ipAddress: "192.0.2.7", port: 4000)
+        #expect((0..<10).allSatisfy { _ in limiter.allow(loopback) })
+        #expect(limiter.allow(remote) && limiter.allow(remote) && !limiter.allow(remote))
+        #expect(limiter.trackedSources == 1)
+        try await Task.sleep(for: .milliseconds(350))
+        #expect(limiter.allow(remote), "a new window starts with new counters and a new key")
+        let strict = SourceRateLimiter(limit: 1, window: .seconds(60), countsLoopback: true)
+        #expect(strict.allow(loopback) && !strict.allow(loopback))
     }
 }

@@ -10,7 +10,7 @@ import NIOPosix
 struct LogController: Sendable {
     let log: TransparencyLog
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<EvidenceRequestContext>) {
         router.get("/log/key") { _, _ in
             Response.text(log.verifierKey.description + "\n")
         }

@@ -14,7 +14,7 @@ struct StatusController: Sendable {
     /// The answer is held back until this much time has passed since the request came in.
     var uniformDelay: Duration = .milliseconds(800)
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<EvidenceRequestContext>) {
         router.get("/status") { request, _ in StatusPage.response(pages, Language.of(request), outcome: .form) }
         router.post("/status") { request, _ in
             let started = ContinuousClock.now
@@ -51,7 +51,9 @@ final class AttemptLimiter: Sendable {
     private let state = Mutex<(windowStart: ContinuousClock.Instant, failures: Int)>((ContinuousClock.now, 0))
     let maximumFailuresPerMinute: Int
 
-    init(maximumFailuresPerMinute: Int = 60) {
+    /// High enough that one attacker cannot lock everyone out (behind Tor all share one address), low enough to
+    /// bound guessing: 600 a minute is 2^19 a day against 2^83 codes. Per-source limits come first (RateLimitMiddleware).
+    init(maximumFailuresPerMinute: Int = 600) {
         self.maximumFailuresPerMinute = maximumFailuresPerMinute
     }
 

@@ -23,6 +23,13 @@ public struct SubmissionLimits: Sendable {
     public var bodyTotalTimeout: Duration = .seconds(6 * 3600)
     /// Open connections at most; beyond it new ones wait in the listen backlog.
     public var maxConnections = 1024
+    /// Per source (a keyed hash of the address, in memory only) and per `rateWindow`: uploads started
+    /// (form posts, tus creations, additions) and receipt-code checks. 0 switches a limit off.
+    public var uploadsPerSource = 60
+    public var statusChecksPerSource = 30
+    public var rateWindow: Duration = .seconds(600)
+    /// Count loopback peers too (off: behind Tor or a proxy every submitter is 127.0.0.1).
+    public var rateLimitsLoopback = false
     /// Request headers, all together, at most this many bytes.
     public var maxHeaderBytes = 16 * 1024
 

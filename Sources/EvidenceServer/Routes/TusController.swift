@@ -15,7 +15,7 @@ struct TusController: Sendable {
     static let uploadLength = HTTPField.Name("Upload-Length")!
     static let uploadOffset = HTTPField.Name("Upload-Offset")!
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<EvidenceRequestContext>) {
         router.on("/uploads", method: .options) { _, _ in
             Response(status: .noContent, headers: [
                 Self.resumable: Self.version, HTTPField.Name("Tus-Version")!: Self.version,
@@ -92,7 +92,7 @@ struct TusController: Sendable {
         }
     }
 
-    static func handle(_ context: BasicRequestContext) -> PartialUploads.Handle? {
+    static func handle(_ context: EvidenceRequestContext) -> PartialUploads.Handle? {
         context.parameters.get("token").flatMap(PartialUploads.Handle.init(token:))
     }
 

@@ -11,7 +11,7 @@ struct VerifyController: Sendable {
     let maxFileBytes: Int64
     let pages: PageRenderer
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<EvidenceRequestContext>) {
         router.get("/verify") { request, _ in
             let language = Language.of(request)
             guard let sha = request.uri.queryParameters.get("sha256") else { return VerifyPage.response(pages, language, outcome: .none) }

@@ -34,10 +34,15 @@ public enum EvidenceApplication {
 
     static func makeRouter(
         _ configuration: ServerConfiguration, pipeline: IngestPipeline, pages: PageRenderer, logger: Logger
-    ) -> Router<BasicRequestContext> {
-        let router = Router()
+    ) -> Router<EvidenceRequestContext> {
+        let router = Router(context: EvidenceRequestContext.self)
+        let limits = configuration.limits
         router.add(middleware: SecurityHeadersMiddleware(onionAddress: configuration.onionAddress, pages: pages))
         let gate = UploadGate(capacity: configuration.limits.maxConcurrentUploads, wait: configuration.limits.uploadQueueWait)
+        router.add(middleware: RateLimitMiddleware(
+            uploads: SourceRateLimiter(limit: limits.uploadsPerSource, window: limits.rateWindow, countsLoopback: limits.rateLimitsLoopback),
+            statusChecks: SourceRateLimiter(limit: limits.statusChecksPerSource, window: limits.rateWindow, countsLoopback: limits.rateLimitsLoopback),
+            pages: pages))
         router.add(middleware: UploadGateMiddleware(gate: gate, pages: pages))
         // The form is rendered (at "/" and "/index.html"), never served raw, so the operator's choices apply to it.
         router.add(middleware: FormPage(pages: pages, limits: configuration.limits))
