@@ -28,6 +28,36 @@
     if (seconds < 60) { return say("seconds", { s: Math.ceil(seconds) }); }
     return say("minutes", { m: Math.floor(seconds / 60), s: Math.floor(seconds % 60) });
   }
+  // Proof of work, when the operator switched it on: find a nonce such that SHA-256("CHALLENGE:NONCE") starts
+  // with `bits` zero bits, hashing in batches so the page stays responsive. Sent as ?pow= with each upload.
+  var powQuery = "";
+  function zeroBits(bytes) {
+    var count = 0;
+    for (var i = 0; i < bytes.length; i++) {
+      if (bytes[i] === 0) { count += 8; continue; }
+      for (var bit = 7; bit >= 0 && !(bytes[i] & (1 << bit)); bit--) { count++; }
+      break;
+    }
+    return count;
+  }
+  function solve(challenge, bits) {
+    var encoder = new TextEncoder();
+    var nonce = 0;
+    function batch() {
+      var tries = [];
+      for (var i = 0; i < 512; i++) { tries.push(crypto.subtle.digest("SHA-256", encoder.encode(challenge + ":" + (nonce + i)))); }
+      return Promise.all(tries).then(function (digests) {
+        for (var i = 0; i < digests.length; i++) {
+          if (zeroBits(new Uint8Array(digests[i])) >= bits) { return challenge + ":" + (nonce + i); }
+        }
+        nonce += digests.length;
+        return batch();
+      });
+    }
+    return batch();
+  }
+  function withPow(url) { return powQuery ? url + (url.indexOf("?") < 0 ? "?" : "&") + powQuery : url; }
+
   function storageKey(file) { return "evidence-upload:" + file.name + ":" + file.size + ":" + file.lastModified; }
   function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
@@ -52,7 +82,7 @@
       if (xhr && xhr.status === 200) {
         return { url: stored, offset: parseInt(xhr.getResponseHeader("Upload-Offset"), 10) || 0 };
       }
-      return request("POST", "/uploads", { "Upload-Length": String(file.size) }).then(function (created) {
+      return request("POST", withPow("/uploads"), { "Upload-Length": String(file.size) }).then(function (created) {
         if (created.status !== 201) { throw new Error("refused:" + created.status); }
         var url = created.getResponseHeader("Location");
         if (window.sessionStorage) { sessionStorage.setItem(storageKey(file), url); }
@@ -134,6 +164,13 @@
       });
     }
 
+    var challenge = strings.getAttribute("data-pow-challenge");
+    var bits = parseInt(strings.getAttribute("data-pow-bits"), 10) || 0;
+    var ready = Promise.resolve(null);
+    if (challenge && bits > 0 && !powQuery && window.crypto && crypto.subtle && window.TextEncoder) {
+      heading.textContent = say("pow");
+      ready = solve(challenge, bits);
+    }
     var urls = [];
     files.reduce(function (previous, file, index) {
       return previous.then(function () {
@@ -142,7 +179,10 @@
           return send(file, upload, bars[index], progress, 0);
         }).then(function (url) { urls.push(url); });
       });
-    }, Promise.resolve()).then(function () {
+    }, ready.then(function (proof) {
+      if (proof) { powQuery = "pow=" + encodeURIComponent(proof); }
+      heading.textContent = say("sending");
+    })).then(function () {
       heading.textContent = say("cleaning");
       var body = new FormData();
       urls.forEach(function (url) { body.append("upload", url); });
@@ -150,7 +190,7 @@
       if (form.elements.keep_original && form.elements.keep_original.checked) { body.append("keep_original", "1"); }
       return new Promise(function (resolve, reject) {
         var xhr = new XMLHttpRequest();
-        xhr.open("POST", form.action);
+        xhr.open("POST", withPow(form.action));
         xhr.responseType = "document";
         xhr.addEventListener("load", function () { resolve(xhr); });
         xhr.addEventListener("error", function () { reject(new Error("network")); });
@@ -170,6 +210,7 @@
       }
       if (reason.indexOf("refused:") === 0) {
         // The server refused a file outright (too large…): let the plain form show its readable page.
+        form.action = withPow(form.action);
         form.submit();
         return;
       }

@@ -48,6 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Uploads handled at once; more wait 2 s, then get 503 with Retry-After (default 64; also $EVIDENCE_MAX_CONCURRENT_UPLOADS).")
     var maxConcurrentUploads: Int?
 
+    @Option(help: "Switch on proof of work under attack: the browser solves a puzzle of this many bits (18-22 is seconds on a phone); without JavaScript a submission waits 30 s. 0 is off (also $EVIDENCE_PROOF_OF_WORK).")
+    var proofOfWork: Int?
+
     @Option(help: "Free space uploads must leave on the data disk: 2GiB, 5%, or both (the smaller applies; default 2GiB,5%; 0 for none; also $EVIDENCE_MIN_FREE).")
     var minFree: String?
 
@@ -106,6 +109,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = try count(maxFiles, "EVIDENCE_MAX_FILES") { limits.maxFiles = value }
         if let value = try count(maxMessageBytes, "EVIDENCE_MAX_MESSAGE_BYTES") { limits.maxMessageBytes = value }
         if let value = try count(maxConcurrentUploads, "EVIDENCE_MAX_CONCURRENT_UPLOADS") { limits.maxConcurrentUploads = value }
+        if let bits = proofOfWork ?? environment["EVIDENCE_PROOF_OF_WORK"].flatMap(Int.init) {
+            guard (0...32).contains(bits) else { throw CommandFailure(description: "--proof-of-work takes 0 (off) to 32 bits; 20 is a good start") }
+            limits.proofOfWorkBits = bits
+        }
         if let text = minFree ?? environment["EVIDENCE_MIN_FREE"] {
             guard let floor = FreeSpaceFloor(parsing: text) else {
                 throw CommandFailure(description: "'\(text)' is not a free-space floor: write 2GiB, 5%, 2GiB,5% or 0")

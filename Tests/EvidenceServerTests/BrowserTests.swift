@@ -105,4 +105,25 @@ struct BrowserTests {
         }
         #expect((result["receipt_codes"] as? [String: String])?.count == 3)
     }
+
+    @Test("with proof of work on, submit.js solves the puzzle in the browser and the upload is not held back")
+    func proofOfWorkInBrowser() async throws {
+        try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+        let server = try TestServer()
+        let files = [Paths.corpusFile(EndToEndTests.cameraJPEG)]
+        let script = Paths.repository.appendingPathComponent("Tests/Browser/js_on_submission.py").path
+        let started = Date()
+        // Without a solution the server would hold the request for 60 s, past the script's 30 s wait.
+        let run = try await server.run(limits: { limits in
+            limits.proofOfWorkBits = 14
+            limits.proofOfWorkFallbackDelay = .seconds(60)
+        }) { port in
+            try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", Self.screenshots.path] + files.map(\.path))
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
+        #expect((result["receipt_code"] as? String)?.count == 29)
+        #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
+        #expect(Date().timeIntervalSince(started) < 45)
+    }
 }

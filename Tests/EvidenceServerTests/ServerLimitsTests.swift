@@ -1,3 +1,4 @@
+import EvidenceCrypto
 import NIOCore
 @testable import EvidenceServer
 import EvidenceCore
@@ -175,5 +176,58 @@ struct RateLimitTests {
         #expect(limiter.allow(remote), "a new window starts with new counters and a new key")
         let strict = SourceRateLimiter(limit: 1, window: .seconds(60), countsLoopback: true)
         #expect(strict.allow(loopback) && !strict.allow(loopback))
+    }
+}
+
+/// Proof of work: a solved puzzle passes at once; no proof (the no-JavaScript path) waits; forgeries fail.
+@Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
+struct ProofOfWorkTests {
+    /// Finds a nonce for `challenge` the slow, obvious way, as an independent check of the browser's solver.
+    static func solve(_ challenge: String, bits: Int) -> String {
+        var nonce = 0
+        while ProofOfWork.leadingZeroBits(SHA256Hasher.hash(Array("\(challenge):\(nonce)".utf8))) < bits { nonce += 1 }
+        return "\(challenge):\(nonce)"
+    }
+
+    @Test("a proof is accepted once per use, and forged, expired or too easy proofs are not")
+    func acceptance() {
+        let work = ProofOfWork(bits: 10, lifetime: 3600, usesPerChallenge: 2)
+        let challenge = work.challenge()
+        let proof = Self.solve(challenge, bits: 10)
+        #expect(work.accept(proof) && work.accept(proof))
+        #expect(!work.accept(proof), "a challenge is good for a bounded number of uses")
+        let forged = "v1.\(Int(Date().timeIntervalSince1970)).00112233445566778899aabb.00000000000000000000000000000000"
+        #expect(!work.accept(Self.solve(forged, bits: 10)), "a challenge the server did not issue")
+        let old = work.challenge(now: Date(timeIntervalSinceNow: -7200))
+        #expect(!work.accept(Self.solve(old, bits: 10)), "an expired challenge")
+        let easy = work.challenge()
+        var nonce = 0
+        while ProofOfWork.leadingZeroBits(SHA256Hasher.hash(Array("\(easy):\(nonce)".utf8))) != 0 { nonce += 1 }
+        #expect(!work.accept("\(easy):\(nonce)"), "a nonce that does not meet the difficulty")
+        #expect(!work.accept(nil) && !work.accept("nonsense"))
+    }
+
+    @Test("with proof of work on, the form carries a challenge; a solved upload goes at once, one without waits")
+    func overHTTP() async throws {
+        let server = try TestServer()
+        let photo = Paths.corpusFile(EndToEndTests.gpsJPEG)
+        let (form, quick, slow) = try await server.run(limits: { limits in
+            limits.proofOfWorkBits = 12
+            limits.proofOfWorkFallbackDelay = .seconds(2)
+        }) { port in
+            let form = try await Subprocess.run("curl", ["-sS", "http://127.0.0.1:\(port)/"]).stdoutText
+            let challenge = form.components(separatedBy: "data-pow-challenge=\"").dropFirst().first?.components(separatedBy: "\"").first ?? ""
+            let proof = Self.solve(challenge, bits: 12).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            func timed(_ url: String) async throws -> (Int, Double) {
+                let start = Date()
+                let status = try await Subprocess.run("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-F", "files=@\(photo.path)", url])
+                return (Int(status.stdoutText) ?? 0, Date().timeIntervalSince(start))
+            }
+            return (form, try await timed("http://127.0.0.1:\(port)/submissions?pow=\(proof)"),
+                    try await timed("http://127.0.0.1:\(port)/submissions"))
+        }
+        #expect(form.contains("id=\"pow-notice\"") && form.contains("data-pow-bits=\"12\""))
+        #expect(quick.0 == 201 && quick.1 < 1.5, "a solved upload took \(quick.1) s")
+        #expect(slow.0 == 201 && slow.1 >= 1.9, "an upload without proof took only \(slow.1) s")
     }
 }

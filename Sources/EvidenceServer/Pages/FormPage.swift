@@ -6,6 +6,8 @@ import Hummingbird
 struct FormPage<Context: RequestContext>: RouterMiddleware {
     let pages: PageRenderer
     let limits: SubmissionLimits
+    /// When on, each form carries a fresh puzzle (see ProofOfWork).
+    let work: ProofOfWork?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get || request.method == .head, ["/", "/index.html"].contains(request.uri.path) else {
@@ -23,6 +25,9 @@ struct FormPage<Context: RequestContext>: RouterMiddleware {
                         "size": words.size(limits.maxSubmissionBytes),
                     ]),
                 "scripts": ["/submit.js"],
+                "powOn": work != nil,
+                "powChallenge": work?.challenge() ?? "",
+                "powBits": work.map { String($0.bits) } ?? "",
             ])
     }
 }

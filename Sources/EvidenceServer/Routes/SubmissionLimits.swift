@@ -30,6 +30,10 @@ public struct SubmissionLimits: Sendable {
     public var rateWindow: Duration = .seconds(600)
     /// Count loopback peers too (off: behind Tor or a proxy every submitter is 127.0.0.1).
     public var rateLimitsLoopback = false
+    /// Proof of work on submissions: leading zero bits of the puzzle (about 2^bits hashes in the browser; 18–22
+    /// is seconds on a phone). 0 is off. Without a solution a request waits `proofOfWorkFallbackDelay`.
+    public var proofOfWorkBits = 0
+    public var proofOfWorkFallbackDelay: Duration = .seconds(30)
     /// Request headers, all together, at most this many bytes.
     public var maxHeaderBytes = 16 * 1024
 

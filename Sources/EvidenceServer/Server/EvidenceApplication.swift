@@ -39,13 +39,17 @@ public enum EvidenceApplication {
         let limits = configuration.limits
         router.add(middleware: SecurityHeadersMiddleware(onionAddress: configuration.onionAddress, pages: pages))
         let gate = UploadGate(capacity: configuration.limits.maxConcurrentUploads, wait: configuration.limits.uploadQueueWait)
+        let work = limits.proofOfWorkBits > 0
+            ? ProofOfWork(bits: limits.proofOfWorkBits, fallbackDelay: limits.proofOfWorkFallbackDelay, usesPerChallenge: limits.maxFiles + 1)
+            : nil
+        if let work { router.add(middleware: ProofOfWorkMiddleware(work: work)) }
         router.add(middleware: RateLimitMiddleware(
             uploads: SourceRateLimiter(limit: limits.uploadsPerSource, window: limits.rateWindow, countsLoopback: limits.rateLimitsLoopback),
             statusChecks: SourceRateLimiter(limit: limits.statusChecksPerSource, window: limits.rateWindow, countsLoopback: limits.rateLimitsLoopback),
             pages: pages))
         router.add(middleware: UploadGateMiddleware(gate: gate, pages: pages))
         // The form is rendered (at "/" and "/index.html"), never served raw, so the operator's choices apply to it.
-        router.add(middleware: FormPage(pages: pages, limits: configuration.limits))
+        router.add(middleware: FormPage(pages: pages, limits: configuration.limits, work: work))
         router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: false, logger: logger))
         let partials = PartialUploads(spool: configuration.dataFolder.spool, floor: configuration.limits.freeSpaceFloor)
         let submissions = SubmissionController(
