@@ -48,6 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Uploads handled at once; more wait 2 s, then get 503 with Retry-After (default 64; also $EVIDENCE_MAX_CONCURRENT_UPLOADS).")
     var maxConcurrentUploads: Int?
 
+    @Option(help: "On SIGTERM, stop taking new connections and let uploads in flight finish for this many seconds, then exit (default 30; also $EVIDENCE_DRAIN_SECONDS).")
+    var drainSeconds: Int?
+
     @Option(help: "Switch on proof of work under attack: the browser solves a puzzle of this many bits (18-22 is seconds on a phone); without JavaScript a submission waits 30 s. 0 is off (also $EVIDENCE_PROOF_OF_WORK).")
     var proofOfWork: Int?
 
@@ -87,7 +90,11 @@ struct ServeCommand: AsyncParsableCommand {
         let log = try TransparencyLog(folder: configuration.dataFolder, store: EvidenceStore(url: configuration.dataFolder.database))
         print("evidence-drop: transparency log key \(log.verifierKey)")
         print("evidence-drop: listening on http://\(configuration.host):\(configuration.port)/")
+        let drain = drainSeconds ?? environment["EVIDENCE_DRAIN_SECONDS"].flatMap(Int.init) ?? 30
+        let deadline = DrainDeadline(seconds: drain)
+        deadline.arm()
         try await app.runService()
+        print("evidence-drop: stopped")
     }
 
     /// The limits from options, else the environment, else the defaults; a value that does not parse is an error.

@@ -1,0 +1,78 @@
+import Foundation
+
+/// The real `evidence-drop serve` binary as a child process, for tests that signal or kill it.
+final class ServerProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    private let output = Pipe()
+    private let lock = NSLock()
+    private var captured = Data()
+
+    /// Starts the server on a free port over `data` (which must hold a reviewer key) and waits until it answers.
+    init(data: URL, environment: [String: String] = [:], arguments: [String] = []) async throws {
+        port = try Self.freePort()
+        process.executableURL = Paths.binaries.appendingPathComponent("evidence-drop")
+        process.arguments = ["serve", "--data", data.path, "--port", String(port), "--public-folder", Paths.publicFolder.path] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = output
+        process.standardError = output
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.captured.append(data) }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if try await Subprocess.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/healthz"]).stdoutText == "200" {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        process.terminate()
+        throw ServerDidNotStart(output: text)
+    }
+
+    /// Everything the server printed so far.
+    var text: String { lock.withLock { String(decoding: captured, as: UTF8.self) } }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the process to exit, up to `seconds`; its exit status, or nil if it is still running.
+    func waitForExit(seconds: Double) async throws -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Waits until the server's output contains `marker`.
+    func waitFor(_ marker: String, seconds: Double) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if text.contains(marker) { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw ServerDidNotStart(output: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    struct ServerDidNotStart: Error { let output: String }
+}
