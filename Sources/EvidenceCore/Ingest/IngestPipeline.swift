@@ -9,6 +9,8 @@ public struct IngestPipeline: Sendable {
     public let recipients: [X25519PublicKey]
     public let log: TransparencyLog
     let receiptKey: [UInt8]
+    /// Where interrupted ingests are journalled (`blobs/`); nil for a pipeline not built on a data folder.
+    var journalRoot: URL?
     /// Operator's choice: store files of unknown types uncleaned, with a warning on the receipt, instead of refusing them.
     public var acceptsUnknownTypes = false
 
@@ -34,6 +36,14 @@ public struct IngestPipeline: Sendable {
         try self.init(
             store: store, blobs: LocalBlobStore(root: folder.blobs), recipients: recipients,
             receiptKey: folder.loadReceiptKey(), log: TransparencyLog(folder: folder, store: store))
+        journalRoot = folder.blobs
+    }
+
+    /// Removes the blobs of ingests a crash interrupted before their commit. Call once at start, before serving.
+    @discardableResult
+    public func recoverInterruptedIngests() throws -> Int {
+        guard let journalRoot else { return 0 }
+        return try IngestJournal.recover(blobsRoot: journalRoot, store: store, blobs: blobs)
     }
 
     /// Scrubs and seals every upload, then records the submission in one transaction and removes the spool files.
@@ -51,15 +61,18 @@ public struct IngestPipeline: Sendable {
         }
         let hour = HourStamp.now()
         let firstPosition = try existing.map { try store.files(inSubmission: $0.submission.id!).count } ?? 0
+        TestPause.at("spooled")
         var written: [StoredBlob] = []
+        var journal = try journalRoot.map { try IngestJournal(blobsRoot: $0) }
+        defer { journal?.close() }
         do {
             var files: [FileRecord] = []
             var reports: [RemovalReport?] = []
             for (position, upload) in uploads.enumerated() {
-                var (file, report, blob) = try scrubAndSeal(upload, position: firstPosition + position, hour: hour)
+                var (file, report, blob) = try scrubAndSeal(upload, position: firstPosition + position, hour: hour, journal: &journal)
                 written.append(blob)
                 if keepOriginals {
-                    let original = try sealOriginal(upload)
+                    let original = try sealOriginal(upload, journal: &journal)
                     written.append(original)
                     file.originalBlobKey = original.key
                     file.originalSealedSHA256 = original.sha256
@@ -68,6 +81,7 @@ public struct IngestPipeline: Sendable {
                 files.append(file)
                 reports.append(report)
             }
+            TestPause.at("sealed")
             let code = existing?.code ?? ReceiptCode.generate()
             let sealedMessage = try message.flatMap { try seal(message: $0) }
             let stored: [(file: FileRecord, logIndex: Int)]
@@ -102,7 +116,9 @@ public struct IngestPipeline: Sendable {
         }
     }
 
-    private func scrubAndSeal(_ upload: SpooledUpload, position: Int, hour: String) throws -> (FileRecord, RemovalReport?, StoredBlob) {
+    private func scrubAndSeal(
+        _ upload: SpooledUpload, position: Int, hour: String, journal: inout IngestJournal?
+    ) throws -> (FileRecord, RemovalReport?, StoredBlob) {
         let type = upload.sniffedType
         guard type != nil || acceptsUnknownTypes else { throw CoreError.unsupportedType }
         let blobWriter = try blobs.makeWriter()
@@ -119,7 +135,7 @@ public struct IngestPipeline: Sendable {
             } catch let error as ScrubError {
                 throw CoreError(scrubError: error)
             }
-            let (blob, cleanedSHA256) = try sink.finish()
+            let (blob, cleanedSHA256) = try sink.finish { try journal?.add($0) }
             let reportJSON: String
             do {
                 reportJSON = String(decoding: try JSONEncoder.sorted.encode(report), as: UTF8.self)
@@ -147,12 +163,12 @@ public struct IngestPipeline: Sendable {
     }
 
     /// Seals the spooled original unchanged into a blob of its own.
-    private func sealOriginal(_ upload: SpooledUpload) throws -> StoredBlob {
+    private func sealOriginal(_ upload: SpooledUpload, journal: inout IngestJournal?) throws -> StoredBlob {
         let writer = try blobs.makeWriter()
         do {
             let sink = try SealingSink(recipients: recipients, blob: writer)
             try Self.copy(from: upload.openOriginal(), to: sink)
-            let (blob, plainSHA256) = try sink.finish()
+            let (blob, plainSHA256) = try sink.finish { try journal?.add($0) }
             guard plainSHA256 == upload.originalSHA256 else {
                 throw CoreError.storage("the spooled original changed while it was sealed")
             }

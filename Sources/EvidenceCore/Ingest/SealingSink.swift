@@ -23,9 +23,9 @@ final class SealingSink: ByteSink {
         }
     }
 
-    /// Seals the last chunk, commits the blob and returns it with the cleaned SHA-256.
-    func finish() throws -> (blob: StoredBlob, cleanedSHA256: String) {
+    /// Seals the last chunk, commits the blob (telling `announcing` its key first) and returns it with the cleaned SHA-256.
+    func finish(announcing: (String) throws -> Void = { _ in }) throws -> (blob: StoredBlob, cleanedSHA256: String) {
         try blob.write(sealer.finish())
-        return (try blob.commit(), Hex.encode(hasher.finalize()))
+        return (try blob.commit(announcing: announcing), Hex.encode(hasher.finalize()))
     }
 }

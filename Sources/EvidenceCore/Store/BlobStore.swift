@@ -14,9 +14,14 @@ public protocol BlobStore: Sendable {
 /// A sealed file being written; it gets its content address only when committed.
 public protocol BlobWriter: AnyObject {
     func write(_ bytes: [UInt8]) throws
-    /// Makes the blob durable and returns its key, SHA-256 (hex) and size.
-    func commit() throws -> StoredBlob
+    /// Makes the blob durable and returns its key, SHA-256 (hex) and size. `announcing` is told the key before
+    /// the blob becomes visible under it (so a crash journal can name it first).
+    func commit(announcing: (String) throws -> Void) throws -> StoredBlob
     func abort()
+}
+
+extension BlobWriter {
+    public func commit() throws -> StoredBlob { try commit(announcing: { _ in }) }
 }
 
 public struct StoredBlob: Sendable, Equatable {
@@ -76,7 +81,7 @@ final class LocalBlobWriter: BlobWriter {
         try file.write(bytes)
     }
 
-    func commit() throws -> StoredBlob {
+    func commit(announcing: (String) throws -> Void) throws -> StoredBlob {
         try file.close()
         let sha = Hex.encode(hasher.finalize())
         let folder = root.appendingPathComponent(String(sha.prefix(2)), isDirectory: true)
@@ -84,6 +89,7 @@ final class LocalBlobWriter: BlobWriter {
         FileSystem.setConstantModificationTime(root)
         let key = "\(sha.prefix(2))/\(sha)"
         let destination = root.appendingPathComponent(key)
+        try announcing(key)
         do {
             try FileSystem.durableRename(file.url, to: destination)
         } catch {

@@ -42,7 +42,9 @@ public final class EvidenceStore: Sendable {
         try pool.write { db in
             var submission = submission
             try submission.insert(db)
-            return try Self.insert(files, of: submission, in: db)
+            let stored = try Self.insert(files, of: submission, in: db)
+            TestPause.at("committing")
+            return stored
         }
     }
 
@@ -130,6 +132,13 @@ public final class EvidenceStore: Sendable {
     public func custody(fileID: Int64) throws -> [CustodyRecord] {
         try pool.read { db in
             try CustodyRecord.filter(Column("file_id") == fileID).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Whether any file record names this blob (as its sealed copy or its kept original).
+    public func referencesBlob(_ key: String) throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM file WHERE blob_key = ? OR original_blob_key = ?)", arguments: [key, key]) ?? false
         }
     }
 

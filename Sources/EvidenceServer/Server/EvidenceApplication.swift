@@ -13,6 +13,7 @@ public enum EvidenceApplication {
         try folder.initialise()
         try folder.removeLeftovers()
         var pipeline = try IngestPipeline(folder: folder)
+        try pipeline.recoverInterruptedIngests()
         pipeline.acceptsUnknownTypes = configuration.limits.acceptsUnknownTypes
         let router = makeRouter(configuration, pipeline: pipeline, pages: try PageRenderer.bundled(), logger: logger)
         let limits = configuration.limits
