@@ -75,6 +75,9 @@ let package = Package(
             name: "EvidenceCoreTests",
             dependencies: ["EvidenceCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The reviewer CLI's own pure functions (progress text, ages); its commands are tested end to end in
+        // EvidenceServerTests by running the built binary.
+        .testTarget(name: "EvidenceReviewTests", dependencies: ["evidence-review"]),
         .testTarget(
             name: "EvidenceServerTests",
             dependencies: [

@@ -7,7 +7,7 @@ import Foundation
 struct EvidenceReview: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evidence-review",
-        abstract: "Work the evidence queue: list, show, export, approve, reject, verify.",
+        abstract: "Work the evidence queue: list, show, review, decide, note, tag, export, purge, verify.",
         discussion: """
             Every command takes --data DIR (default $EVIDENCE_DATA or ./evidence-data). Exit codes: 0 success,
             1 a check failed, 2 a usage or input error. Shell completion: evidence-review --generate-completion-script bash
@@ -16,7 +16,7 @@ struct EvidenceReview: ParsableCommand {
         subcommands: [
             KeygenCommand.self, ListCommand.self, ShowCommand.self, ExportCommand.self,
             ApproveCommand.self, RejectCommand.self, ReplyCommand.self, NoteCommand.self, TagCommand.self,
-            VerifyCommand.self, LookupCommand.self, LogCommand.self,
+            HoldCommand.self, PurgeCommand.self, StatsCommand.self, VerifyCommand.self, LookupCommand.self, LogCommand.self,
         ])
 
     /// Exit codes of DESIGN.md: 0 success, 1 a check failed, 2 usage or input error.

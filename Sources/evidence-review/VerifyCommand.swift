@@ -14,37 +14,13 @@ struct VerifyCommand: ParsableCommand {
         let desk = try store.openDesk()
         guard let log = desk.log else { throw ReviewFailure(description: "the data folder has no log signing key") }
         let identity = try key.map(PassphrasePrompt.loadKey)
-        let progress = ProgressLine(label: "verifying")
-        let report = try StoreVerifier(desk: desk, log: log).run(identity: identity) { done, total in progress.update(done, of: total) }
-        progress.finish()
+        let bar = ProgressBar(title: "verifying", total: Int64(try desk.store.files(status: nil).count), unit: .items("files"))
+        let report = try StoreVerifier(desk: desk, log: log).run(identity: identity) { _, _ in bar.advance() }
+        bar.finish()
         for problem in report.problems { print("MISMATCH \(problem)") }
         let summary = "\(report.filesChecked) files, \(report.entriesChecked) log entries, \(report.checkpointsChecked) checkpoints checked"
             + (identity != nil ? ", \(report.decryptedChecked) decrypted" : "")
         guard report.isClean else { throw CheckFailed(description: "\(report.problems.count) problem(s) found; \(summary)") }
         print("verified: \(summary); all hold")
-    }
-}
-
-/// A one-line progress display on a terminal (standard error), silent otherwise.
-final class ProgressLine {
-    private let label: String
-    private let enabled = isatty(2) == 1
-    private let start = Date()
-
-    init(label: String) {
-        self.label = label
-    }
-
-    func update(_ done: Int, of total: Int) {
-        guard enabled, total > 0 else { return }
-        let elapsed = Date().timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        let left = rate > 0 ? Double(total - done) / rate : 0
-        let line = "\r\(label) \(done)/\(total) files, \(Int(rate)) files/s, \(Int(left)) s left "
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() {
-        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
