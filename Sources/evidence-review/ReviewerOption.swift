@@ -39,7 +39,10 @@ struct ReviewerConfig: Codable {
     /// The fingerprint of the public key beside a private key file (`KEY.pub`), or of `path` itself if it is public.
     static func fingerprint(ofKeyAt path: String) -> String? {
         for candidate in [path + ".pub", path] {
-            if let text = try? String(contentsOfFile: candidate, encoding: .utf8), let key = try? X25519PublicKey(pem: text) {
+            // Only a public key is parsed: handing OpenSSL a private key would make it prompt for the passphrase.
+            if let text = try? String(contentsOfFile: candidate, encoding: .utf8), text.contains("-----BEGIN PUBLIC KEY-----"),
+                let key = try? X25519PublicKey(pem: text)
+            {
                 return key.fingerprint
             }
         }

@@ -5,7 +5,12 @@ import Foundation
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Re-read every sealed file and the whole log; name each mismatch (exit 1) or print a summary (exit 0).")
+        abstract: "Re-read every sealed file and the whole log; name each mismatch (exit 1) or print a summary (exit 0).",
+        discussion: """
+            Without --key it checks every blob's SHA-256, the log's hashes and signed checkpoints; with your key it
+            also decrypts every file and checks its cleaned SHA-256.
+            Example: evidence-review verify --key ~/reviewer.key
+            """)
 
     @OptionGroup var store: StoreOptions
     @Option(help: "Your private key, to also decrypt every file and check its cleaned SHA-256.") var key: String?
