@@ -35,6 +35,10 @@ public struct StoreVerifier {
     public func run(identity: X25519PrivateKey?, progress: (Int, Int) -> Void = { _, _ in }) throws -> VerificationReport {
         var report = VerificationReport()
         let store = desk.store
+        // SQLite's own check first: a damaged page is named here rather than surfacing as a confusing error below.
+        for problem in try store.integrityProblems() {
+            report.problems.append(.init(subject: "database", problem: problem))
+        }
         let entries = try store.logEntries()
         var decoded: [Int: LogEntry] = [:]
         var leafHashes: [[UInt8]] = []

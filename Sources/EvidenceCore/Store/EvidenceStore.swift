@@ -135,6 +135,14 @@ public final class EvidenceStore: Sendable {
         }
     }
 
+    /// SQLite's `PRAGMA integrity_check` findings; empty when the database file is sound.
+    public func integrityProblems() throws -> [String] {
+        try pool.read { db in
+            let rows = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            return rows == ["ok"] ? [] : rows
+        }
+    }
+
     /// Whether any file record names this blob (as its sealed copy or its kept original).
     public func referencesBlob(_ key: String) throws -> Bool {
         try pool.read { db in

@@ -41,9 +41,13 @@ public enum FileSystem {
         for file in files { setConstantModificationTime(file.deletingLastPathComponent()) }
     }
 
-    /// The errno text, with "the disk is full" for the cases an operator must act on.
+    /// The errno text, with plain words for the cases an operator must act on.
     static func reason(_ code: Int32) -> String {
-        code == ENOSPC || code == EDQUOT ? "the disk is full" : String(cString: strerror(code))
+        switch code {
+        case ENOSPC, EDQUOT: "the disk is full"
+        case EROFS: "the data folder is read-only"
+        default: String(cString: strerror(code))
+        }
     }
 
     public static func syncDirectory(_ url: URL) throws {

@@ -40,6 +40,8 @@ struct Refusal {
             self.init(status: .badRequest, titleKey: "error_no_files_title", messageKey: "error_no_files")
         case CoreError.storage(let why) where why.contains("disk is full"):
             self.init(status: Self.insufficientStorage, titleKey: "error_full_title", messageKey: "error_full")
+        case CoreError.storage(let why) where why.contains("read-only"):
+            self.init(status: .serviceUnavailable, titleKey: "error_failed_title", messageKey: "error_failed")
         case is MultipartError, is PartialUploadError:
             self.init(status: .badRequest, titleKey: "error_unreadable_title", messageKey: "error_unreadable", detail: "\(error)")
         default:
