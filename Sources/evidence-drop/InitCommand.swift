@@ -10,6 +10,6 @@ struct InitCommand: ParsableCommand {
         let folder = dataOption.folder
         try folder.initialise()
         _ = try EvidenceStore(url: folder.database)
-        print("initialised \(folder.root.path); put reviewer public keys (*.pub) into \(folder.recipients.path)")
+        print("initialised \(folder.root.path); add reviewer public keys with `evidence-review keys add FILE.pub --data \(folder.root.path)`, or copy them (*.pub) into \(folder.recipients.path)")
     }
 }

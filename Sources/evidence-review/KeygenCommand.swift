@@ -33,6 +33,6 @@ struct KeygenCommand: ParsableCommand {
         print("private key: \(privateURL.path) (keep it and its passphrase off the server)")
         print("public key:  \(publicURL.path)")
         print("fingerprint: \(key.publicKey.fingerprint)")
-        print("install it:  copy \(publicURL.lastPathComponent) into the server's DATA/recipients/, or run evidence-drop serve --recipient \(publicURL.path)")
+        print("install it:  on the server, evidence-review keys add \(publicURL.lastPathComponent) --name NAME (or copy it into DATA/recipients/)")
     }
 }

@@ -6,11 +6,11 @@ import MediaScrub
 public struct IngestPipeline: Sendable {
     public let store: EvidenceStore
     public let blobs: any BlobStore
-    public let recipients: [X25519PublicKey]
     public let log: TransparencyLog
+    /// The keys given at init; unused when they are read from `folder` for every submission.
+    private let fixedRecipients: [X25519PublicKey]
+    private let folder: DataFolder?
     let receiptKey: [UInt8]
-    /// Where interrupted ingests are journalled (`blobs/`); nil for a pipeline not built on a data folder.
-    var journalRoot: URL?
     /// Operator's choice: store files of unknown types uncleaned, with a warning on the receipt, instead of refusing them.
     public var acceptsUnknownTypes = false
 
@@ -23,26 +23,37 @@ public struct IngestPipeline: Sendable {
         guard !recipients.isEmpty else { throw CoreError.noRecipients(folder: "recipients/") }
         self.store = store
         self.blobs = blobs
-        self.recipients = recipients
+        self.fixedRecipients = recipients
+        self.folder = nil
         self.receiptKey = receiptKey
         self.log = log
     }
 
-    /// Opens the pipeline over an initialised data folder.
+    /// Opens the pipeline over an initialised data folder. recipients/ is read again for every submission, so keys
+    /// added or revoked (`evidence-review keys`) take effect without a restart.
     public init(folder: DataFolder) throws {
+        guard !(try folder.loadRecipients()).isEmpty else { throw CoreError.noRecipients(folder: folder.recipients.path) }
+        let store = try EvidenceStore(url: folder.database)
+        self.store = store
+        blobs = LocalBlobStore(root: folder.blobs)
+        fixedRecipients = []
+        self.folder = folder
+        receiptKey = try folder.loadReceiptKey()
+        log = try TransparencyLog(folder: folder, store: store)
+    }
+
+    /// The keys a submission is sealed to now: a handful of small files, cheap to read each time.
+    public func currentRecipients() throws -> [X25519PublicKey] {
+        guard let folder else { return fixedRecipients }
         let recipients = try folder.loadRecipients()
         guard !recipients.isEmpty else { throw CoreError.noRecipients(folder: folder.recipients.path) }
-        let store = try EvidenceStore(url: folder.database)
-        try self.init(
-            store: store, blobs: LocalBlobStore(root: folder.blobs), recipients: recipients,
-            receiptKey: folder.loadReceiptKey(), log: TransparencyLog(folder: folder, store: store))
-        journalRoot = folder.blobs
+        return recipients
     }
 
     /// Removes the blobs of ingests a crash interrupted before their commit. Call once at start, before serving.
     @discardableResult
     public func recoverInterruptedIngests() throws -> Int {
-        guard let journalRoot else { return 0 }
+        guard let journalRoot = folder?.blobs else { return 0 }
         return try IngestJournal.recover(blobsRoot: journalRoot, store: store, blobs: blobs)
     }
 
@@ -60,19 +71,22 @@ public struct IngestPipeline: Sendable {
             throw CoreError.noFiles
         }
         let hour = HourStamp.now()
+        // Read once, so every file and the message of one submission are sealed to the same keys.
+        let recipients = try currentRecipients()
         let firstPosition = try existing.map { try store.files(inSubmission: $0.submission.id!).count } ?? 0
         TestPause.at("spooled")
         var written: [StoredBlob] = []
-        var journal = try journalRoot.map { try IngestJournal(blobsRoot: $0) }
+        var journal = try folder.map { try IngestJournal(blobsRoot: $0.blobs) }
         defer { journal?.close() }
         do {
             var files: [FileRecord] = []
             var reports: [RemovalReport?] = []
             for (position, upload) in uploads.enumerated() {
-                var (file, report, blob) = try scrubAndSeal(upload, position: firstPosition + position, hour: hour, journal: &journal)
+                var (file, report, blob) = try scrubAndSeal(
+                    upload, position: firstPosition + position, hour: hour, to: recipients, journal: &journal)
                 written.append(blob)
                 if keepOriginals {
-                    let original = try sealOriginal(upload, journal: &journal)
+                    let original = try sealOriginal(upload, to: recipients, journal: &journal)
                     written.append(original)
                     file.originalBlobKey = original.key
                     file.originalSealedSHA256 = original.sha256
@@ -83,7 +97,7 @@ public struct IngestPipeline: Sendable {
             }
             TestPause.at("sealed")
             let code = existing?.code ?? ReceiptCode.generate()
-            let sealedMessage = try message.flatMap { try seal(message: $0) }
+            let sealedMessage = try message.flatMap { try seal(message: $0, to: recipients) }
             let stored: [(file: FileRecord, logIndex: Int)]
             if let existing {
                 stored = try store.append(
@@ -117,7 +131,7 @@ public struct IngestPipeline: Sendable {
     }
 
     private func scrubAndSeal(
-        _ upload: SpooledUpload, position: Int, hour: String, journal: inout IngestJournal?
+        _ upload: SpooledUpload, position: Int, hour: String, to recipients: [X25519PublicKey], journal: inout IngestJournal?
     ) throws -> (FileRecord, RemovalReport?, StoredBlob) {
         let type = upload.sniffedType
         guard type != nil || acceptsUnknownTypes else { throw CoreError.unsupportedType }
@@ -163,7 +177,7 @@ public struct IngestPipeline: Sendable {
     }
 
     /// Seals the spooled original unchanged into a blob of its own.
-    private func sealOriginal(_ upload: SpooledUpload, journal: inout IngestJournal?) throws -> StoredBlob {
+    private func sealOriginal(_ upload: SpooledUpload, to recipients: [X25519PublicKey], journal: inout IngestJournal?) throws -> StoredBlob {
         let writer = try blobs.makeWriter()
         do {
             let sink = try SealingSink(recipients: recipients, blob: writer)
@@ -188,7 +202,7 @@ public struct IngestPipeline: Sendable {
     }
 
     /// The message is evidence too: it is sealed to the reviewers like the files (kept in the database, it is small).
-    private func seal(message: String) throws -> [UInt8]? {
+    private func seal(message: String, to recipients: [X25519PublicKey]) throws -> [UInt8]? {
         let trimmed = message.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return nil }
         let writer = try SealedFileWriter(recipients: recipients)

@@ -13,6 +13,8 @@ public enum LogEntry: Sendable, Equatable {
     /// A file's sealed copy was deleted.
     case deleted(Deleted)
     case originalKept(OriginalKept)
+    /// A reviewer added another reviewer's key to a sealed copy of the file; the payload bytes stayed as they were.
+    case granted(Granted)
 
     /// The file the event is about.
     public var fileID: Int64 {
@@ -23,6 +25,7 @@ public enum LogEntry: Sendable, Equatable {
         case .noteAdded(let e): return e.fileID
         case .deleted(let e): return e.fileID
         case .originalKept(let e): return e.fileID
+        case .granted(let e): return e.fileID
         }
     }
 
@@ -35,6 +38,7 @@ public enum LogEntry: Sendable, Equatable {
         case .noteAdded(let e): return e.hour
         case .deleted(let e): return e.hour
         case .originalKept(let e): return e.hour
+        case .granted(let e): return e.hour
         }
     }
 

@@ -44,6 +44,16 @@ extension LogEntry {
             w.plain("sealed-sha256", e.sealedSHA256)
             w.number("sealed-size", e.sealedSize)
             w.plain("hour", e.hour)
+        case .granted(let e):
+            w.plain("kind", "granted")
+            w.number("file", e.fileID)
+            w.plain("copy", e.copy.rawValue)
+            w.plain("previous-sealed-sha256", e.previousSealedSHA256)
+            w.plain("sealed-sha256", e.sealedSHA256)
+            w.number("sealed-size", e.sealedSize)
+            w.plain("recipient", e.recipient)
+            w.text("actor", e.actor)
+            w.plain("hour", e.hour)
         case .deleted(let e):
             w.plain("kind", "deleted")
             w.number("file", e.fileID)
@@ -87,6 +97,17 @@ extension LogEntry {
                 try OriginalKept(
                     fileID: r.number("file"), originalSHA256: r.plain("original-sha256"), sealedSHA256: r.plain("sealed-sha256"),
                     sealedSize: r.number("sealed-size"), hour: r.plain("hour")))
+        case "granted":
+            let fileID = try r.number("file")
+            let copyText = try r.plain("copy")
+            guard let copy = Granted.Copy(rawValue: copyText) else {
+                throw .malformed(line: r.line, reason: "copy is \"\(copyText)\", not cleaned or original")
+            }
+            self = .granted(
+                try Granted(
+                    fileID: fileID, copy: copy, previousSealedSHA256: r.plain("previous-sealed-sha256"),
+                    sealedSHA256: r.plain("sealed-sha256"), sealedSize: r.number("sealed-size"), recipient: r.plain("recipient"),
+                    actor: r.text("actor"), hour: r.plain("hour")))
         default:
             throw .malformed(line: r.line, reason: "unknown kind \"\(kind)\"")
         }

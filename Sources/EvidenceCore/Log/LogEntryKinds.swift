@@ -115,4 +115,37 @@ extension LogEntry {
             self.hour = try LogField.hour("hour", hour)
         }
     }
+
+    /// A sealed copy of the file was re-wrapped to one more reviewer key: a new header, the same payload bytes, so a
+    /// new sealed SHA-256. The entries of a copy chain from its first sealed SHA-256 to the one stored now.
+    public struct Granted: Sendable, Equatable {
+        /// Which sealed copy: the cleaned file, or the original kept at the submitter's request.
+        public enum Copy: String, Sendable, Equatable {
+            case cleaned, original
+        }
+
+        public let fileID: Int64
+        public let copy: Copy
+        public let previousSealedSHA256: String
+        public let sealedSHA256: String
+        public let sealedSize: Int64
+        /// The fingerprint of the key added, e.g. "sha256:79927dd4b103092dc735e83eda53a5f7".
+        public let recipient: String
+        public let actor: String
+        public let hour: String
+
+        public init(
+            fileID: Int64, copy: Copy, previousSealedSHA256: String, sealedSHA256: String, sealedSize: Int64, recipient: String,
+            actor: String, hour: String
+        ) throws(LogEntryError) {
+            self.fileID = try LogField.count("file", fileID)
+            self.copy = copy
+            self.previousSealedSHA256 = try LogField.sha256("previous-sealed-sha256", previousSealedSHA256)
+            self.sealedSHA256 = try LogField.sha256("sealed-sha256", sealedSHA256)
+            self.sealedSize = try LogField.count("sealed-size", sealedSize)
+            self.recipient = try LogField.fingerprint("recipient", recipient)
+            self.actor = try LogField.nonEmpty("actor", actor)
+            self.hour = try LogField.hour("hour", hour)
+        }
+    }
 }

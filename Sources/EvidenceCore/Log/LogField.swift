@@ -12,6 +12,15 @@ enum LogField {
         return value
     }
 
+    /// A key fingerprint as `X25519PublicKey.fingerprint` writes it: "sha256:" and 32 lowercase hex digits.
+    static func fingerprint(_ field: String, _ value: String) throws(LogEntryError) -> String {
+        let hex = value.utf8.dropFirst(7)
+        let valid = value.hasPrefix("sha256:") && hex.count == 32
+            && hex.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        guard valid else { throw .invalidValue(field: field, value: value, expected: "a key fingerprint like sha256: and 32 lowercase hex digits") }
+        return value
+    }
+
     static func nonEmpty(_ field: String, _ value: String) throws(LogEntryError) -> String {
         guard !value.isEmpty else { throw .invalidValue(field: field, value: value, expected: "not empty") }
         return value

@@ -92,8 +92,8 @@ extension ReviewDesk {
     /// The record is marked first: a crash in between leaves a stray blob (which purging again removes), never a
     /// record claiming a copy that is gone without saying so.
     public func purge(_ file: FileRecord, reason: String, actor: String) throws {
-        try store.markPurged(fileID: file.id!, reason: reason, actor: actor)
-        for key in [file.blobKey, file.originalBlobKey].compactMap({ $0 }) where blobs.exists(key) {
+        let marked = try store.markPurged(fileID: file.id!, reason: reason, actor: actor)
+        for key in [marked.blobKey, marked.originalBlobKey].compactMap({ $0 }) where blobs.exists(key) {
             try blobs.delete(key)
         }
     }

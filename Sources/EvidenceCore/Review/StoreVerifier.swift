@@ -85,8 +85,15 @@ public struct StoreVerifier {
                 checkBlob(
                     subject: "file \(file.id!) (kept original)", key: key, sealedSHA256: sealed, plainSHA256: file.originalSHA256,
                     identity: identity, into: &report)
-                let kept = fileEntries.contains { if case .originalKept(let e) = $0 { e.sealedSHA256 == sealed } else { false } }
-                if !kept {
+                let kept = fileEntries.lazy.compactMap { if case .originalKept(let e) = $0 { e } else { nil } }.first
+                if let kept {
+                    let logged = sealedCopy(.original, from: (kept.sealedSHA256, kept.sealedSize), entries: fileEntries, file: file, into: &report)
+                    if logged.sha256 != sealed {
+                        report.problems.append(.init(
+                            subject: "file \(file.id!)",
+                            problem: "its kept original's sealed SHA-256 in the database (\(sealed)) differs from its log entries (\(logged.sha256))"))
+                    }
+                } else {
                     report.problems.append(.init(subject: "file \(file.id!)", problem: "its kept original has no matching 'original-kept' log entry"))
                 }
             }
@@ -126,13 +133,14 @@ public struct StoreVerifier {
             report.problems.append(.init(subject: subject, problem: "has no 'received' entry in the log"))
             return
         }
+        let sealed = sealedCopy(.cleaned, from: (received.sealedSHA256, received.sealedSize), entries: entries, file: file, into: &report)
         let comparisons: [(String, String, String)] = [
             ("original SHA-256", file.originalSHA256, received.originalSHA256),
             ("cleaned SHA-256", file.cleanedSHA256, received.cleanedSHA256),
-            ("sealed SHA-256", file.sealedSHA256, received.sealedSHA256),
+            ("sealed SHA-256", file.sealedSHA256, sealed.sha256),
             ("original size", "\(file.originalSize)", "\(received.originalSize)"),
             ("cleaned size", "\(file.cleanedSize)", "\(received.cleanedSize)"),
-            ("sealed size", "\(file.sealedSize)", "\(received.sealedSize)"),
+            ("sealed size", "\(file.sealedSize)", "\(sealed.size)"),
             ("media type", file.mimeType, received.mediaType),
             ("submission", "\(file.submissionID)", "\(received.submissionID)"),
         ]
@@ -146,6 +154,24 @@ public struct StoreVerifier {
         if logged != file.status {
             report.problems.append(.init(subject: subject, problem: "status is '\(file.status.rawValue)' but the log says '\(logged.rawValue)' (changed without a log entry)"))
         }
+    }
+
+    /// The sealed SHA-256 and size a copy has according to the log: as first sealed, then through each 'granted'
+    /// entry of that copy in order. A grant that does not start from the hash before it breaks the chain.
+    private func sealedCopy(
+        _ copy: LogEntry.Granted.Copy, from first: (sha256: String, size: Int64), entries: [LogEntry], file: FileRecord,
+        into report: inout VerificationReport
+    ) -> (sha256: String, size: Int64) {
+        var current = first
+        for case .granted(let grant) in entries where grant.copy == copy {
+            if grant.previousSealedSHA256 != current.sha256 {
+                report.problems.append(.init(
+                    subject: "file \(file.id!)",
+                    problem: "a 'granted' entry of its \(copy.rawValue) copy starts from sealed SHA-256 \(grant.previousSealedSHA256), but the log had \(current.sha256) before it (an entry is missing or altered)"))
+            }
+            current = (grant.sealedSHA256, grant.sealedSize)
+        }
+        return current
     }
 
     private func checkBlob(_ file: FileRecord, identity: X25519PrivateKey?, into report: inout VerificationReport) {

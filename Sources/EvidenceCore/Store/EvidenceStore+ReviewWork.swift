@@ -158,11 +158,12 @@ extension EvidenceStore {
     }
 
     /// Records that a file's sealed copies were deleted: keeps the record and hashes, writes custody and log entries.
-    /// Refuses a file under legal hold, checked inside the transaction.
-    func markPurged(fileID: Int64, reason: String, actor: String) throws {
+    /// Refuses a file under legal hold, checked inside the transaction. Returns the record as it is now, whose blob
+    /// keys are the copies to delete (a grant may have moved them since the caller read the file).
+    func markPurged(fileID: Int64, reason: String, actor: String) throws -> FileRecord {
         try pool.write { db in
             guard var file = try FileRecord.fetchOne(db, key: fileID) else { throw CoreError.unknownFile(fileID) }
-            guard file.purgedHour == nil else { return }
+            guard file.purgedHour == nil else { return file }
             if try Bool.fetchOne(db, sql: "SELECT legal_hold FROM submission WHERE id = ?", arguments: [file.submissionID]) == true {
                 throw CoreError.invalidReviewState("file \(fileID) is under legal hold")
             }
@@ -172,6 +173,7 @@ extension EvidenceStore {
             var custody = CustodyRecord(fileID: fileID, action: "purged", detail: reason, actor: actor, hour: hour)
             try custody.insert(db)
             try LogStore.append(.deleted(try LogEntry.Deleted(fileID: fileID, reason: reason, actor: actor, hour: hour)), in: db)
+            return file
         }
     }
 

@@ -103,6 +103,19 @@ enum StoreMigrations {
                 t.add(column: "purged_hour", .text)
             }
         }
+        migrator.registerMigration("v7: reviewer keys") { db in
+            // The names and history of reviewer keys. Which keys new files are sealed to is decided by recipients/:
+            // a key there with no row here (copied in by hand) is active all the same.
+            try db.create(table: "reviewer_key") { t in
+                t.primaryKey("fingerprint", .text)
+                t.column("name", .text).notNull()
+                t.column("public_key", .blob).notNull()
+                t.column("added_hour", .text)
+                t.column("added_by", .text)
+                t.column("revoked_hour", .text)
+                t.column("revoked_by", .text)
+            }
+        }
         return migrator
     }
 }

@@ -13,6 +13,8 @@ public struct DataFolder: Sendable {
     public var blobs: URL { root.appendingPathComponent("blobs", isDirectory: true) }
     public var spool: URL { root.appendingPathComponent("spool", isDirectory: true) }
     public var recipients: URL { root.appendingPathComponent("recipients", isDirectory: true) }
+    /// Revoked reviewer keys, kept for the record; nothing is sealed to them.
+    public var revokedRecipients: URL { recipients.appendingPathComponent("revoked", isDirectory: true) }
     /// Key of the keyed hash under which receipt codes are stored.
     public var receiptKeyFile: URL { root.appendingPathComponent("receipt-code.key") }
 
@@ -41,23 +43,56 @@ public struct DataFolder: Sendable {
         FileManager.default.fileExists(atPath: database.path)
     }
 
-    /// The reviewers' public keys, `recipients/*.pub`, in name order.
+    /// The reviewers' public keys, `recipients/*.pub`, in name order; a key present under two names counts once.
     public func loadRecipients() throws -> [X25519PublicKey] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: recipients.path)) ?? []
+        var seen = Set<X25519PublicKey>()
+        return try recipientFiles().map(\.key).filter { seen.insert($0).inserted }
+    }
+
+    /// Every `recipients/*.pub` with its key, in name order.
+    public func recipientFiles() throws -> [(name: String, key: X25519PublicKey)] {
+        try keyFiles(in: recipients, shownAs: "recipients/")
+    }
+
+    /// Every `recipients/revoked/*.pub` with its key, in name order.
+    public func revokedRecipientFiles() throws -> [(name: String, key: X25519PublicKey)] {
+        try keyFiles(in: revokedRecipients, shownAs: "recipients/revoked/")
+    }
+
+    private func keyFiles(in folder: URL, shownAs shown: String) throws -> [(name: String, key: X25519PublicKey)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return try names.filter { $0.hasSuffix(".pub") }.sorted().map { name in
-            let text = try String(contentsOf: recipients.appendingPathComponent(name), encoding: .utf8)
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
             do {
-                return try X25519PublicKey(pem: text)
+                return (name, try X25519PublicKey(pem: text))
             } catch {
-                throw CoreError.storage("recipients/\(name) is not a reviewer public key: \(error)")
+                throw CoreError.storage("\(shown)\(name) is not a reviewer public key: \(error)")
             }
         }
     }
 
-    /// Copies a reviewer public key into `recipients/`, named after its fingerprint.
+    /// Copies a reviewer public key into `recipients/`, named after its fingerprint. Refuses a revoked key, so a
+    /// `serve --recipient` left in a start script cannot quietly bring one back.
     public func addRecipient(_ key: X25519PublicKey) throws {
-        let name = key.fingerprint.replacingOccurrences(of: ":", with: "-") + ".pub"
-        try FileSystem.writeAtomically(Array(key.pem.utf8), to: recipients.appendingPathComponent(name))
+        if try revokedRecipientFiles().contains(where: { $0.key == key }) {
+            throw ReviewerKeyError.revoked(fingerprint: key.fingerprint, hour: nil, by: nil)
+        }
+        try FileSystem.writeAtomically(Array(key.pem.utf8), to: recipients.appendingPathComponent(Self.recipientFileName(for: key)))
+    }
+
+    /// The name `addRecipient` gives a key's file: "sha256-<hex>.pub".
+    public static func recipientFileName(for key: X25519PublicKey) -> String {
+        key.fingerprint.replacingOccurrences(of: ":", with: "-") + ".pub"
+    }
+
+    /// Moves every `recipients/*.pub` holding `key` into `recipients/revoked/`, so no new file is sealed to it.
+    func moveToRevoked(_ key: X25519PublicKey) throws {
+        try FileSystem.makeDirectory(revokedRecipients)
+        for file in try recipientFiles() where file.key == key {
+            try FileSystem.durableRename(
+                recipients.appendingPathComponent(file.name), to: revokedRecipients.appendingPathComponent(file.name))
+            try FileSystem.syncDirectory(recipients)
+        }
     }
 
     public func loadLogSigningKey() throws -> Ed25519PrivateKey {

@@ -40,6 +40,10 @@ import Testing
             .exported(try .init(fileID: 12, actor: "ed", hour: "2026-11-25T11:00Z")),
             .noteAdded(try .init(fileID: 12, noteText: "secret source name", actor: "ed", hour: "2026-11-25T11:00Z")),
             .deleted(try .init(fileID: 12, reason: "tab\there\u{7f}\u{1}", actor: "server", hour: "2026-11-26T00:00Z")),
+            .granted(try .init(
+                fileID: 12, copy: .original, previousSealedSHA256: Self.hashB, sealedSHA256: Self.hashC, sealedSize: 2199,
+                recipient: "sha256:79927dd4b103092dc735e83eda53a5f7", actor: "ed [sha256:0123456789abcdef0123456789abcdef]",
+                hour: "2026-11-27T00:00Z")),
         ]
         for entry in entries {
             let bytes = entry.encode()
@@ -48,6 +52,33 @@ import Testing
             #expect(!text.contains(" \n"), "trailing space in \(text)")
         }
         #expect(Set(entries.map { $0.encode() }).count == entries.count)
+    }
+
+    @Test func grantedEncodingIsExact() throws {
+        let entry = LogEntry.granted(try .init(
+            fileID: 12, copy: .cleaned, previousSealedSHA256: Self.hashA, sealedSHA256: Self.hashB, sealedSize: 2199,
+            recipient: "sha256:79927dd4b103092dc735e83eda53a5f7", actor: "Ainur Q", hour: "2026-11-25T09:00Z"))
+        let expected = """
+            evidence-drop log entry v1
+            kind granted
+            file 12
+            copy cleaned
+            previous-sealed-sha256 \(Self.hashA)
+            sealed-sha256 \(Self.hashB)
+            sealed-size 2199
+            recipient sha256:79927dd4b103092dc735e83eda53a5f7
+            actor Ainur Q
+            hour 2026-11-25T09:00Z
+
+            """
+        #expect(String(decoding: entry.encode(), as: UTF8.self) == expected)
+        #expect(throws: LogEntryError.self) {
+            try LogEntry.Granted(
+                fileID: 1, copy: .cleaned, previousSealedSHA256: Self.hashA, sealedSHA256: Self.hashB, sealedSize: 1,
+                recipient: "sha256:79927DD4B103092DC735E83EDA53A5F7", actor: "ed", hour: "2026-11-25T09:00Z")
+        }
+        let altered = String(decoding: entry.encode(), as: UTF8.self).replacingOccurrences(of: "copy cleaned", with: "copy both")
+        #expect(throws: LogEntryError.self) { try LogEntry(decoding: Array(altered.utf8)) }
     }
 
     @Test func noteTextIsHashedNotLogged() throws {
