@@ -16,7 +16,7 @@ struct KeysCommand: ParsableCommand {
             submission, so changes take effect without a restart.
 
             A new reviewer, Dana, makes her key on her own computer; it is added; Alice, whose key opens the files \
-            received before, grants them to it:
+            received before, grants them to it. Example:
               evidence-review keygen --out ~/dana.key
               evidence-review keys add dana.key.pub --name Dana
               evidence-review keys grant --all --to dana.key.pub --key ~/alice.key
