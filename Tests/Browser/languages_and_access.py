@@ -123,6 +123,10 @@ def browser(width):
 
 def examine(driver, page, lang, english, own, shots):
     """What is wrong on the current page, for a reader of `lang`."""
+    # The page's style sheet must be applied before anything is measured (after submit.js replaces the document,
+    # it loads again; on a busy machine that takes a moment).
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "var m = document.querySelector('main'); return m && getComputedStyle(m).maxWidth !== 'none';"))
     driver.save_screenshot("%s/%s-%s.png" % (shots, page, lang))
     text = driver.execute_script(READABLE_TEXT)
     report = {"page": page, "lang": lang, "html_lang": driver.execute_script("return document.documentElement.lang")}

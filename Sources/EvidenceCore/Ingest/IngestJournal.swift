@@ -11,7 +11,11 @@ struct IngestJournal {
 
     init(blobsRoot: URL) throws {
         let folder = Self.folder(blobsRoot: blobsRoot)
-        try FileSystem.makeDirectory(folder)
+        if !FileManager.default.fileExists(atPath: folder.path) {
+            try FileSystem.makeDirectory(folder)
+            FileSystem.setConstantModificationTime(folder)
+            FileSystem.resetFolderTimes(of: folder)
+        }
         url = folder.appendingPathComponent(UUID().uuidString)
     }
 
@@ -23,7 +27,10 @@ struct IngestJournal {
 
     /// The submission was committed, or its blobs were removed: the journal is no longer needed.
     func close() {
+        guard FileManager.default.fileExists(atPath: url.path) else { return }
         try? FileManager.default.removeItem(at: url)
+        // Removing a file stamps its folder with the time; the folder's time must say nothing.
+        FileSystem.resetFolderTimes(of: url)
     }
 
     /// Removes the blobs of interrupted ingests that no record names, and their journals. Returns how many blobs went.
@@ -43,6 +50,7 @@ struct IngestJournal {
                 removed += 1
             }
             try FileManager.default.removeItem(at: url)
+            FileSystem.resetFolderTimes(of: url)
         }
         return removed
     }

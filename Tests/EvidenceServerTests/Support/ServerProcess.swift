@@ -22,15 +22,18 @@ final class ServerProcess: @unchecked Sendable {
             self.lock.withLock { self.captured.append(data) }
         }
         try process.run()
-        let deadline = Date().addingTimeInterval(20)
+        // Generous: a debug build on a loaded machine, with the whole test suite running beside it.
+        let deadline = Date().addingTimeInterval(60)
+        var last = ""
         while Date() < deadline {
-            if try await Subprocess.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/healthz"]).stdoutText == "200" {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
+            let probe = try await Subprocess.run(
+                "curl", ["-sS", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/healthz"])
+            if probe.stdoutText == "200" { return }
+            last = probe.stdoutText + " " + probe.stderr
+            try await Task.sleep(for: .milliseconds(200))
         }
         process.terminate()
-        throw ServerDidNotStart(output: text)
+        throw ServerDidNotStart(output: text + "\nlast probe: " + last)
     }
 
     /// Everything the server printed so far.
