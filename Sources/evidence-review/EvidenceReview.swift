@@ -14,7 +14,7 @@ struct EvidenceReview: ParsableCommand {
             Example: evidence-review list --status all
             """,
         subcommands: [
-            KeygenCommand.self, KeysCommand.self, ListCommand.self, ShowCommand.self, ExportCommand.self,
+            KeygenCommand.self, KeysCommand.self, ListCommand.self, ShowCommand.self, ReviewCommand.self, ExportCommand.self,
             ApproveCommand.self, RejectCommand.self, ReplyCommand.self, NoteCommand.self, TagCommand.self,
             HoldCommand.self, PurgeCommand.self, StatsCommand.self, VerifyCommand.self, LookupCommand.self, LogCommand.self,
         ])
