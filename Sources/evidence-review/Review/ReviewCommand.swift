@@ -12,6 +12,7 @@ struct ReviewCommand: ParsableCommand {
             pending file, q or Ctrl-C quit. A typed line ends with Enter; Esc or Ctrl-C cancels it. After a decision \
             the next pending file is shown. An export is opened with $EVIDENCE_OPEN (a command, given the file's path) \
             or else xdg-open; the review waits until it ends.
+            Example: evidence-review review --key ~/reviewer.key --as alice
             """)
 
     @OptionGroup var store: StoreOptions
