@@ -150,17 +150,28 @@ public struct PartialUploads: Sendable {
     private func segments(_ handle: Handle) throws -> [(start: Int64, end: Int64, url: URL)] {
         let folder = root.appendingPathComponent(handle.id, isDirectory: true)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".seg") }
-        let segments = names.compactMap { name -> (Int64, Int64, URL)? in
+        let found = names.compactMap { name -> (Int64, Int64, URL)? in
             let bounds = name.dropLast(4).split(separator: "-").compactMap { Int64($0) }
             guard bounds.count == 2 else { return nil }
             return (bounds[0], bounds[1], folder.appendingPathComponent(name))
-        }.sorted { $0.0 < $1.0 }
+        }.sorted { ($0.0, $1.1) < ($1.0, $0.1) }
+        // A PATCH resumed while the dropped one was still open starts at the same offset: both hold the same bytes
+        // of the same file from there, so the longer one is kept and the shorter removed.
+        var kept: [(Int64, Int64, URL)] = []
+        for segment in found {
+            if let last = kept.last, last.0 == segment.0 {
+                try? FileManager.default.removeItem(at: segment.2)
+                FileSystem.resetFolderTimes(of: segment.2)
+                continue
+            }
+            kept.append(segment)
+        }
         var expected: Int64 = 0
-        for segment in segments {
+        for segment in kept {
             guard segment.0 == expected else { throw PartialUploadError.damaged }
             expected = segment.1
         }
-        return segments
+        return kept
     }
 }
 

@@ -39,8 +39,12 @@ struct SubmissionController: Sendable {
                 }
             }
             try parser.finish()
-        } catch {
+        } catch let error as MultipartError {
             receiver.fail(error)
+        } catch {
+            // The body stream itself failed: the client stopped before its Content-Length. That is a bad request,
+            // not the server failing to store.
+            receiver.fail(MultipartError.truncated)
         }
         if let failure = receiver.failure {
             return refuse(failure)
