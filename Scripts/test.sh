@@ -28,3 +28,7 @@ fi
 
 swift build --build-tests
 swift test --skip-build --disable-xctest
+
+# Fuzzing, bounded: every MediaScrub fuzz target (Tests/Fuzz) for 20 s, seeded from ../shared/corpus when present;
+# a crash, hang or memory blow-up fails the script and names the input. Long runs: Scripts/fuzz.sh FORMAT SECONDS.
+Scripts/fuzz.sh all 20

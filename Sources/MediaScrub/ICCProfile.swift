@@ -35,6 +35,9 @@ enum ICCProfile {
         guard tagCount <= maximumTagCount, headerSize + 4 + tagCount * 12 <= profile.count else {
             throw ScrubError.malformed("an ICC profile's tag table runs past its end")
         }
+        // Tags may share or overlap their contents; only the parts not yet blanked are looked at, or a thousand
+        // tags over the same megabytes would scan them a thousand times.
+        var done: [Range<Int>] = []
         for index in 0..<tagCount {
             let entry = headerSize + 4 + index * 12
             let signature = String(decoding: profile[entry..<entry + 4], as: UTF8.self)
@@ -46,12 +49,26 @@ enum ICCProfile {
             }
             // Keep the 4-byte type and 4 reserved bytes; all-zero contents read as an empty text or list.
             let contents = (offset + 8)..<(offset + size)
-            if cleaned[contents].contains(where: { $0 != 0 }) {
-                cleaned.replaceSubrange(contents, with: repeatElement(0, count: contents.count))
+            let fresh = parts(of: contents, outside: done)
+            if fresh.contains(where: { cleaned[$0].contains { $0 != 0 } }) {
+                for part in fresh { cleaned.replaceSubrange(part, with: repeatElement(0, count: part.count)) }
                 blanked.append("\(signature) text")
             }
+            done = ZeroRanges(done + [contents]).ranges
         }
         return (cleaned, blanked)
+    }
+
+    /// The pieces of `range` that none of `covered` (sorted, disjoint) overlaps.
+    private static func parts(of range: Range<Int>, outside covered: [Range<Int>]) -> [Range<Int>] {
+        var parts: [Range<Int>] = []
+        var start = range.lowerBound
+        for piece in covered where piece.upperBound > start && piece.lowerBound < range.upperBound {
+            if piece.lowerBound > start { parts.append(start..<piece.lowerBound) }
+            start = piece.upperBound
+        }
+        if start < range.upperBound { parts.append(start..<range.upperBound) }
+        return parts
     }
 
     private static func bigEndian32(_ bytes: [UInt8], at offset: Int) -> Int {

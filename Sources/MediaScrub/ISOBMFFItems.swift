@@ -39,24 +39,30 @@ struct ISOBMFFItems {
         }
         let idat = ISOBMFF.first("idat", in: children)
         var itemBytes: [String: Int] = [:]
+        var idatRanges: [Range<Int>] = []
         for location in locations {
             guard let kind = removed[location.itemID] else { continue }
-            itemBytes[kind, default: 0] += location.extents.reduce(0) { $0 + Int(clamping: $1.length) }
             for extent in location.extents {
                 guard extent.length > 0, extent.offset <= UInt64(Int.max / 2), extent.length <= UInt64(Int.max / 2) else {
                     throw ScrubError.malformed("the \(kind) item \(location.itemID) has an extent of unknown or huge length in iloc")
                 }
                 let range = Int(extent.offset)..<Int(extent.offset + extent.length)
+                // The lengths are only claims (an mdat extent may lie past the end of the file), so their sum may not fit.
+                itemBytes[kind] = itemBytes[kind, default: 0].addingSaturated(range.count)
                 switch location.constructionMethod {
                 case 0: zeroRanges.append(range)
                 case 1:
                     guard let idat, range.upperBound <= idat.payload.count else {
                         throw ScrubError.malformed("the \(kind) item \(location.itemID) points past its idat box")
                     }
-                    for index in range { bytes[idat.payloadStart + index] = 0 }
+                    idatRanges.append(idat.payloadStart + range.lowerBound..<idat.payloadStart + range.upperBound)
                 default: break
                 }
             }
+        }
+        // Merged first: a million extents over the same idat bytes would otherwise zero them a million times.
+        for range in ZeroRanges(idatRanges).ranges {
+            for index in range { bytes[index] = 0 }
         }
         for (_, kind) in removed.sorted(by: { $0.key < $1.key }) {
             report.noteRemoved("\(kind) item (iinf, iloc, data)", bytes: itemBytes.removeValue(forKey: kind) ?? 0)
@@ -141,9 +147,12 @@ struct ISOBMFFItems {
         var kept: [UInt8] = []
         var count = 0
         for infe in entries {
-            let version = bytes[infe.payloadStart]
-            let id = ISOBMFF.uint(bytes, at: infe.payloadStart + 4, width: version == 3 ? 4 : 2, limit: infe.end) ?? 0
-            if removed[id] != nil { continue }
+            // Only infe boxes name items (`metadataItems` checked their size); another box may even be empty.
+            if infe.type == "infe" {
+                let version = bytes[infe.payloadStart]
+                let id = ISOBMFF.uint(bytes, at: infe.payloadStart + 4, width: version == 3 ? 4 : 2, limit: infe.end) ?? 0
+                if removed[id] != nil { continue }
+            }
             kept += bytes[infe.start..<infe.end]
             count += 1
         }

@@ -31,11 +31,12 @@ struct ISOBMFFMovie {
         var bytes = bytes
         let children = try ISOBMFF.children(bytes, in: moov.payload, place: "the moov box")
         var removedTrackIDs: Set<UInt64> = []
-        var keptTracks: [ISOBox] = []
+        // By start offset: a set, since a moov of 64 MiB may hold millions of tracks.
+        var keptTracks: Set<Int> = []
         for trak in children where trak.type == "trak" {
             let handler = try Self.handlerType(bytes, trak: trak)
             if Self.keptHandlers.contains(handler) {
-                keptTracks.append(trak)
+                keptTracks.insert(trak.start)
                 continue
             }
             if let tkhd = try ISOBMFF.find(["tkhd"], in: bytes, range: trak.payload, place: "a trak box"),
@@ -49,7 +50,7 @@ struct ISOBMFFMovie {
         for child in children {
             switch child.type {
             case "trak":
-                guard keptTracks.contains(where: { $0.start == child.start }) else { continue }
+                guard keptTracks.contains(child.start) else { continue }
                 payload += try cleanTrack(&bytes, trak: child, removedTrackIDs: removedTrackIDs)
             case "mvhd":
                 zeroTimes(&bytes, box: child)

@@ -15,6 +15,9 @@ struct ISOBMFFScrubber: Scrubber {
 
     static let maxIndexBoxSize = 64 << 20
     static let maxFileTypeBoxSize = 4096
+    /// A file has one moov or one image meta. Each one after the media data re-sorts all the ranges to zero found
+    /// so far, so thousands of them (a few bytes each) would take hours.
+    static let maxIndexBoxes = 16
     /// Media and fragment boxes copied byte for byte (apart from zeroed ranges).
     static let streamedTypes: Set<String> = ["mdat", "moof", "mfra", "sidx", "styp", "ssix"]
     static let freeTypes: Set<String> = ["free", "skip", "wide"]
@@ -67,6 +70,7 @@ final class ISOBMFFPass {
 
     func run() throws -> (report: RemovalReport, zeroRanges: [Range<Int>]) {
         var boxCount = 0
+        var indexBoxCount = 0
         while try !reader.buffered().isEmpty {
             let start = reader.offset
             var header = try reader.read(exactly: 8, place: "inside the header of the top-level box at offset \(start)")
@@ -98,6 +102,10 @@ final class ISOBMFFPass {
                 guard size <= ISOBMFFScrubber.maxFileTypeBoxSize else { throw ScrubError.tooLarge("an ftyp box of \(size) bytes") }
                 try emit(header + reader.read(exactly: size - header.count, place: place))
             case "moov", "meta":
+                indexBoxCount += 1
+                guard indexBoxCount <= ISOBMFFScrubber.maxIndexBoxes else {
+                    throw ScrubError.tooLarge("more than \(ISOBMFFScrubber.maxIndexBoxes) moov and meta boxes at the top level")
+                }
                 guard size <= ISOBMFFScrubber.maxIndexBoxSize else {
                     throw ScrubError.tooLarge("a \(type) box of \(size) bytes (the limit is \(ISOBMFFScrubber.maxIndexBoxSize))")
                 }

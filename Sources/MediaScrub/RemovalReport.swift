@@ -49,7 +49,7 @@ public struct RemovalReport: Sendable, Codable, Equatable {
         }
         if let index {
             let item = removed[index]
-            removed[index] = RemovedItem(what: label, count: item.count + 1, bytes: item.bytes + bytes)
+            removed[index] = RemovedItem(what: label, count: item.count + 1, bytes: item.bytes.addingSaturated(bytes))
         } else {
             removed.append(RemovedItem(what: label, count: 1, bytes: bytes))
         }

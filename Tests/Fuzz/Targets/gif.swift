@@ -1,0 +1,9 @@
+import MediaScrub
+
+/// libFuzzer's entry point: the GIF scrubber on arbitrary bytes.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    fuzzScrub(data, size) { input in
+        try MediaScrubber.scrubber(for: .gif).scrub(from: MemoryByteSource(input), to: DiscardingSink())
+    }
+}

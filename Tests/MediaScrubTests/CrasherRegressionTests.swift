@@ -1,0 +1,86 @@
+import Testing
+@testable import MediaScrub
+
+/// Hostile inputs that crashed or hung MediaScrub (found with `Scripts/fuzz.sh` or in review while writing it),
+/// each built here in a few lines. Each test fails, by a trap or by its time limit, without its fix.
+@Suite("Crashers and hangs on hostile input")
+struct CrasherRegressionTests {
+    static func box(_ type: String, _ payload: [UInt8]) -> [UInt8] { ISOBMFFSyntheticTests.box(type, payload) }
+    static func be(_ value: Int, _ width: Int) -> [UInt8] { ISOBMFFHandMadeImageTests.be(value, width) }
+
+    /// A HEIF meta box: hdlr `pict`, then `boxes`, then an iinf naming item 1 as Exif followed by `moreEntries`.
+    static func meta(_ boxes: [UInt8] = [], moreEntries: [UInt8] = []) -> [UInt8] {
+        let hdlr = box("hdlr", [0, 0, 0, 0] + be(0, 4) + Array("pict".utf8) + be(0, 12) + [0])
+        let exif = box("infe", [2, 0, 0, 0] + be(1, 2) + be(0, 2) + Array("Exif".utf8) + [0])
+        return box("meta", [0, 0, 0, 0] + hdlr + boxes + box("iinf", [0, 0, 0, 0] + be(1, 2) + exif + moreEntries))
+    }
+
+    static let heifType = ISOBMFFSyntheticTests.ftyp("heic", ["mif1", "heic"])
+
+    @Test("ISOBMFFItems: an empty box closing the iinf of a meta with an Exif item (was an index out of range)")
+    func emptyBoxEndingItemInfo() throws {
+        let file = Self.heifType + Self.meta(moreEntries: Self.box("free", []))
+        let (cleaned, report) = try scrub(file, as: .heif)
+        #expect(cleaned.count == file.count)
+        #expect(report.removed.contains { $0.what == "Exif item (iinf, iloc, data)" })
+    }
+
+    @Test("ISOBMFFItems, RemovalReport: Exif extents whose declared lengths add up past Int.max (was an overflow trap)")
+    func hugeExtentLengths() throws {
+        // iloc version 0, no offsets, 8-byte lengths: item 1 in the file (method 0) as three extents of 2^62-1 bytes.
+        let iloc = Self.box("iloc", [0, 0, 0, 0, 0x08, 0x00] + Self.be(1, 2) + Self.be(1, 2) + Self.be(0, 2) + Self.be(3, 2)
+            + Array(repeating: Self.be(Int.max / 2, 8), count: 3).flatMap { $0 })
+        // Twice, so that the report adds two saturated sums.
+        let file = Self.heifType + Self.meta(iloc) + Self.meta(iloc)
+        let (cleaned, report) = try scrub(file, as: .heif)
+        #expect(cleaned.count == file.count)
+        #expect(report.removed.contains { $0.what == "Exif item (iinf, iloc, data)" && $0.bytes == Int.max })
+    }
+
+    @Test("ISOBMFFItems: 20,000 Exif extents over the same 200 KB of idat (zeroed 4 GB, now 200 KB)", .timeLimit(.minutes(1)))
+    func repeatedIdatExtents() throws {
+        let size = 200_000
+        let count = 20_000
+        // iloc version 1, no offsets, 4-byte lengths: item 1 in idat (method 1), each extent the whole of idat.
+        let iloc = Self.box("iloc", [1, 0, 0, 0, 0x04, 0x00] + Self.be(1, 2) + Self.be(1, 2) + Self.be(1, 2) + Self.be(0, 2)
+            + Self.be(count, 2) + Array(repeating: Self.be(size, 4), count: count).flatMap { $0 })
+        let idat = Self.box("idat", Array(repeating: 0xA5, count: size))
+        let file = Self.heifType + Self.meta(iloc + idat)
+        let (cleaned, _) = try scrub(file, as: .heif)
+        #expect(cleaned.count == file.count)
+        #expect(!cleaned.contains(0xA5))
+    }
+
+    @Test("ICCProfile: 1,024 copyright tags over the same 4 MB, each shifted by a byte (scanned 4 GB, now 4 MB)", .timeLimit(.minutes(1)))
+    func overlappingICCTags() throws {
+        let tags = 1024
+        let size = 4_000_000
+        let start = 128 + 4 + 12 * tags
+        var profile = Self.be(start + tags + size, 4) + [UInt8](repeating: 0, count: 124) + Self.be(tags, 4)
+        profile.replaceSubrange(36..<40, with: "acsp".utf8)
+        for index in 0..<tags { profile += Array("cprt".utf8) + Self.be(start + index, 4) + Self.be(size, 4) }
+        profile += [UInt8](repeating: 1, count: tags + size)
+        let (cleaned, blanked) = try ICCProfile.clean(profile)
+        #expect(blanked == Array(repeating: "cprt text", count: tags))
+        #expect(cleaned[(start + 8)..<(start + tags - 1 + size)].allSatisfy { $0 == 0 } && cleaned.last == 1)
+    }
+
+    @Test("ISOBMFFScrubber: more than 16 top-level moov boxes are refused (each after the media data re-sorted the ranges to zero)")
+    func manyIndexBoxes() throws {
+        let file = ISOBMFFSyntheticTests.ftyp("isom") + Self.box("moov", []) + Self.box("mdat", [1])
+        let sixteen = file + Array(repeating: Self.box("moov", []) + Self.box("mdat", [1]), count: 15).flatMap { $0 }
+        #expect(try scrub(sixteen, as: .mp4).output.count == sixteen.count)
+        #expect(throws: ScrubError.tooLarge("more than 16 moov and meta boxes at the top level")) {
+            try scrub(sixteen + Self.box("moov", []), as: .mp4)
+        }
+    }
+
+    @Test("ISOBMFFMovie: a moov of 100,000 kept tracks (was quadratic: hours for a 64 MiB moov)", .timeLimit(.minutes(1)))
+    func manyTracks() throws {
+        let track = Self.box("trak", Self.box("mdia", Self.box("hdlr", [0, 0, 0, 0] + Self.be(0, 4) + Array("vide".utf8))))
+        let file = ISOBMFFSyntheticTests.ftyp("isom") + Self.box("moov", Array(repeating: track, count: 100_000).flatMap { $0 })
+            + Self.box("mdat", [])
+        let (cleaned, _) = try scrub(file, as: .mp4)
+        #expect(cleaned.count == file.count)
+    }
+}
