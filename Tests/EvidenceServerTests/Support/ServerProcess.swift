@@ -2,38 +2,49 @@ import Foundation
 
 /// The real `evidence-drop serve` binary as a child process, for tests that signal or kill it.
 final class ServerProcess: @unchecked Sendable {
-    let process = Process()
-    let port: Int
+    private(set) var process = Process()
+    private(set) var port = 0
     private let output = Pipe()
     private let lock = NSLock()
     private var captured = Data()
 
     /// Starts the server on a free port over `data` (which must hold a reviewer key) and waits until it answers.
+    /// A start that never answers is retried once on another port, with what went wrong kept for the error.
     init(data: URL, environment: [String: String] = [:], arguments: [String] = []) async throws {
-        port = try Self.freePort()
-        process.executableURL = Paths.binaries.appendingPathComponent("evidence-drop")
-        process.arguments = ["serve", "--data", data.path, "--port", String(port), "--public-folder", Paths.publicFolder.path] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = output
-        process.standardError = output
+        var failures: [String] = []
         output.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             guard let self, !data.isEmpty else { return }
             self.lock.withLock { self.captured.append(data) }
         }
-        try process.run()
-        // Generous: a debug build on a loaded machine, with the whole test suite running beside it.
-        let deadline = Date().addingTimeInterval(60)
-        var last = ""
-        while Date() < deadline {
-            let probe = try await Subprocess.run(
-                "curl", ["-sS", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/healthz"])
-            if probe.stdoutText == "200" { return }
-            last = probe.stdoutText + " " + probe.stderr
-            try await Task.sleep(for: .milliseconds(200))
+        for _ in 0..<2 {
+            let port = try Self.freePort()
+            let process = Process()
+            process.executableURL = Paths.binaries.appendingPathComponent("evidence-drop")
+            process.arguments = ["serve", "--data", data.path, "--port", String(port), "--public-folder", Paths.publicFolder.path] + arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            // Generous: a debug build on a loaded machine, with the whole test suite running beside it.
+            let deadline = Date().addingTimeInterval(30)
+            var last = ""
+            while Date() < deadline && process.isRunning {
+                let probe = try await Subprocess.run(
+                    "curl", ["-sS", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(port)/healthz"])
+                if probe.stdoutText == "200" {
+                    self.process = process
+                    self.port = port
+                    return
+                }
+                last = probe.stdoutText + " " + probe.stderr
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let state = process.isRunning ? "still running" : "exited with \(process.terminationStatus)"
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            failures.append("port \(port): \(state); last probe: \(last)")
         }
-        process.terminate()
-        throw ServerDidNotStart(output: text + "\nlast probe: " + last)
+        throw ServerDidNotStart(output: text + "\n" + failures.joined(separator: "\n"))
     }
 
     /// Everything the server printed so far.
