@@ -3,18 +3,20 @@
 #
 #   Scripts/fuzz.sh FORMAT SECONDS [libFuzzer options...]
 #
-# FORMAT is a target, one of Tests/Fuzz/Targets/*.swift (jpeg, png, gif, webp, riff, mp3, flac, ogg, isobmff,
-# sniff), or `all` for each in turn, SECONDS each. A thrown ScrubError is fine; a crash, a trap, a sanitizer
-# report, an input taking over 10 s or one allocating over the memory limits is a failure: the script names the
-# input and exits non-zero (after running the remaining targets, for `all`). Everything is written under
-# .build/fuzz, nothing outside the repository:
+# FORMAT is a target, one of Tests/Fuzz/Targets/*.swift (flac, gif, isobmff, jpeg, mp3, ogg, png, riff, sniff, webp),
+# or `all` for each in turn, SECONDS each. A thrown ScrubError is fine; a trap, a sanitizer report, an input taking
+# over 10 s or one allocating past the memory limits is a failure: the script prints the report, names the input
+# and exits non-zero (for `all`, after running the remaining targets). Everything is written under .build/fuzz,
+# nothing outside the repository (../shared is only read):
 #   lib/             MediaScrub, built once with coverage and sanitizers and linked into every target
 #   TARGET           the fuzzers, rebuilt only when a source (or this script) is newer
-#   seeds/TARGET/    the files of ../shared/corpus with the target's extensions, remade each run (empty without it)
+#   seeds/TARGET/    the files of ../shared/corpus with the target's extensions, cut to its largest input and
+#                    remade each run (empty when the corpus is absent)
 #   corpus/TARGET/   the inputs libFuzzer found that reach new code, kept from run to run
 #   crashes/TARGET/  crash-*, timeout-*, oom-* inputs
 #   logs/TARGET.log  libFuzzer's output of the last run (follow a long run with tail -f)
-# Reproduce a failure with: .build/fuzz/TARGET .build/fuzz/crashes/TARGET/crash-…
+# Each target also gets the magic words of its format from Tests/Fuzz/Dictionaries/TARGET.dict.
+# Reproduce a failure (the trap and its stack) with: .build/fuzz/TARGET .build/fuzz/crashes/TARGET/crash-…
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -150,7 +152,7 @@ format=$1 seconds=$2
 shift 2
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || usage  # libFuzzer reads 0 as "no limit"
 if [ "$format" = all ]; then
-  targets=($(all_targets))
+  mapfile -t targets < <(all_targets)
 else
   [ -f "Tests/Fuzz/Targets/$format.swift" ] || usage
   targets=("$format")
