@@ -12,6 +12,40 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
+        // Shared helpers: clocks, peak RSS, counting sinks, tiny generated media for store fixtures.
+        .target(
+            name: "BenchSupport",
+            dependencies: [
+                .product(name: "MediaScrub", package: "evidence-drop"),
+            ]
+        ),
+        // (a) and (b): MediaScrub in process over the corpus (per format) and over one large file.
+        .executableTarget(
+            name: "bench-scrub",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "MediaScrub", package: "evidence-drop"),
+                .product(name: "EvidenceCore", package: "evidence-drop"),
+            ]
+        ),
+        // (c): spool + IngestPipeline (scrub, three SHA-256, seal, store, log) on one large file, no HTTP.
+        .executableTarget(
+            name: "bench-ingest",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "EvidenceCore", package: "evidence-drop"),
+                .product(name: "EvidenceCrypto", package: "evidence-drop"),
+            ]
+        ),
+        // (f) and (g) fixtures: data folders of many submissions built through IngestPipeline.
+        .executableTarget(
+            name: "bench-store",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "EvidenceCore", package: "evidence-drop"),
+                .product(name: "EvidenceCrypto", package: "evidence-drop"),
+            ]
+        ),
         .executableTarget(
             name: "bench-multipart",
             dependencies: [
