@@ -191,7 +191,9 @@ disk_write_speed() {
 bench_multipart() {
   build_bench bench-multipart
   local output
-  output=$(BENCH_REPETITIONS=${BENCH_RUNS:-5} "$(bench_bin bench-multipart)" | tee /dev/stderr)
+  # Shown as it runs, kept for the table (tee to a file: `tee /dev/stderr` would truncate a log file on stderr).
+  BENCH_REPETITIONS=${BENCH_RUNS:-5} "$(bench_bin bench-multipart)" | tee "$work/multipart.out" >&2
+  output=$(<"$work/multipart.out")
   while IFS= read -r line; do
     line=${line#ROW$'\t'}
     add_row "$(cut -f1 <<<"$line")" "$(cut -f2 <<<"$line")" "$(cut -f3 <<<"$line")" "$(cut -f4 <<<"$line")" "-"
