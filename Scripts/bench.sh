@@ -662,7 +662,8 @@ prepare_verify() {
   [ -f "$data/evidence.sqlite" ] && return 0
   local build
   build=$("${eat[@]}" "$(bench_bin bench-store)" --data "$data" --recipient "$key.pub" --submissions "$count" 2>"$work/store-10k.log")
-  verify_build_note="store of $count submissions (one file each) built by bench-store through IngestPipeline(folder:), a checkpoint signed after every submission as the server does, ${eat[*]:+under eatmydata (fsync off), }in $(cut -f2 <<<"$build" | xargs printf '%.0f') s (load $(load1)); progress: $(grep -o '[0-9]* of [0-9]* submissions, [0-9.]* s, [0-9]* submissions/s' "$work/store-10k.log" | tr '\n' ';')"
+  # Kept beside the store, so a later run that reuses it (BENCH_WORK) still says how it was built.
+  echo "store of $count submissions (one file each) built by bench-store through IngestPipeline(folder:), a checkpoint signed after every submission as the server does, ${eat[*]:+under eatmydata (fsync off), }in $(cut -f2 <<<"$build" | xargs printf '%.0f') s (load $(load1)); progress: $(grep -o '[0-9]* of [0-9]* submissions, [0-9.]* s, [0-9]* submissions/s' "$work/store-10k.log" | tr '\n' ';')" >"$data.note"
 }
 bench_verify() {
   build_main
@@ -670,7 +671,7 @@ bench_verify() {
   local key data="$work/store-10k" count=${BENCH_VERIFY_FILES:-10000}
   key=$(reviewer_key)
   prepare_verify
-  details+=("verify: ${verify_build_note:-store built by an earlier run (BENCH_WORK)}")
+  details+=("verify: $(cat "$data.note" 2>/dev/null || echo "store built by an earlier run (BENCH_WORK)")")
   local blobs bytes
   blobs=$(find "$data/blobs" -type f | wc -l)
   bytes=$(find "$data/blobs" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
@@ -717,7 +718,7 @@ prepare_list() {
   start=$(date +%s.%N)
   seq 1 100 "$count" | xargs "${eat[@]}" "$bin/evidence-review" approve --data "$data" --yes --as bench >/dev/null
   end=$(date +%s.%N)
-  list_build_note="store of $count submissions built by bench-store (IngestPipeline, checkpoints at the end) ${eat[*]:+under eatmydata }in $(cut -f2 <<<"$build" | xargs printf '%.0f') s (load $(load1)); $(seq 1 100 "$count" | wc -l) files approved with evidence-review approve in $(calc "%.0f" "$end - $start") s; progress: $(grep -o '[0-9]* of [0-9]* submissions, [0-9.]* s, [0-9]* submissions/s' "$work/store-100k.log" | tr '\n' ';')"
+  echo "store of $count submissions built by bench-store (IngestPipeline, checkpoints at the end) ${eat[*]:+under eatmydata }in $(cut -f2 <<<"$build" | xargs printf '%.0f') s (load $(load1)); $(seq 1 100 "$count" | wc -l) files approved with evidence-review approve in $(calc "%.0f" "$end - $start") s; progress: $(grep -o '[0-9]* of [0-9]* submissions, [0-9.]* s, [0-9]* submissions/s' "$work/store-100k.log" | tr '\n' ';')" >"$data.note"
 }
 bench_list() {
   build_main
@@ -725,7 +726,7 @@ bench_list() {
   local key data="$work/store-100k" count=${BENCH_LIST_SUBMISSIONS:-100000}
   key=$(reviewer_key)
   prepare_list
-  details+=("list: ${list_build_note:-store built by an earlier run (BENCH_WORK)}")
+  details+=("list: $(cat "$data.note" 2>/dev/null || echo "store built by an earlier run (BENCH_WORK)")")
   local cases=("list --status all" "list --status all --json" "list --status approved" "list --type png --status all") c
   for c in "${cases[@]}"; do
     local lines
