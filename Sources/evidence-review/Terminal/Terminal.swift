@@ -9,10 +9,12 @@ import Glibc
 enum Terminal {
     static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
 
-    static var usesColour: Bool {
+    /// Decided once per process: `paint` asks for every cell of a table, and reading the environment each time was
+    /// a quarter of `list`'s work on a large store.
+    static let usesColour: Bool = {
         let environment = ProcessInfo.processInfo.environment
         return isInteractive && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
-    }
+    }()
 
     /// Columns available: the terminal's width, else `COLUMNS`, else 100.
     static var width: Int {
