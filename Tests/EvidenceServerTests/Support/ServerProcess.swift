@@ -4,20 +4,21 @@ import Foundation
 final class ServerProcess: @unchecked Sendable {
     private(set) var process = Process()
     private(set) var port = 0
-    private let output = Pipe()
     private let lock = NSLock()
     private var captured = Data()
 
     /// Starts the server on a free port over `data` (which must hold a reviewer key) and waits until it answers.
-    /// A start that never answers is retried once on another port, with what went wrong kept for the error.
+    /// A start that fails or never answers is retried on another port (three attempts), with what went wrong kept for the error.
     init(data: URL, environment: [String: String] = [:], arguments: [String] = []) async throws {
         var failures: [String] = []
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.withLock { self.captured.append(data) }
-        }
-        for _ in 0..<2 {
+        for _ in 0..<3 {
+            // A pipe per attempt: Process.run closes the parent's write end, so a second run on the same pipe fails with EBADF.
+            let output = Pipe()
+            output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                guard let self, !data.isEmpty else { return }
+                self.lock.withLock { self.captured.append(data) }
+            }
             let port = try Self.freePort()
             let process = Process()
             process.executableURL = Paths.binaries.appendingPathComponent("evidence-drop")
@@ -25,7 +26,14 @@ final class ServerProcess: @unchecked Sendable {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardOutput = output
             process.standardError = output
-            try process.run()
+            do {
+                try process.run()
+            } catch let error as NSError where error.domain == NSPOSIXErrorDomain && error.code == Int(EBADF) {
+                // Foundation's Process.run can fail with EBADF when another thread closes a descriptor while it
+                // spawns (swiftlang/swift#57827); nothing was started, so the next attempt starts afresh.
+                failures.append("port \(port): Process.run failed with EBADF")
+                continue
+            }
             // Generous: a debug build on a loaded machine, with the whole test suite running beside it.
             let deadline = Date().addingTimeInterval(30)
             var last = ""

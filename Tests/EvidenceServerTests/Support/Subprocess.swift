@@ -19,6 +19,19 @@ struct Subprocess {
     }
 
     private static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String], in directory: URL?) throws -> Result {
+        for attempt in 1... {
+            do {
+                return try runOnce(executable, arguments, environment: environment, in: directory)
+            } catch let error as NSError where error.domain == NSPOSIXErrorDomain && error.code == Int(EBADF) && attempt < 3 {
+                // Foundation's Process.run can fail with EBADF when another thread closes a descriptor while it
+                // spawns (swiftlang/swift#57827); nothing was started, so starting again is safe.
+                continue
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    private static func runOnce(_ executable: String, _ arguments: [String], environment: [String: String], in directory: URL?) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
         process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
