@@ -15,7 +15,7 @@ Usage: connection_probes.py PORT tus-stall SECONDS
 Usage: connection_probes.py PORT early-answer
   Sends requests the server refuses before reading their 8 MiB body (tus PATCH at a wrong offset, tus PATCH of an
   unknown upload, a form post that is not multipart), with and without `Connection: close`, all at once, and
-  prints how many seconds each took until the answer could be read.
+  prints the status of each answer and how many seconds it took until the answer could be read.
 """
 import json
 import socket
@@ -111,7 +111,8 @@ def early_answer(port):
     results = {}
 
     def run(name, head):
-        results[name] = request(port, head, body)["seconds"]
+        answer = request(port, head, body)
+        results[name] = {"status": answer["status"], "seconds": answer["seconds"]}
 
     threads = [threading.Thread(target=run, args=item) for item in cases.items()]
     for thread in threads:

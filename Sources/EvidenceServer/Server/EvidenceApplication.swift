@@ -21,6 +21,7 @@ public enum EvidenceApplication {
             additionalChannelHandlers: [
                 ExpectContinueHandler(maxBodyBytes: limits.maxSubmissionBytes),
                 BodyTimeoutHandler(idle: .init(limits.bodyIdleTimeout), total: .init(limits.bodyTotalTimeout)),
+                LingeringCloseHandler(),
             ],
             idleTimeout: .init(limits.headerTimeout))
         http.httpDecoder = .init(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: 100)
