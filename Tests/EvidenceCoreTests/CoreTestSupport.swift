@@ -20,8 +20,8 @@ final class CoreFixture {
     func pipeline() throws -> IngestPipeline { try IngestPipeline(folder: folder) }
 
     /// Spools `bytes` as the server does with an upload.
-    func spool(_ bytes: [UInt8]) throws -> SpooledUpload {
-        let file = try SpoolFile(in: folder.spool, sizeLimit: 1 << 30)
+    func spool(_ bytes: [UInt8], budget: SpoolMemoryBudget = .shared) throws -> SpooledUpload {
+        let file = try SpoolFile(in: folder.spool, sizeLimit: 1 << 30, budget: budget)
         for start in stride(from: 0, to: bytes.count, by: 10_000) {
             try file.append(Array(bytes[start..<min(bytes.count, start + 10_000)]))
         }

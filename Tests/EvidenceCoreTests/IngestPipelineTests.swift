@@ -86,12 +86,50 @@ struct IngestPipelineTests {
     func spoolIsNoise() throws {
         let fixture = try CoreFixture()
         let marker = Array("SPOOL-MARKER-\(UUID().uuidString)".utf8)
-        let upload = try fixture.spool([0xFF, 0xD8, 0xFF] + marker + marker)
-        let stored = try [UInt8](Data(contentsOf: upload.url))
+        // No memory budget: the upload goes to a spool file.
+        let upload = try fixture.spool([0xFF, 0xD8, 0xFF] + marker + marker, budget: SpoolMemoryBudget(total: 0, perUpload: 0))
+        let stored = try [UInt8](Data(contentsOf: try #require(upload.url)))
         #expect(stored.firstRange(of: marker) == nil)
         #expect(try upload.openOriginal().read(maxLength: 1 << 20) == [0xFF, 0xD8, 0xFF] + marker + marker)
         try fixture.folder.removeLeftovers()
         #expect(fixture.files(under: fixture.folder.spool).isEmpty)
+    }
+
+    @Test("small uploads stay in memory, encrypted, within the budget; larger ones go to disk; the budget comes back")
+    func spoolMemoryBudget() throws {
+        let fixture = try CoreFixture()
+        let budget = SpoolMemoryBudget(total: 500_000, perUpload: 450_000)
+        let marker = Array("MEMORY-MARKER".utf8)
+        let small = marker + [UInt8](repeating: 7, count: 300_000) + marker
+        let large = [UInt8]((0..<600_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        do {
+            let first = try fixture.spool(small, budget: budget)
+            #expect(first.url == nil, "300 KB fits the upload's share and the budget")
+            #expect(budget.inUse > 300_000)
+            // Encrypted in memory too: the marker is not in the bytes kept.
+            if case .memory(let memory) = first.storage { #expect(memory.bytes.firstRange(of: marker) == nil) }
+            let second = try fixture.spool(small, budget: budget)
+            #expect(second.url != nil, "a second 300 KB no longer fits the 500 KB budget")
+            let third = try fixture.spool(large, budget: budget)
+            #expect(third.url != nil, "600 KB is over one upload's share of 450 KB")
+            for (upload, bytes) in [(first, small), (second, small), (third, large)] {
+                let source = try upload.openOriginal()
+                var read: [UInt8] = []
+                while case let block = try source.read(maxLength: 100_000), !block.isEmpty { read += block }
+                #expect(read == bytes)
+                #expect(upload.originalSHA256 == Hex.encode(SHA256Hasher.hash(bytes)))
+            }
+            #expect(fixture.files(under: fixture.folder.spool).count == 2)
+            [second, third].forEach { $0.remove() }
+        }
+        #expect(budget.inUse == 0, "the memory is given back once the uploads are gone")
+        #expect(fixture.files(under: fixture.folder.spool).isEmpty)
+        // A spool file given up half-way gives its share back too.
+        let abandoned = try SpoolFile(in: fixture.folder.spool, sizeLimit: 1 << 20, budget: budget)
+        try abandoned.append(small)
+        #expect(budget.inUse > 0)
+        abandoned.discard()
+        #expect(budget.inUse == 0)
     }
 }
 

@@ -2,16 +2,22 @@ import EvidenceCrypto
 import Foundation
 import MediaScrub
 
-/// An upload being received: its bytes go to `spool/` encrypted under a key that exists only in memory,
-/// and are hashed on the way in. If the process dies, the key dies with it and the spool file is noise.
+/// An upload being received: its bytes are encrypted under a key that exists only in memory, and hashed on the
+/// way in. A small upload stays in memory while `SpoolMemoryBudget` allows; a larger one goes to `spool/`. If the
+/// process dies, the key dies with it and a spool file is noise, so spool files are not fsync'd.
 public final class SpoolFile {
-    private let file: DurableFile
     private let key: [UInt8]
     private let encryptor: ChunkedStreamEncryptor
     private let hasher = SHA256Hasher()
     private let sizeLimit: Int64
     private let floor: FreeSpaceFloor
     private let spool: URL
+    private let budget: SpoolMemoryBudget
+    /// The encrypted bytes while they are kept in memory; `reserved` of the budget is theirs.
+    private var memory: [UInt8] = []
+    private var reserved = 0
+    /// Set once the upload has gone to disk.
+    private var file: DurableFile?
     public private(set) var size: Int64 = 0
     /// The first bytes, kept to sniff the type.
     public private(set) var prefix: [UInt8] = []
@@ -19,18 +25,23 @@ public final class SpoolFile {
     /// The free space is checked again each time this many more bytes have arrived.
     static let floorCheckInterval: Int64 = 4 << 20
 
-    public init(in spool: URL, sizeLimit: Int64, floor: FreeSpaceFloor = .none) throws {
+    public init(in spool: URL, sizeLimit: Int64, floor: FreeSpaceFloor = .none, budget: SpoolMemoryBudget = .shared) throws {
         try floor.check(spool)
         self.floor = floor
         self.spool = spool
+        self.budget = budget
         key = SecureRandom.bytes(count: 32)
         encryptor = try ChunkedStreamEncryptor(key: key)
-        file = try DurableFile(creating: spool.appendingPathComponent(Hex.encode(SecureRandom.bytes(count: 16))))
         self.sizeLimit = sizeLimit
     }
 
+    deinit { budget.release(reserved) }
+
     /// The type sniffed from the first bytes, once enough have arrived (nil while too few, or when unknown).
     public var sniffedType: MediaType? { MediaSniffer.sniff(prefix) }
+
+    /// Whether the upload has gone to a file in the spool (it is larger than memory allows).
+    public var isOnDisk: Bool { file != nil }
 
     public func append(_ bytes: UnsafeRawBufferPointer) throws {
         let before = size
@@ -41,31 +52,67 @@ public final class SpoolFile {
             prefix += bytes.prefix(MediaSniffer.prefixLength - prefix.count)
         }
         hasher.update(bytes)
-        try file.write(encryptor.update(bytes))
+        try store(encryptor.update(bytes))
     }
 
     public func append(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try append($0) }
     }
 
+    /// Keeps encrypted bytes in memory while the budget allows, else moves everything to a file.
+    private func store(_ encrypted: [UInt8]) throws {
+        if let file {
+            try file.write(encrypted)
+        } else if memory.count + encrypted.count <= budget.perUpload && budget.reserve(encrypted.count) {
+            reserved += encrypted.count
+            memory += encrypted
+        } else {
+            let file = try DurableFile(creating: spool.appendingPathComponent(Hex.encode(SecureRandom.bytes(count: 16))))
+            self.file = file
+            try file.write(memory)
+            try file.write(encrypted)
+            budget.release(reserved)
+            reserved = 0
+            memory = []
+        }
+    }
+
     /// Ends the upload; the result can be read back (decrypted) for scrubbing.
     public func finish() throws -> SpooledUpload {
-        try file.write(encryptor.finish())
-        try file.close()
-        return SpooledUpload(url: file.url, key: key, size: size, originalSHA256: Hex.encode(hasher.finalize()), prefix: prefix)
+        try store(encryptor.finish())
+        let storage: SpooledUpload.Storage
+        if let file {
+            try file.close(syncing: false)
+            storage = .file(file.url)
+        } else {
+            // The reservation moves to the upload, which gives it back when it is gone.
+            storage = .memory(SpoolMemory(bytes: memory, budget: budget))
+            reserved = 0
+            memory = []
+        }
+        return SpooledUpload(storage: storage, key: key, size: size, originalSHA256: Hex.encode(hasher.finalize()), prefix: prefix)
     }
 
     /// Forgets the upload and removes its bytes.
     public func discard() {
-        try? file.close()
+        budget.release(reserved)
+        reserved = 0
+        memory = []
+        guard let file else { return }
+        try? file.close(syncing: false)
         try? FileManager.default.removeItem(at: file.url)
         FileSystem.resetFolderTimes(of: file.url)
     }
 }
 
-/// A complete upload in the spool, with the ephemeral key that decrypts it.
+/// A complete upload in the spool or in memory, with the ephemeral key that decrypts it.
 public struct SpooledUpload: Sendable {
-    public let url: URL
+    enum Storage: Sendable {
+        case file(URL)
+        case memory(SpoolMemory)
+    }
+
+    let storage: Storage
     let key: [UInt8]
     public let size: Int64
     public let originalSHA256: String
@@ -73,36 +120,47 @@ public struct SpooledUpload: Sendable {
 
     public var sniffedType: MediaType? { MediaSniffer.sniff(prefix) }
 
+    /// The spool file holding the upload, or nil when it is kept in memory.
+    public var url: URL? {
+        if case .file(let url) = storage { return url }
+        return nil
+    }
+
     /// The decrypted original, as a stream for the scrubber.
     public func openOriginal() throws -> any ByteSource {
-        try SpoolReader(url: url, key: key)
+        try SpoolReader(storage: storage, key: key)
     }
 
     public func remove() {
+        guard let url else { return }
         try? FileManager.default.removeItem(at: url)
         FileSystem.resetFolderTimes(of: url)
     }
 }
 
-/// Decrypts a spool file block by block; rewinding starts decryption over (some formats need two passes).
+/// Decrypts a spooled upload block by block; rewinding starts decryption over (some formats need two passes).
 final class SpoolReader: RewindableByteSource {
-    private let url: URL
+    private let storage: SpooledUpload.Storage
     private let key: [UInt8]
-    private var reader: BlockFileReader
+    private var reader: BlockFileReader?
+    private var memoryOffset = 0
     private var decryptor: ChunkedStreamDecryptor
     private var pending: [UInt8] = []
     private var pendingStart = 0
     private var finished = false
 
-    init(url: URL, key: [UInt8]) throws {
-        self.url = url
+    static let blockSize = 256 * 1024
+
+    init(storage: SpooledUpload.Storage, key: [UInt8]) throws {
+        self.storage = storage
         self.key = key
-        reader = try BlockFileReader(url)
         decryptor = try ChunkedStreamDecryptor(key: key)
+        try rewind()
     }
 
     func rewind() throws {
-        reader = try BlockFileReader(url)
+        if case .file(let url) = storage { reader = try BlockFileReader(url) }
+        memoryOffset = 0
         decryptor = try ChunkedStreamDecryptor(key: key)
         pending = []
         pendingStart = 0
@@ -111,18 +169,28 @@ final class SpoolReader: RewindableByteSource {
 
     func read(maxLength: Int) throws -> [UInt8] {
         while pendingStart == pending.count && !finished {
-            let block = try reader.read(maxLength: 256 * 1024)
-            if block.isEmpty {
-                pending = try decryptor.finish()
-                finished = true
-            } else {
-                pending = try decryptor.update(block)
-            }
+            pending = try decryptNextBlock()
             pendingStart = 0
         }
         let end = min(pending.count, pendingStart + maxLength)
         let out = Array(pending[pendingStart..<end])
         pendingStart = end
         return out
+    }
+
+    private func decryptNextBlock() throws -> [UInt8] {
+        switch storage {
+        case .file:
+            let block = try reader!.read(maxLength: Self.blockSize)
+            if !block.isEmpty { return try decryptor.update(block) }
+        case .memory(let memory):
+            let end = min(memory.bytes.count, memoryOffset + Self.blockSize)
+            if memoryOffset < end {
+                defer { memoryOffset = end }
+                return try decryptor.update(memory.bytes[memoryOffset..<end])
+            }
+        }
+        finished = true
+        return try decryptor.finish()
     }
 }

@@ -31,6 +31,8 @@ public struct DataFolder: Sendable {
         for folder in [root, blobs, spool, recipients] {
             try FileSystem.makeDirectory(folder)
         }
+        // The folders uploads pass through say nothing about when anything happened, not even the first start.
+        for folder in [blobs, spool] { FileSystem.setConstantModificationTime(folder) }
         if !FileManager.default.fileExists(atPath: receiptKeyFile.path) {
             try FileSystem.writeAtomically(SecureRandom.bytes(count: 32), to: receiptKeyFile)
         }

@@ -10,7 +10,27 @@ public enum FileSystem {
     public static let constantModificationTime: time_t = 946_684_800
 
     public static func makeDirectory(_ url: URL) throws {
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            // In the words the refusal pages and the operator's log use (read-only, disk full), not Foundation's.
+            throw CoreError.storage("cannot create \(url.path): \(reason(errnoCode(of: error)))")
+        }
+    }
+
+    /// The errno behind a Foundation file error, as near as it tells.
+    static func errnoCode(of error: any Error) -> Int32 {
+        let error = error as NSError
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return Int32(underlying.code)
+        }
+        if error.domain == NSPOSIXErrorDomain { return Int32(error.code) }
+        switch CocoaError.Code(rawValue: error.code) {
+        case .fileWriteVolumeReadOnly: return EROFS
+        case .fileWriteOutOfSpace: return ENOSPC
+        case .fileWriteNoPermission: return EACCES
+        default: return EIO
+        }
     }
 
     /// Writes `bytes` durably and atomically with owner-only permissions.
@@ -92,11 +112,12 @@ public final class DurableFile {
         }
     }
 
-    /// fsyncs and closes; after this the bytes are on disk.
-    public func close() throws {
+    /// fsyncs and closes; after this the bytes are on disk. Without `syncing`, only closes: for files a crash
+    /// makes worthless anyway (spool files, whose key lives only in memory).
+    public func close(syncing: Bool = true) throws {
         guard fd >= 0 else { return }
         defer { fd = -1 }
-        if fsync(fd) != 0 {
+        if syncing && fsync(fd) != 0 {
             let reason = FileSystem.reason(errno)
             _ = Glibc.close(fd)
             throw CoreError.storage("fsync \(url.lastPathComponent): \(reason)")
