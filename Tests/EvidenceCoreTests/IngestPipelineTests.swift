@@ -54,6 +54,41 @@ struct IngestPipelineTests {
         #expect(fixture.files(under: fixture.folder.spool).isEmpty)
     }
 
+    /// A PCM WAV of `sampleBytes` whose data chunk claims `declaredBytes`.
+    static func wave(sampleBytes: Int, declaredBytes: Int? = nil) -> [UInt8] {
+        func le32(_ value: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+        let declared = declaredBytes ?? sampleBytes
+        let format: [UInt8] = [1, 0, 2, 0] + le32(44_100) + le32(44_100 * 4) + [4, 0, 16, 0]
+        let samples = [UInt8]((0..<sampleBytes).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) })
+        return Array("RIFF".utf8) + le32(36 + declared) + Array("WAVEfmt ".utf8) + le32(16) + format
+            + Array("data".utf8) + le32(declared) + samples
+    }
+
+    @Test("a large file is sealed on a second thread: the blob opens to exactly the cleaned bytes; a damaged one leaves nothing")
+    func backgroundSealing() throws {
+        let fixture = try CoreFixture()
+        let pipeline = try fixture.pipeline()
+        let size = Int(IngestPipeline.backgroundSealingSize) + 3_000_000
+        let original = Self.wave(sampleBytes: size)
+        let receipt = try pipeline.ingest([fixture.spool(original)], message: nil)
+        let file = try #require(try pipeline.store.files(status: .pending).first)
+        #expect(receipt.files.first?.cleanedSHA256 == file.cleanedSHA256)
+        let sealed = try [UInt8](Data(contentsOf: fixture.folder.blobs.appendingPathComponent(file.blobKey)))
+        #expect(file.sealedSHA256 == Hex.encode(SHA256Hasher.hash(sealed)))
+        let reader = SealedFileReader(identity: fixture.identity)
+        let cleaned = try reader.update(sealed) + reader.finish()
+        #expect(cleaned.count == Int(file.cleanedSize) && cleaned.count >= size)
+        #expect(file.cleanedSHA256 == Hex.encode(SHA256Hasher.hash(cleaned)))
+        #expect(Array(cleaned.suffix(1000)) == Array(original.suffix(1000)), "the samples come through unchanged")
+
+        // Cut short of what its data chunk declares: refused after most of it was sealed; no blob, no record.
+        let blobsBefore = fixture.files(under: fixture.folder.blobs)
+        let cut = Self.wave(sampleBytes: size, declaredBytes: size * 2)
+        #expect(throws: CoreError.self) { try pipeline.ingest([fixture.spool(cut)], message: nil) }
+        #expect(fixture.files(under: fixture.folder.blobs) == blobsBefore)
+        #expect(try pipeline.store.files(status: nil).count == 1)
+    }
+
     @Test("a phone video with its index after the media data is cleaned in two passes over the encrypted spool")
     func twoPassVideo() throws {
         let fixture = try CoreFixture()

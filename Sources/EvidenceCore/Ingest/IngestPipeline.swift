@@ -136,8 +136,10 @@ public struct IngestPipeline: Sendable {
         let type = upload.sniffedType
         guard type != nil || acceptsUnknownTypes else { throw CoreError.unsupportedType }
         let blobWriter = try blobs.makeWriter()
+        var started: SealingSink?
         do {
-            let sink = try SealingSink(recipients: recipients, blob: blobWriter)
+            let sink = try SealingSink(recipients: recipients, blob: blobWriter, inBackground: upload.size >= Self.backgroundSealingSize)
+            started = sink
             let report: RemovalReport?
             do {
                 if let type {
@@ -165,6 +167,8 @@ public struct IngestPipeline: Sendable {
                 status: .pending, receivedHour: hour)
             return (file, report, blob)
         } catch {
+            // The sealing thread stops before the blob it writes to is removed.
+            started?.cancel()
             blobWriter.abort()
             throw error
         }
@@ -179,8 +183,10 @@ public struct IngestPipeline: Sendable {
     /// Seals the spooled original unchanged into a blob of its own.
     private func sealOriginal(_ upload: SpooledUpload, to recipients: [X25519PublicKey], journal: inout IngestJournal?) throws -> StoredBlob {
         let writer = try blobs.makeWriter()
+        var started: SealingSink?
         do {
-            let sink = try SealingSink(recipients: recipients, blob: writer)
+            let sink = try SealingSink(recipients: recipients, blob: writer, inBackground: upload.size >= Self.backgroundSealingSize)
+            started = sink
             try Self.copy(from: upload.openOriginal(), to: sink)
             let (blob, plainSHA256) = try sink.finish { try journal?.add($0) }
             guard plainSHA256 == upload.originalSHA256 else {
@@ -188,10 +194,14 @@ public struct IngestPipeline: Sendable {
             }
             return blob
         } catch {
+            started?.cancel()
             writer.abort()
             throw error
         }
     }
+
+    /// Files from this size on are sealed on a second thread while they are scrubbed; a photo is not worth a thread.
+    static let backgroundSealingSize: Int64 = 16 << 20
 
     private static func copy(from source: any ByteSource, to sink: any ByteSink) throws {
         while true {

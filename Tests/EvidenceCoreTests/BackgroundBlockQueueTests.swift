@@ -1,0 +1,61 @@
+@testable import EvidenceCore
+import Foundation
+import Testing
+
+struct BackgroundBlockQueueTests {
+    final class Collected: @unchecked Sendable {
+        let lock = NSLock()
+        var blocks: [[UInt8]] = []
+        var threads = Set<pthread_t>()
+        func add(_ block: [UInt8]) {
+            lock.withLock {
+                blocks.append(block)
+                threads.insert(pthread_self())
+            }
+        }
+    }
+
+    struct Refused: Error, Equatable {}
+
+    @Test("blocks arrive in order on one thread of their own, and finish waits for the last")
+    func order() throws {
+        let collected = Collected()
+        let queue = BackgroundBlockQueue(depth: 2) { block in
+            usleep(200)
+            collected.add(block)
+        }
+        let sent = (0..<200).map { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+        for block in sent { try queue.submit(block) }
+        try queue.finish()
+        #expect(collected.lock.withLock { collected.blocks } == sent)
+        #expect(collected.lock.withLock { collected.threads } == [collected.lock.withLock { collected.threads.first! }])
+        #expect(collected.lock.withLock { collected.threads.first } != pthread_self(), "consumed on a thread of its own")
+    }
+
+    @Test("the consumer's error reaches the producer, at a later submit or at finish")
+    func failure() throws {
+        let queue = BackgroundBlockQueue(depth: 1) { block in
+            if block == [3] { throw Refused() }
+        }
+        #expect(throws: Refused.self) {
+            for value in 0..<1000 { try queue.submit([UInt8(truncatingIfNeeded: value)]) }
+        }
+        #expect(throws: Refused.self) { try queue.finish() }
+    }
+
+    @Test("cancel drops what is waiting and stops the thread; a second cancel does no harm")
+    func cancel() throws {
+        let collected = Collected()
+        let queue = BackgroundBlockQueue(depth: 8) { block in
+            usleep(20_000)
+            collected.add(block)
+        }
+        for value in 0..<8 { try queue.submit([UInt8(value)]) }
+        queue.cancel()
+        let consumed = collected.lock.withLock { collected.blocks.count }
+        #expect(consumed < 8, "the waiting blocks were dropped")
+        queue.cancel()
+        usleep(50_000)
+        #expect(collected.lock.withLock { collected.blocks.count } == consumed, "nothing is consumed after cancel")
+    }
+}
