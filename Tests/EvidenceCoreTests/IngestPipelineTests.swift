@@ -142,7 +142,7 @@ struct IngestPipelineTests {
             #expect(first.url == nil, "300 KB fits the upload's share and the budget")
             #expect(budget.inUse > 300_000)
             // Encrypted in memory too: the marker is not in the bytes kept.
-            if case .memory(let memory) = first.storage { #expect(memory.bytes.firstRange(of: marker) == nil) }
+            if case .memory(let memory, _) = first.storage { #expect(memory.bytes.firstRange(of: marker) == nil) }
             let second = try fixture.spool(small, budget: budget)
             #expect(second.url != nil, "a second 300 KB no longer fits the 500 KB budget")
             let third = try fixture.spool(large, budget: budget)

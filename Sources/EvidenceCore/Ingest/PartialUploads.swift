@@ -79,27 +79,43 @@ public struct PartialUploads: Sendable {
             folder: folder, start: offset, limit: length - offset, key: handle.key(for: "segment \(offset)"), floor: floor)
     }
 
-    /// The whole upload decrypted into an ordinary spool file (ephemeral key), once every byte has arrived.
+    /// Takes a finished upload out of the partial uploads and hands it over for ingest as it lies, its pieces
+    /// still encrypted under the client's keys: nothing is copied. One pass over it computes its SHA-256.
+    /// Nil when there is no such upload, the secret is wrong, or another request took it first.
     public func complete(_ handle: Handle, into spool: URL, sizeLimit: Int64) throws -> SpooledUpload? {
         guard let (length, offset) = try state(handle) else { return nil }
         guard offset == length else { throw PartialUploadError.incomplete(received: offset, length: length) }
-        let file = try SpoolFile(in: spool, sizeLimit: sizeLimit, floor: floor)
+        guard length <= sizeLimit else { throw CoreError.fileTooLarge(limit: sizeLimit) }
+        // Renamed out of partial/ at once, so that a second request naming it (or a DELETE) finds nothing. A crash
+        // from here on leaves a folder in spool/ that the next start removes, as it removes spool files.
+        let claimed = spool.appendingPathComponent("claimed-" + Hex.encode(SecureRandom.bytes(count: 16)), isDirectory: true)
+        guard rename(root.appendingPathComponent(handle.id, isDirectory: true).path, claimed.path) == 0 else {
+            if errno == ENOENT { return nil }
+            throw CoreError.storage("cannot take the finished upload: \(FileSystem.reason(errno))")
+        }
+        FileSystem.setConstantModificationTime(root)
+        FileSystem.setConstantModificationTime(spool)
         do {
-            for segment in try segments(handle) {
-                let reader = try BlockFileReader(segment.url)
-                let decryptor = try ChunkedStreamDecryptor(key: handle.key(for: "segment \(segment.start)"))
-                while true {
-                    let block = try reader.read(maxLength: 256 * 1024)
-                    if block.isEmpty { break }
-                    try file.append(try decryptor.update(block))
-                }
-                try file.append(try decryptor.finish())
+            let pieces = try Self.segments(in: claimed).map {
+                SpooledUpload.Piece(url: $0.url, key: handle.key(for: "segment \($0.start)"))
             }
-            let upload = try file.finish()
-            try remove(handle)
-            return upload
+            let storage = SpooledUpload.Storage.pieces(folder: claimed, pieces)
+            let hasher = SHA256Hasher()
+            var prefix: [UInt8] = []
+            var size: Int64 = 0
+            let reader = try SpoolReader(storage: storage)
+            while true {
+                let block = try reader.read(maxLength: SpoolReader.blockSize)
+                if block.isEmpty { break }
+                hasher.update(block)
+                size += Int64(block.count)
+                if prefix.count < MediaSniffer.prefixLength { prefix += block.prefix(MediaSniffer.prefixLength - prefix.count) }
+            }
+            guard size == length else { throw PartialUploadError.damaged }
+            return SpooledUpload(storage: storage, size: size, originalSHA256: Hex.encode(hasher.finalize()), prefix: prefix)
         } catch {
-            file.discard()
+            try? FileManager.default.removeItem(at: claimed)
+            FileSystem.setConstantModificationTime(spool)
             throw error
         }
     }
@@ -148,7 +164,10 @@ public struct PartialUploads: Sendable {
     }
 
     private func segments(_ handle: Handle) throws -> [(start: Int64, end: Int64, url: URL)] {
-        let folder = root.appendingPathComponent(handle.id, isDirectory: true)
+        try Self.segments(in: root.appendingPathComponent(handle.id, isDirectory: true))
+    }
+
+    private static func segments(in folder: URL) throws -> [(start: Int64, end: Int64, url: URL)] {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".seg") }
         let found = names.compactMap { name -> (Int64, Int64, URL)? in
             let bounds = name.dropLast(4).split(separator: "-").compactMap { Int64($0) }

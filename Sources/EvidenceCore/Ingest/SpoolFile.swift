@@ -83,14 +83,14 @@ public final class SpoolFile {
         let storage: SpooledUpload.Storage
         if let file {
             try file.close(syncing: false)
-            storage = .file(file.url)
+            storage = .file(file.url, key: key)
         } else {
             // The reservation moves to the upload, which gives it back when it is gone.
-            storage = .memory(SpoolMemory(bytes: memory, budget: budget))
+            storage = .memory(SpoolMemory(bytes: memory, budget: budget), key: key)
             reserved = 0
             memory = []
         }
-        return SpooledUpload(storage: storage, key: key, size: size, originalSHA256: Hex.encode(hasher.finalize()), prefix: prefix)
+        return SpooledUpload(storage: storage, size: size, originalSHA256: Hex.encode(hasher.finalize()), prefix: prefix)
     }
 
     /// Forgets the upload and removes its bytes.
@@ -107,28 +107,37 @@ public final class SpoolFile {
 
 /// A complete upload in the spool or in memory, with the ephemeral key that decrypts it.
 public struct SpooledUpload: Sendable {
+    /// An encrypted piece of an upload and the key it was encrypted under.
+    struct Piece: Sendable {
+        let url: URL
+        let key: [UInt8]
+    }
+
     enum Storage: Sendable {
-        case file(URL)
-        case memory(SpoolMemory)
+        case file(URL, key: [UInt8])
+        case memory(SpoolMemory, key: [UInt8])
+        /// A resumable upload as it was received, one piece per PATCH, in a folder of its own.
+        case pieces(folder: URL, [Piece])
     }
 
     let storage: Storage
-    let key: [UInt8]
     public let size: Int64
     public let originalSHA256: String
     public let prefix: [UInt8]
 
     public var sniffedType: MediaType? { MediaSniffer.sniff(prefix) }
 
-    /// The spool file holding the upload, or nil when it is kept in memory.
+    /// The spool file or folder holding the upload, or nil when it is kept in memory.
     public var url: URL? {
-        if case .file(let url) = storage { return url }
-        return nil
+        switch storage {
+        case .file(let url, _), .pieces(let url, _): url
+        case .memory: nil
+        }
     }
 
     /// The decrypted original, as a stream for the scrubber.
     public func openOriginal() throws -> any ByteSource {
-        try SpoolReader(storage: storage, key: key)
+        try SpoolReader(storage: storage)
     }
 
     public func remove() {
@@ -138,37 +147,42 @@ public struct SpooledUpload: Sendable {
     }
 }
 
-/// Decrypts a spooled upload block by block; rewinding starts decryption over (some formats need two passes).
+/// Decrypts a spooled upload block by block, piece after piece; rewinding starts decryption over (some formats
+/// need two passes).
 final class SpoolReader: RewindableByteSource {
-    private let storage: SpooledUpload.Storage
-    private let key: [UInt8]
+    private enum Source {
+        case file(URL)
+        case memory(SpoolMemory)
+    }
+
+    private let pieces: [(source: Source, key: [UInt8])]
+    private var index = 0
     private var reader: BlockFileReader?
     private var memoryOffset = 0
-    private var decryptor: ChunkedStreamDecryptor
+    private var decryptor: ChunkedStreamDecryptor?
     private var pending: [UInt8] = []
     private var pendingStart = 0
-    private var finished = false
 
     static let blockSize = 256 * 1024
 
-    init(storage: SpooledUpload.Storage, key: [UInt8]) throws {
-        self.storage = storage
-        self.key = key
-        decryptor = try ChunkedStreamDecryptor(key: key)
+    init(storage: SpooledUpload.Storage) throws {
+        switch storage {
+        case .file(let url, let key): pieces = [(.file(url), key)]
+        case .memory(let memory, let key): pieces = [(.memory(memory), key)]
+        case .pieces(_, let list): pieces = list.map { (.file($0.url), $0.key) }
+        }
         try rewind()
     }
 
     func rewind() throws {
-        if case .file(let url) = storage { reader = try BlockFileReader(url) }
-        memoryOffset = 0
-        decryptor = try ChunkedStreamDecryptor(key: key)
+        index = 0
         pending = []
         pendingStart = 0
-        finished = false
+        try openPiece()
     }
 
     func read(maxLength: Int) throws -> [UInt8] {
-        while pendingStart == pending.count && !finished {
+        while pendingStart == pending.count && index < pieces.count {
             pending = try decryptNextBlock()
             pendingStart = 0
         }
@@ -178,8 +192,19 @@ final class SpoolReader: RewindableByteSource {
         return out
     }
 
+    private func openPiece() throws {
+        reader = nil
+        memoryOffset = 0
+        decryptor = nil
+        guard index < pieces.count else { return }
+        if case .file(let url) = pieces[index].source { reader = try BlockFileReader(url) }
+        decryptor = try ChunkedStreamDecryptor(key: pieces[index].key)
+    }
+
+    /// The next decrypted block of the current piece; at a piece's end, its last bytes, and the next piece opens.
     private func decryptNextBlock() throws -> [UInt8] {
-        switch storage {
+        guard let decryptor else { return [] }
+        switch pieces[index].source {
         case .file:
             let block = try reader!.read(maxLength: Self.blockSize)
             if !block.isEmpty { return try decryptor.update(block) }
@@ -190,7 +215,9 @@ final class SpoolReader: RewindableByteSource {
                 return try decryptor.update(memory.bytes[memoryOffset..<end])
             }
         }
-        finished = true
-        return try decryptor.finish()
+        let last = try decryptor.finish()
+        index += 1
+        try openPiece()
+        return last
     }
 }

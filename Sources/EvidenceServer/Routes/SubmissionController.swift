@@ -50,18 +50,27 @@ struct SubmissionController: Sendable {
             return refuse(failure)
         }
         var uploads = receiver.uploads
+        let tokens = receiver.resumableTokens
         do {
-            for token in receiver.resumableTokens {
-                let last = token.split(separator: "/").last.map(String.init) ?? ""
-                guard let handle = PartialUploads.Handle(token: last.trimmingCharacters(in: .whitespacesAndNewlines)),
-                    let upload = try partials.complete(handle, into: spool, sizeLimit: limits.maxFileBytes)
-                else { throw SubmissionError.unknownUpload }
-                guard upload.sniffedType != nil || limits.acceptsUnknownTypes else {
-                    upload.remove()
-                    throw CoreError.unsupportedType
+            // Completing reads each finished upload once (for its hash): blocking work, off the event loop.
+            let completed = try await NIOThreadPool.singleton.runIfActive { [partials, spool, limits] in
+                var completed: [SpooledUpload] = []
+                do {
+                    for token in tokens {
+                        let last = token.split(separator: "/").last.map(String.init) ?? ""
+                        guard let handle = PartialUploads.Handle(token: last.trimmingCharacters(in: .whitespacesAndNewlines)),
+                            let upload = try partials.complete(handle, into: spool, sizeLimit: limits.maxFileBytes)
+                        else { throw SubmissionError.unknownUpload }
+                        completed.append(upload)
+                        guard upload.sniffedType != nil || limits.acceptsUnknownTypes else { throw CoreError.unsupportedType }
+                    }
+                } catch {
+                    completed.forEach { $0.remove() }
+                    throw error
                 }
-                uploads.append(upload)
+                return completed
             }
+            uploads += completed
         } catch {
             uploads.forEach { $0.remove() }
             return refuse(error)
