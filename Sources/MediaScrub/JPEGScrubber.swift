@@ -236,7 +236,7 @@ private struct JPEGScrubPass {
                 }
                 continue
             }
-            let (dataEnd, marker) = available.withUnsafeBufferPointer(Self.scanEntropy)
+            let (dataEnd, marker) = available.withUnsafeBufferPointer(JPEGScanData.scan)
             if dataEnd > 0 { try sink.write(available.prefix(dataEnd)) }
             if let marker {
                 reader.consume(dataEnd + 2)
@@ -249,29 +249,5 @@ private struct JPEGScrubPass {
                 reader.consume(dataEnd)
             }
         }
-    }
-
-    /// How many leading bytes of `buffer` are entropy-coded data, and the marker code after them
-    /// if it lies in `buffer`; when it does not, a data end short of the buffer's end means the
-    /// last byte is a 0xFF whose meaning depends on the next block.
-    static func scanEntropy(_ buffer: UnsafeBufferPointer<UInt8>) -> (Int, UInt8?) {
-        let count = buffer.count
-        var index = 0
-        while index < count {
-            guard buffer[index] == 0xFF else {
-                index += 1
-                continue
-            }
-            guard index + 1 < count else { return (index, nil) }
-            let next = buffer[index + 1]
-            if next == 0x00 || (0xD0...0xD7).contains(next) {
-                index += 2
-            } else if next == 0xFF {
-                index += 1
-            } else {
-                return (index, next)
-            }
-        }
-        return (count, nil)
     }
 }
