@@ -7,8 +7,7 @@
 public final class SealedFileGrant {
     private let identity: X25519PrivateKey
     private let recipient: X25519PublicKey
-    private var headerBuffer: [UInt8] = []
-    private var headerBytesNeeded = 1
+    private var headerCollector = SealedFileHeaderCollector()
     private var headerWritten = false
 
     /// Prepares to add `recipient` to a file that `identity` can open.
@@ -23,20 +22,10 @@ public final class SealedFileGrant {
     /// cannot open it, and `.headerAuthenticationFailed` if its header was altered.
     public func update(_ sealed: UnsafeRawBufferPointer) throws -> [UInt8] {
         if headerWritten { return Array(sealed) }
-        headerBuffer.append(contentsOf: sealed)
-        guard headerBuffer.count >= headerBytesNeeded else { return [] }
-        let parsed = try headerBuffer.withUnsafeBytes { try SealedFileHeader.parse($0) }
-        switch parsed {
-        case .needMore(let count):
-            headerBytesNeeded = count
-            return []
-        case .complete(let header, let length):
-            let newHeader = try grantedHeader(header)
-            let payload = headerBuffer[length...]
-            headerBuffer = []
-            headerWritten = true
-            return newHeader + payload
-        }
+        guard let (header, payload) = try headerCollector.add(sealed) else { return [] }
+        let newHeader = try grantedHeader(header)
+        headerWritten = true
+        return newHeader + payload
     }
 
     /// Takes more of the old file and returns the bytes of the new one ready so far.

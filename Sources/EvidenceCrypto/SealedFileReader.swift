@@ -3,8 +3,7 @@
 /// Plaintext is released chunk by chunk as it verifies: keep it only if `finish()` succeeds.
 public final class SealedFileReader {
     private let identity: X25519PrivateKey
-    private var headerBuffer: [UInt8] = []
-    private var headerBytesNeeded = 1
+    private var headerCollector = SealedFileHeaderCollector()
     private var payload: ChunkedStreamDecryptor?
 
     /// Prepares to open a file with `identity`.
@@ -15,23 +14,12 @@ public final class SealedFileReader {
     /// Takes more sealed bytes; parses and authenticates the header once it is complete, then returns verified plaintext.
     public func update(_ sealed: UnsafeRawBufferPointer) throws -> [UInt8] {
         if let payload { return try payload.update(sealed) }
-        headerBuffer.append(contentsOf: sealed)
-        guard headerBuffer.count >= headerBytesNeeded else { return [] }
-        let parsed = try headerBuffer.withUnsafeBytes { try SealedFileHeader.parse($0) }
-        switch parsed {
-        case .needMore(let count):
-            headerBytesNeeded = count
-            return []
-        case .complete(let header, let length):
-            let fileKey = try identity.unwrapFileKey(from: header.stanzas)
-            guard try header.isAuthentic(fileKey: fileKey) else { throw SealedFileError.headerAuthenticationFailed }
-            let decryptor = try ChunkedStreamDecryptor(
-                key: SealedFileHeader.payloadKey(fileKey: fileKey, payloadNonce: header.payloadNonce))
-            payload = decryptor
-            let rest = headerBuffer[length...]
-            headerBuffer = []
-            return try decryptor.update(rest)
-        }
+        guard let (header, rest) = try headerCollector.add(sealed) else { return [] }
+        let fileKey = try identity.unwrapFileKey(from: header.stanzas)
+        guard try header.isAuthentic(fileKey: fileKey) else { throw SealedFileError.headerAuthenticationFailed }
+        let decryptor = try ChunkedStreamDecryptor(key: SealedFileHeader.payloadKey(fileKey: fileKey, payloadNonce: header.payloadNonce))
+        payload = decryptor
+        return try decryptor.update(rest)
     }
 
     /// Takes more sealed bytes and returns the plaintext verified so far.
