@@ -102,6 +102,32 @@ struct StoreVerifierTests {
         #expect(found.contains { $0.hasSuffix("its root hash does not match the log's entries (entries were rewritten)") }, "\(found)")
     }
 
+    @Test("a rewritten entry is named by exactly the checkpoints that include it, and no others")
+    func rewrittenEntryEveryCheckpoint() throws {
+        let (fixture, pipeline, desk) = try Self.populated()
+        let sizes = try pipeline.store.storedCheckpoints().map(\.size)
+        #expect(sizes.contains { $0 <= 2 } && sizes.contains { $0 > 2 })
+        let original = try #require(try pipeline.store.logEntries(2..<3).first)
+        let forged = Array(original.text.replacingOccurrences(of: "reason ok", with: "reason no").utf8)
+        try Self.sql(
+            fixture, "UPDATE log_entry SET entry = ?, leaf_hash = ? WHERE leaf_index = 2",
+            [Data(forged), Data(MerkleTree.leafHash(forged))])
+        #expect(try Self.problems(desk, pipeline) == sizes.filter { $0 > 2 }.map {
+            "checkpoint of size \($0): its root hash does not match the log's entries (entries were rewritten)"
+        })
+    }
+
+    @Test("entries removed from the end are named by every checkpoint beyond them")
+    func removedLastEntry() throws {
+        let (fixture, pipeline, desk) = try Self.populated()
+        let sizes = try pipeline.store.storedCheckpoints().map(\.size)
+        #expect(sizes.last == 4)
+        try Self.sql(fixture, "DELETE FROM log_entry WHERE leaf_index = 3")
+        #expect(try Self.problems(desk, pipeline) == sizes.filter { $0 > 3 }.map {
+            "checkpoint of size \($0): the log now has only 3 entries (entries were removed)"
+        })
+    }
+
     @Test("a forged checkpoint is named")
     func forgedCheckpoint() throws {
         let (fixture, pipeline, desk) = try Self.populated()

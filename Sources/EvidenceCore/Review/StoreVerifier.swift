@@ -40,7 +40,8 @@ public struct StoreVerifier {
             report.problems.append(.init(subject: "database", problem: problem))
         }
         let entries = try store.logEntries()
-        var decoded: [Int: LogEntry] = [:]
+        // In log order: entries are read up to the first gap, so their indexes only grow.
+        var decoded: [(index: Int, entry: LogEntry)] = []
         var leafHashes: [[UInt8]] = []
         for (position, entry) in entries.enumerated() {
             report.entriesChecked += 1
@@ -55,7 +56,7 @@ public struct StoreVerifier {
             }
             leafHashes.append(recomputed)
             do {
-                decoded[entry.index] = try LogEntry(decoding: entry.bytes)
+                decoded.append((entry.index, try LogEntry(decoding: entry.bytes)))
             } catch {
                 report.problems.append(.init(subject: subject, problem: "is not a valid entry: \(error)"))
             }
@@ -64,13 +65,17 @@ public struct StoreVerifier {
 
         let files = try store.files(status: nil)
         let fileIDs = Set(files.compactMap(\.id))
-        for (index, entry) in decoded.sorted(by: { $0.key < $1.key }) where !fileIDs.contains(entry.fileID) {
+        // Each file's entries in log order, grouped in one pass rather than searched for per file.
+        var entriesByFile: [Int64: [LogEntry]] = [:]
+        for (index, entry) in decoded {
+            entriesByFile[entry.fileID, default: []].append(entry)
+            guard !fileIDs.contains(entry.fileID) else { continue }
             if case .deleted = entry { continue }
             report.problems.append(.init(subject: "log entry \(index)", problem: "names file \(entry.fileID), which is not in the database"))
         }
         for (done, file) in files.enumerated() {
             report.filesChecked += 1
-            let fileEntries = decoded.filter { $0.value.fileID == file.id! }.sorted { $0.key < $1.key }.map(\.value)
+            let fileEntries = entriesByFile[file.id!] ?? []
             checkAgainstLog(file, entries: fileEntries, into: &report)
             if file.purgedHour != nil {
                 // Purged on purpose: the hashes stay, the sealed copies are gone, and the log must say so.
@@ -102,13 +107,17 @@ public struct StoreVerifier {
         return report
     }
 
+    /// Checkpoints come smallest first, so one compact range walks the leaves once and gives the root at every
+    /// checkpointed size on the way (each root O(log n)), instead of a tree built per checkpoint.
     private func checkCheckpoints(leafHashes: [[UInt8]], into report: inout VerificationReport) throws {
+        let verifier = log.verifierKey
+        var range = CompactRange()
         for (size, note) in try desk.store.storedCheckpoints() {
             report.checkpointsChecked += 1
             let subject = "checkpoint of size \(size)"
             let checkpoint: Checkpoint
             do {
-                checkpoint = try Checkpoint.verify(note, verifier: log.verifierKey)
+                checkpoint = try Checkpoint.verify(note, verifier: verifier)
             } catch {
                 report.problems.append(.init(subject: subject, problem: "its signature does not verify with the log key (forged or altered): \(error)"))
                 continue
@@ -121,7 +130,8 @@ public struct StoreVerifier {
                 report.problems.append(.init(subject: subject, problem: "the log now has only \(leafHashes.count) entries (entries were removed)"))
                 continue
             }
-            if MerkleTree.rootHash(leafHashes: Array(leafHashes.prefix(size))) != checkpoint.rootHash {
+            while range.size < size { range.append(leafHashes[range.size]) }
+            if range.rootHash != checkpoint.rootHash {
                 report.problems.append(.init(subject: subject, problem: "its root hash does not match the log's entries (entries were rewritten)"))
             }
         }
