@@ -4,19 +4,44 @@ import GRDB
 
 /// The transparency log's storage in SQLite: entries appended in the transaction of the change they record.
 enum LogStore {
-    /// Appends `entry` and returns its leaf index. Call inside the write transaction of the state change.
+    /// Appends `entry` and returns its leaf index. Call inside the write transaction of the state change: the
+    /// stored compact range moves with the entry, so every process writing the store sees the two agree.
     @discardableResult
     static func append(_ entry: LogEntry, in db: Database) throws -> Int {
-        let size = try size(in: db)
+        var range = try compactRange(in: db)
+        let index = range.size
         let bytes = entry.encode()
+        let leafHash = MerkleTree.leafHash(bytes)
         try db.execute(
             sql: "INSERT INTO log_entry (leaf_index, entry, leaf_hash, file_id) VALUES (?, ?, ?, ?)",
-            arguments: [size, Data(bytes), Data(MerkleTree.leafHash(bytes)), entry.fileID])
-        return size
+            arguments: [index, Data(bytes), Data(leafHash), entry.fileID])
+        range.append(leafHash)
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO log_compact_range (id, tree_size, hashes) VALUES (1, ?, ?)",
+            arguments: [range.size, Data(range.encoded)])
+        return index
     }
 
+    /// One past the highest leaf index: a lookup at the end of the primary key, not a count of every row.
     static func size(in db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_entry") ?? 0
+        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM log_entry") ?? 0
+    }
+
+    /// The compact range of the whole log: the stored one, or rebuilt from the stored leaf hashes when there is
+    /// none of the log's size (a log written before the table existed, or by an older build).
+    static func compactRange(in db: Database) throws -> CompactRange {
+        if let stored = try storedCompactRange(in: db) { return stored }
+        let size = try size(in: db)
+        return CompactRange(leafHashes: try DatabaseLeafHashReader(db: db).leafHashes(0..<size))
+    }
+
+    /// The stored compact range, when it is of the log's current size.
+    static func storedCompactRange(in db: Database) throws -> CompactRange? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT tree_size, hashes FROM log_compact_range WHERE id = 1"),
+            let range = CompactRange(size: row["tree_size"], encoded: [UInt8](row["hashes"] as Data)),
+            range.size == (try size(in: db))
+        else { return nil }
+        return range
     }
 }
 

@@ -116,6 +116,16 @@ enum StoreMigrations {
                 t.column("revoked_by", .text)
             }
         }
+        migrator.registerMigration("v8: the log's compact range") { db in
+            // One row: the tree size and the right-edge subtree roots at that size (CompactRange.encoded), kept by
+            // LogStore.append in each append's transaction. Left empty here: LogStore rebuilds it from the leaves
+            // whenever its size is not the log's, which also covers a log written before this migration.
+            try db.create(table: "log_compact_range") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("tree_size", .integer).notNull()
+                t.column("hashes", .blob).notNull()
+            }
+        }
         return migrator
     }
 }

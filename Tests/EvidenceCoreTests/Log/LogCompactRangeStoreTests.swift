@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import Testing
+@testable import EvidenceCore
+
+/// The compact range kept in the database must give, after any appends by any connection, the root that
+/// recomputing the tree from every stored entry gives.
+@Suite struct LogCompactRangeStoreTests {
+    /// Appends `count` entries, each in its own transaction as the store's changes do.
+    static func append(_ count: Int, to store: EvidenceStore, actor: String) throws {
+        for number in 0..<count {
+            try store.pool.write { db in
+                _ = try LogStore.append(.exported(try LogEntry.Exported(fileID: Int64(number + 1), actor: actor, hour: HourStamp.now())), in: db)
+            }
+        }
+    }
+
+    /// The root of every entry, hashed again from the entries' bytes.
+    static func recomputedRoot(_ store: EvidenceStore) throws -> (size: Int, root: [UInt8]) {
+        let entries = try store.logEntries()
+        #expect(entries.map(\.index) == Array(entries.indices))
+        return (entries.count, MerkleTree.rootHash(leafHashes: entries.map { MerkleTree.leafHash($0.bytes) }))
+    }
+
+    /// The stored range is there, of the log's size, and its root is the recomputed one; so is `logRoot`.
+    static func expectStoredRangeHolds(_ store: EvidenceStore, _ comment: Comment) throws {
+        let (size, root) = try recomputedRoot(store)
+        let stored = try store.pool.read { db in try LogStore.storedCompactRange(in: db) }
+        #expect(stored?.size == size, comment)
+        #expect(stored?.rootHash == root, comment)
+        #expect(try store.logSize() == size, comment)
+        #expect(try store.logRoot(size: size) == root, comment)
+    }
+
+    @Test("after many appends, a reopen and appends through a second connection, the stored root is the recomputed one")
+    func appendsReopenAndSecondConnection() throws {
+        let fixture = try CoreFixture()
+        var store: EvidenceStore? = try EvidenceStore(url: fixture.folder.database)
+        for step in 1...70 {
+            try Self.append(1, to: store!, actor: "alice")
+            try Self.expectStoredRangeHolds(store!, "after append \(step)")
+        }
+        store = nil
+        let reopened = try EvidenceStore(url: fixture.folder.database)
+        try Self.append(33, to: reopened, actor: "bob")
+        try Self.expectStoredRangeHolds(reopened, "after a reopen")
+        // Another pool on the same file: its own SQLite connections, as another process has.
+        let other = try EvidenceStore(url: fixture.folder.database)
+        for round in 1...25 {
+            try Self.append(round % 3 + 1, to: other, actor: "carol")
+            try Self.append(round % 2 + 1, to: reopened, actor: "dave")
+            try Self.expectStoredRangeHolds(reopened, "round \(round), read by the first connection")
+            try Self.expectStoredRangeHolds(other, "round \(round), read by the second connection")
+        }
+        #expect(try reopened.logSize() == 70 + 33 + (1...25).map { $0 % 3 + 1 + $0 % 2 + 1 }.reduce(0, +))
+    }
+
+    @Test("entries written without the range (an older build, a log from before it) are taken in on the next append")
+    func entriesWrittenWithoutTheRange() throws {
+        let fixture = try CoreFixture()
+        let store = try EvidenceStore(url: fixture.folder.database)
+        try Self.append(10, to: store, actor: "alice")
+        // An entry appended as builds before the range did: the stored range no longer has the log's size.
+        let bytes = LogEntry.exported(try LogEntry.Exported(fileID: 99, actor: "old", hour: HourStamp.now())).encode()
+        try store.pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO log_entry (leaf_index, entry, leaf_hash, file_id) VALUES (10, ?, ?, 99)",
+                arguments: [Data(bytes), Data(MerkleTree.leafHash(bytes))])
+        }
+        #expect(try store.pool.read { db in try LogStore.storedCompactRange(in: db) } == nil)
+        let (size, root) = try Self.recomputedRoot(store)
+        #expect(size == 11)
+        #expect(try store.logRoot(size: 11) == root, "falls back to the leaves")
+        try Self.append(1, to: store, actor: "alice")
+        try Self.expectStoredRangeHolds(store, "rebuilt on the append after the old writer's")
+        // A log with no stored range at all, as the migration leaves an existing one.
+        try store.pool.write { db in try db.execute(sql: "DELETE FROM log_compact_range") }
+        try Self.append(5, to: store, actor: "alice")
+        try Self.expectStoredRangeHolds(store, "rebuilt on the first append after the migration")
+    }
+}
