@@ -27,7 +27,7 @@ struct FileListing: Codable {
         case tags, legalHold = "legal_hold", originalKept = "original_kept", cleaned, purgedHour = "purged_hour"
     }
 
-    init(_ file: FileRecord, store: EvidenceStore) throws {
+    init(_ file: FileRecord, annotations: FileAnnotations) {
         id = file.id!
         submission = file.submissionID
         receivedHour = file.receivedHour
@@ -38,9 +38,9 @@ struct FileListing: Codable {
         originalSHA256 = file.originalSHA256
         cleanedSHA256 = file.cleanedSHA256
         sealedSHA256 = file.sealedSHA256
-        duplicates = try store.duplicates(of: file)
-        tags = try store.tags(of: file)
-        legalHold = try store.submission(id: file.submissionID)?.legalHold ?? false
+        duplicates = annotations.duplicates(of: file)
+        tags = annotations.tags(of: file)
+        legalHold = annotations.legalHold(of: file)
         originalKept = file.originalBlobKey != nil
         cleaned = file.mediaType != nil
         purgedHour = file.purgedHour

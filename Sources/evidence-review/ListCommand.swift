@@ -58,14 +58,15 @@ struct ListCommand: ParsableCommand {
         query.tag = tag
         query.order = sort
         query.descending = reverse
-        var files = try desk.store.files(matching: query)
+        let (matching, annotations) = try desk.store.annotatedFiles(matching: query)
+        var files = matching
         if includesOther {
             files = files.filter { file in file.mediaType.map { types.contains($0.rawValue) } ?? true }
         }
         if let text, let key {
             files = try Self.matchingMessages(files, text: text, desk: desk, identity: PassphrasePrompt.loadKey(key))
         }
-        let listings = try files.map { try FileListing($0, store: desk.store) }
+        let listings = files.map { FileListing($0, annotations: annotations) }
         if json {
             print(try JSONOutput.encode(listings))
             return

@@ -52,30 +52,32 @@ public struct FileQuery: Sendable {
 extension EvidenceStore {
     /// Files matching `query`.
     public func files(matching query: FileQuery) throws -> [FileRecord] {
-        try pool.read { db in
-            var request = FileRecord.all()
-            if let status = query.status { request = request.filter(Column("status") == status.rawValue) }
-            if !query.mediaTypes.isEmpty { request = request.filter(query.mediaTypes.contains(Column("media_type"))) }
-            if let from = query.receivedFrom { request = request.filter(Column("received_hour") >= from) }
-            if let to = query.receivedTo { request = request.filter(Column("received_hour") <= to) }
-            if !query.includePurged { request = request.filter(Column("purged_hour") == nil) }
-            if let tag = query.tag {
-                request = request.filter(sql: """
-                    EXISTS (SELECT 1 FROM tag WHERE tag.name = ? AND tag.submission_id = file.submission_id
-                            AND (tag.file_id = 0 OR tag.file_id = file.id))
-                    """, arguments: [tag])
-            }
-            let column: Column =
-                switch query.order {
-                case .id: Column("id")
-                case .received: Column("received_hour")
-                case .size: Column("original_size")
-                case .type: Column("media_type")
-                case .status: Column("status")
-                }
-            request = request.order(query.descending ? column.desc : column.asc, Column("id").asc)
-            return try request.fetchAll(db)
+        try pool.read { db in try Self.files(matching: query, in: db) }
+    }
+
+    static func files(matching query: FileQuery, in db: Database) throws -> [FileRecord] {
+        var request = FileRecord.all()
+        if let status = query.status { request = request.filter(Column("status") == status.rawValue) }
+        if !query.mediaTypes.isEmpty { request = request.filter(query.mediaTypes.contains(Column("media_type"))) }
+        if let from = query.receivedFrom { request = request.filter(Column("received_hour") >= from) }
+        if let to = query.receivedTo { request = request.filter(Column("received_hour") <= to) }
+        if !query.includePurged { request = request.filter(Column("purged_hour") == nil) }
+        if let tag = query.tag {
+            request = request.filter(sql: """
+                EXISTS (SELECT 1 FROM tag WHERE tag.name = ? AND tag.submission_id = file.submission_id
+                        AND (tag.file_id = 0 OR tag.file_id = file.id))
+                """, arguments: [tag])
         }
+        let column: Column =
+            switch query.order {
+            case .id: Column("id")
+            case .received: Column("received_hour")
+            case .size: Column("original_size")
+            case .type: Column("media_type")
+            case .status: Column("status")
+            }
+        request = request.order(query.descending ? column.desc : column.asc, Column("id").asc)
+        return try request.fetchAll(db)
     }
 
     /// Adds a sealed note, with a custody entry and a log entry (the note's hash, never its text) on each file it covers.

@@ -1,0 +1,67 @@
+import EvidenceCore
+import Foundation
+import Testing
+
+/// The set-based annotations `list` reads must say, for every file, what the per-file queries say.
+@Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
+struct FileAnnotationsTests {
+    /// GPS.jpg with a comment segment after SOI: another original that scrubs to the same cleaned bytes.
+    static func commented(_ jpeg: [UInt8]) -> [UInt8] {
+        let text = Array("another original".utf8)
+        let length = text.count + 2
+        return Array(jpeg[0..<2]) + [0xFF, 0xFE, UInt8(length >> 8), UInt8(length & 0xFF)] + text + Array(jpeg[2...])
+    }
+
+    @Test("duplicates, tags and legal holds match the per-file queries for every file")
+    func matchesPerFileQueries() throws {
+        let fixture = try CoreFixture()
+        let pipeline = try fixture.pipeline()
+        let jpeg = try Corpus.bytes("exiftool/t/images/GPS.jpg")
+        let png = try Corpus.bytes("exiftool/t/images/PNG.png")
+        _ = try pipeline.ingest([fixture.spool(jpeg)], message: nil)
+        _ = try pipeline.ingest([fixture.spool(png), fixture.spool(jpeg)], message: nil)
+        _ = try pipeline.ingest([fixture.spool(Self.commented(jpeg)), fixture.spool(Corpus.bytes("exiftool/t/images/GIF.gif"))], message: nil)
+        _ = try pipeline.ingest([fixture.spool(png)], message: nil)
+        let desk = try ReviewDesk(folder: fixture.folder)
+        try desk.tag("bridge", fileID: 2, actor: "alice")
+        try desk.tag("batch-7", fileID: 2, wholeSubmission: true, actor: "alice")
+        try desk.tag("aardvark", fileID: 3, actor: "bob")
+        try desk.tag("zebra", fileID: 5, wholeSubmission: true, actor: "bob")
+        try desk.setLegalHold(true, fileID: 4, reason: "court order", actor: "carol")
+
+        let files = try desk.store.files(status: nil)
+        #expect(files.count == 6)
+        let annotations = try desk.store.annotations()
+        for file in files {
+            #expect(annotations.duplicates(of: file) == (try desk.store.duplicates(of: file)), "file \(file.id!)")
+            #expect(annotations.tags(of: file) == (try desk.store.tags(of: file)), "file \(file.id!)")
+            #expect(annotations.legalHold(of: file) == (try desk.store.submission(id: file.submissionID)?.legalHold), "file \(file.id!)")
+        }
+        // The store exercises every path: duplicates by original and by cleaned hash only, tags on a submission
+        // and on a file, a hold, and files with none of these.
+        let byID = Dictionary(uniqueKeysWithValues: files.map { ($0.id!, $0) })
+        #expect(annotations.duplicates(of: byID[1]!) == [3, 4])
+        #expect(byID[4]!.originalSHA256 != byID[1]!.originalSHA256)
+        #expect(annotations.duplicates(of: byID[2]!) == [6])
+        #expect(annotations.duplicates(of: byID[5]!).isEmpty)
+        #expect(annotations.tags(of: byID[3]!) == ["batch-7", "aardvark"])
+        #expect(annotations.legalHold(of: byID[5]!) && !annotations.legalHold(of: byID[1]!))
+    }
+
+    @Test("files and their annotations come from one query set, with the list's filters")
+    func annotatedFiles() throws {
+        let fixture = try CoreFixture()
+        let pipeline = try fixture.pipeline()
+        let jpeg = try Corpus.bytes("exiftool/t/images/GPS.jpg")
+        _ = try pipeline.ingest([fixture.spool(jpeg)], message: nil)
+        _ = try pipeline.ingest([fixture.spool(Corpus.bytes("exiftool/t/images/PNG.png")), fixture.spool(jpeg)], message: nil)
+        let desk = try ReviewDesk(folder: fixture.folder)
+        var query = FileQuery()
+        query.mediaTypes = ["png"]
+        let (files, annotations) = try desk.store.annotatedFiles(matching: query)
+        #expect(files.map(\.id) == [2])
+        // Duplicates are looked for among all files, not only the listed ones.
+        let jpegs = try desk.store.files(status: nil).filter { $0.mediaType?.rawValue == "jpeg" }
+        #expect(jpegs.map { annotations.duplicates(of: $0) } == [[3], [1]])
+    }
+}
