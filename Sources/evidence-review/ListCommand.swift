@@ -17,7 +17,12 @@ struct ListCommand: ParsableCommand {
               evidence-review list --tag bridge --sort size --reverse
               evidence-review list --text "Abay street" --key ~/reviewer.key   # search submitters' messages
               evidence-review list --status all --json | jq '.[] | select(.duplicates != [])'
+            The table shows the first 100 files (in the chosen order) and says how many more match: use --limit N or
+            --all. --json prints every match unless --limit is given.
             """)
+
+    /// Rows in the table unless --limit or --all says otherwise: a screen's worth, not a queue of 100,000.
+    static let defaultTableLimit = 100
 
     enum StatusFilter: String, ExpressibleByArgument, CaseIterable {
         case pending, approved, rejected, all
@@ -36,6 +41,8 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Sort by id, received, size, type or status.") var sort: FileQuery.Order = .id
     @Flag(help: "Reverse the order.") var reverse = false
     @Flag(help: "Print JSON (an array of file objects, see docs/REVIEW-JSON.md) for scripts.") var json = false
+    @Option(help: "Show at most this many files (default: 100 in the table, all with --json).") var limit: Int?
+    @Flag(help: "Show every matching file in the table.") var all = false
 
     func validate() throws {
         if text != nil && key == nil { throw ValidationError("--text searches the submitters' encrypted messages: add --key YOUR.key") }
@@ -43,7 +50,12 @@ struct ListCommand: ParsableCommand {
             throw ValidationError("'\(day)' is not a day: write it as YYYY-MM-DD, e.g. 2026-11-25")
         }
         _ = try mediaTypes()
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if all && limit != nil { throw ValidationError("--all and --limit contradict each other: use one") }
     }
+
+    /// The most rows to show; nil for all.
+    var rowLimit: Int? { all ? nil : limit ?? (json ? nil : Self.defaultTableLimit) }
 
     func run() throws {
         let desk = try store.openDesk()
@@ -58,6 +70,9 @@ struct ListCommand: ParsableCommand {
         query.tag = tag
         query.order = sort
         query.descending = reverse
+        // "other" and --text are decided here, not in SQL: then the limit is applied after them.
+        let filtersInSwift = includesOther || text != nil
+        if !filtersInSwift { query.limit = rowLimit.map { $0 + 1 } }
         let (matching, annotations) = try desk.store.annotatedFiles(matching: query)
         var files = matching
         if includesOther {
@@ -65,6 +80,15 @@ struct ListCommand: ParsableCommand {
         }
         if let text, let key {
             files = try Self.matchingMessages(files, text: text, desk: desk, identity: PassphrasePrompt.loadKey(key))
+        }
+        // One row more than the limit was asked for, to know whether there are more without counting them all.
+        var total = files.count
+        if let rowLimit, files.count > rowLimit {
+            if !filtersInSwift {
+                query.limit = nil
+                total = try desk.store.count(matching: query)
+            }
+            files = Array(files.prefix(rowLimit))
         }
         let listings = files.map { FileListing($0, annotations: annotations) }
         if json {
@@ -76,6 +100,9 @@ struct ListCommand: ParsableCommand {
             return
         }
         print(FileTable.render(listings, width: Terminal.width))
+        if total > listings.count {
+            print("showing the first \(listings.count) of \(total) matching files; --limit N or --all for more, or narrow with filters")
+        }
     }
 
     /// The MediaScrub types named by `--type`; "image", "video" and "audio" stand for their families.

@@ -58,6 +58,19 @@ struct ReviewerCommandTests {
         #expect(!table.stdoutText.contains("\u{1B}"))
         #expect(table.stdoutText.split(separator: "\n").count == 4)
         #expect(table.stdoutText.contains("batch-7,bridge,night"))
+
+        // A limit: the first rows in the chosen order, and a line saying how many more match.
+        let limited = try await server.review(["list", "--status", "all", "--limit", "2", "--sort", "size", "--reverse"])
+        let lines = limited.stdoutText.split(separator: "\n")
+        #expect(lines.count == 4 && lines.last == "showing the first 2 of 3 matching files; --limit N or --all for more, or narrow with filters",
+                "\(limited.stdoutText)")
+        #expect(try Self.ids(try await server.review(["list", "--limit", "2", "--json"])) == [1, 2])
+        #expect(try Self.ids(try await server.review(["list", "--all", "--json"])) == [1, 2, 3])
+        // After a filter applied outside SQL (message text), the limit still counts only the matches.
+        #expect(try Self.ids(try await server.review(["list", "--text", "street", "--key", server.keyFile.path, "--limit", "1", "--json"])) == [1])
+        #expect(try await server.review(["list", "--limit", "3"]).stdoutText.split(separator: "\n").count == 4, "no note when all are shown")
+        #expect(try await server.review(["list", "--limit", "0"]).status == 2)
+        #expect(try await server.review(["list", "--all", "--limit", "5"]).status == 2)
     }
 
     @Test("show gives the submission, duplicates, custody, tags, decrypted message and notes, with hostile text neutralised")

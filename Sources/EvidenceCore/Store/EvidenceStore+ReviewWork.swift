@@ -45,6 +45,8 @@ public struct FileQuery: Sendable {
     public var order: Order = .id
     public var descending = false
     public var includePurged = true
+    /// At most this many files (after the order); nil for all.
+    public var limit: Int?
 
     public init() {}
 }
@@ -55,7 +57,28 @@ extension EvidenceStore {
         try pool.read { db in try Self.files(matching: query, in: db) }
     }
 
+    /// How many files match `query`, whatever its limit.
+    public func count(matching query: FileQuery) throws -> Int {
+        try pool.read { db in try Self.filtered(query).fetchCount(db) }
+    }
+
     static func files(matching query: FileQuery, in db: Database) throws -> [FileRecord] {
+        var request = filtered(query)
+        let column: Column =
+            switch query.order {
+            case .id: Column("id")
+            case .received: Column("received_hour")
+            case .size: Column("original_size")
+            case .type: Column("media_type")
+            case .status: Column("status")
+            }
+        request = request.order(query.descending ? column.desc : column.asc, Column("id").asc)
+        if let limit = query.limit { request = request.limit(limit) }
+        return try request.fetchAll(db)
+    }
+
+    /// The files `query` selects, in no particular order and without its limit.
+    private static func filtered(_ query: FileQuery) -> QueryInterfaceRequest<FileRecord> {
         var request = FileRecord.all()
         if let status = query.status { request = request.filter(Column("status") == status.rawValue) }
         if !query.mediaTypes.isEmpty { request = request.filter(query.mediaTypes.contains(Column("media_type"))) }
@@ -68,16 +91,7 @@ extension EvidenceStore {
                         AND (tag.file_id = 0 OR tag.file_id = file.id))
                 """, arguments: [tag])
         }
-        let column: Column =
-            switch query.order {
-            case .id: Column("id")
-            case .received: Column("received_hour")
-            case .size: Column("original_size")
-            case .type: Column("media_type")
-            case .status: Column("status")
-            }
-        request = request.order(query.descending ? column.desc : column.asc, Column("id").asc)
-        return try request.fetchAll(db)
+        return request
     }
 
     /// Adds a sealed note, with a custody entry and a log entry (the note's hash, never its text) on each file it covers.
