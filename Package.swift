@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "EvidenceCrypto", targets: ["EvidenceCrypto"]),
         .library(name: "EvidenceCore", targets: ["EvidenceCore"]),
         .library(name: "EvidenceServer", targets: ["EvidenceServer"]),
+        .library(name: "ObjectStorage", targets: ["ObjectStorage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -55,6 +57,17 @@ let package = Package(
             // Page templates and one string catalogue per language, read once when the server starts.
             resources: [.copy("Templates"), .copy("Translations")]
         ),
+        // An S3-compatible object storage client (SigV4, multipart upload, ranged reads) for a blob store that
+        // outgrows one machine.
+        .target(
+            name: "ObjectStorage",
+            dependencies: [
+                "EvidenceCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "evidence-drop",
             dependencies: [
@@ -71,6 +84,11 @@ let package = Package(
         ),
         .testTarget(name: "MediaScrubTests", dependencies: ["MediaScrub"]),
         .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto"]),
+        // Live tests need an S3 server: Scripts/test.sh starts SeaweedFS (Scripts/s3-test-server.sh).
+        .testTarget(
+            name: "ObjectStorageTests",
+            dependencies: ["ObjectStorage", "EvidenceCrypto", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(
             name: "EvidenceCoreTests",
             dependencies: ["EvidenceCore", .product(name: "GRDB", package: "GRDB.swift")]
