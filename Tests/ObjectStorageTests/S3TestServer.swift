@@ -27,7 +27,9 @@ enum S3TestServer {
     }
 
     private static let bucket = Task<S3Configuration, any Error> {
-        var configuration = try S3Configuration(s3URL: environmentURL ?? startServer())
+        let url: String
+        if let environmentURL { url = environmentURL } else { url = try await startServer() }
+        var configuration = try S3Configuration(s3URL: url)
         configuration.bucket = "objectstorage-tests-" + UUID().uuidString.prefix(8).lowercased()
         try await S3Client(configuration: configuration).createBucket()
         return configuration
@@ -39,7 +41,15 @@ enum S3TestServer {
         }
     }
 
-    private static func startServer() throws -> String {
+    /// Runs the start script on a thread of its own: blocking one of Swift's few cooperative threads while
+    /// Foundation waits for the child can stall the tests.
+    private static func startServer() async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try runStartScript() }) }.start()
+        }
+    }
+
+    private static func runStartScript() throws -> String {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("objectstorage-s3-\(getpid())")
@@ -50,14 +60,21 @@ enum S3TestServer {
         ]
         let output = Pipe()
         process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestServerError.didNotStart(process.terminationStatus) }
-        return String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The script prints the URL only once the server answers, and its end closes the pipe. Its exit status
+        // is not awaited: Foundation's waitUntilExit was seen never to return here once the script had left
+        // the server running in the background.
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        guard printed.hasPrefix("s3://") else {
+            throw TestServerError.didNotStart(log: folder.appendingPathComponent("weed.log").path)
+        }
+        return printed
     }
 
     enum TestServerError: Error {
-        case didNotStart(Int32)
+        case didNotStart(log: String)
     }
 }
