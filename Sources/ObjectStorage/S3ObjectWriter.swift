@@ -33,6 +33,9 @@ public actor S3ObjectWriter {
     /// a crash.
     public var multipartUploadID: String? { uploadID }
 
+    /// Bytes held, waiting for their part to fill: never a whole part, whatever the object's size.
+    public var bufferedBytes: Int { buffer.readableBytes }
+
     /// Appends bytes to the object; uploads a part each time one fills.
     public func write(_ bytes: [UInt8]) async throws {
         try await write(bytes[...])
