@@ -6,7 +6,8 @@ public protocol BlobStore: Sendable {
     /// Starts writing a new sealed file.
     func makeWriter() throws -> any BlobWriter
     /// Reads a stored sealed file block by block.
-    func openReader(_ key: String) throws -> BlockFileReader
+    func openReader(_ key: String) throws -> any BlobReader
+    /// False when the store holds no such blob.
     func exists(_ key: String) -> Bool
     func delete(_ key: String) throws
 }
@@ -28,6 +29,12 @@ public struct StoredBlob: Sendable, Equatable {
     public let key: String
     public let sha256: String
     public let size: Int64
+
+    public init(key: String, sha256: String, size: Int64) {
+        self.key = key
+        self.sha256 = sha256
+        self.size = size
+    }
 }
 
 /// `blobs/ab/<sha256 of the sealed file>`: written to `blobs/tmp/`, fsync'd, renamed.
@@ -49,7 +56,7 @@ public struct LocalBlobStore: BlobStore {
         root.appendingPathComponent(key)
     }
 
-    public func openReader(_ key: String) throws -> BlockFileReader {
+    public func openReader(_ key: String) throws -> any BlobReader {
         guard exists(key) else { throw CoreError.blobMissing(key) }
         return try BlockFileReader(url(for: key))
     }
