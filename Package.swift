@@ -85,9 +85,13 @@ let package = Package(
         .testTarget(name: "MediaScrubTests", dependencies: ["MediaScrub"]),
         .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto"]),
         // Live tests need an S3 server: Scripts/test.sh starts SeaweedFS (Scripts/s3-test-server.sh).
+        // The S3 server the live tests share (OBJECTSTORAGE_TEST_URL, or a SeaweedFS started for the test process).
+        .target(name: "S3TestSupport", dependencies: ["ObjectStorage"], path: "Tests/S3TestSupport"),
         .testTarget(
             name: "ObjectStorageTests",
-            dependencies: ["ObjectStorage", "EvidenceCrypto", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "ObjectStorage", "EvidenceCrypto", "S3TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "EvidenceCoreTests",

@@ -3,10 +3,11 @@ import Foundation
 import NIOCore
 import Testing
 import ObjectStorage
+import S3TestSupport
 
 /// Multipart writing, streamed reading and the clean-up of abandoned uploads, against a real S3 server.
 /// Serialized, so that the other tests' parts do not count in the large test's peak memory.
-@Suite(.enabled(if: S3TestServer.isAvailable, S3TestServer.unavailableReason), .serialized)
+@Suite(.enabled(if: S3TestServer.isAvailable, Comment(rawValue: S3TestServer.unavailableReason)), .serialized)
 struct S3ObjectWriterTests {
     static let mebibyte = 1024 * 1024
     let prefix = UUID().uuidString.lowercased() + "/"

