@@ -68,6 +68,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // The BlobStore of sealed files kept in an S3 bucket: its own target, so that EvidenceCore does not pull in
+        // AsyncHTTPClient and ObjectStorage stays a plain S3 client that knows nothing of evidence.
+        .target(name: "ObjectBlobStore", dependencies: ["EvidenceCore", "EvidenceCrypto", "ObjectStorage"]),
         .executableTarget(
             name: "evidence-drop",
             dependencies: [
@@ -92,6 +95,11 @@ let package = Package(
             dependencies: [
                 "ObjectStorage", "EvidenceCrypto", "S3TestSupport", .product(name: "NIOCore", package: "swift-nio"),
             ]
+        ),
+        // The blob store contract checked on the local folder and on S3, and the ingest path over S3.
+        .testTarget(
+            name: "ObjectBlobStoreTests",
+            dependencies: ["ObjectBlobStore", "EvidenceCore", "EvidenceCrypto", "ObjectStorage", "S3TestSupport"]
         ),
         .testTarget(
             name: "EvidenceCoreTests",

@@ -32,10 +32,16 @@ public struct IngestPipeline: Sendable {
     /// Opens the pipeline over an initialised data folder. recipients/ is read again for every submission, so keys
     /// added or revoked (`evidence-review keys`) take effect without a restart.
     public init(folder: DataFolder) throws {
+        try self.init(folder: folder, blobs: LocalBlobStore(root: folder.blobs))
+    }
+
+    /// Opens the pipeline over an initialised data folder with sealed files kept in `blobs` (an object store);
+    /// the database, keys, spool and crash journal stay in the folder.
+    public init(folder: DataFolder, blobs: any BlobStore) throws {
         guard !(try folder.loadRecipients()).isEmpty else { throw CoreError.noRecipients(folder: folder.recipients.path) }
         let store = try EvidenceStore(url: folder.database)
         self.store = store
-        blobs = LocalBlobStore(root: folder.blobs)
+        self.blobs = blobs
         fixedRecipients = []
         self.folder = folder
         receiptKey = try folder.loadReceiptKey()

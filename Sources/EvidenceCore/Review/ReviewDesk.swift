@@ -18,11 +18,16 @@ public struct ReviewDesk: Sendable {
     }
 
     public init(folder: DataFolder) throws {
+        try self.init(folder: folder, blobs: LocalBlobStore(root: folder.blobs))
+    }
+
+    /// Opens the desk on a data folder whose sealed files are kept in `blobs` (an object store).
+    public init(folder: DataFolder, blobs: any BlobStore) throws {
         guard folder.isInitialised else {
             throw CoreError.storage("\(folder.root.path) holds no evidence store; start `evidence-drop serve --data \(folder.root.path)` once, or pass --data")
         }
         let store = try EvidenceStore(url: folder.database)
-        self.init(store: store, blobs: LocalBlobStore(root: folder.blobs), log: try TransparencyLog(folder: folder, store: store))
+        self.init(store: store, blobs: blobs, log: try TransparencyLog(folder: folder, store: store))
         self.folder = folder
     }
 
