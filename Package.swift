@@ -75,6 +75,7 @@ let package = Package(
             name: "evidence-drop",
             dependencies: [
                 "EvidenceServer",
+                "ObjectBlobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,6 +83,7 @@ let package = Package(
             name: "evidence-review",
             dependencies: [
                 "EvidenceCore",
+                "ObjectBlobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -112,6 +114,7 @@ let package = Package(
             name: "EvidenceServerTests",
             dependencies: [
                 "EvidenceServer",
+                "S3TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -5,12 +5,16 @@ import EvidenceServer
 import Foundation
 import Hummingbird
 import Logging
+import ObjectBlobStore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the submission server (initialises an empty data folder on first run).")
 
     @OptionGroup var dataOption: DataOption
+
+    @Option(help: "Keep sealed files in an S3 bucket: s3://ACCESS:SECRET@HOST[:PORT]/BUCKET[?region=…&style=path|virtualHost&scheme=https|http] (default: $EVIDENCE_BLOBS, else the data folder's blobs/; the environment keeps the secret out of ps).")
+    var blobs: String?
 
     @Option(help: "Address to listen on (default: $EVIDENCE_HOST or 127.0.0.1).")
     var host: String?
@@ -70,6 +74,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits.allowsKeepingOriginals = !(noKeepOriginal || environment["EVIDENCE_NO_KEEP_ORIGINAL"] == "1")
         configuration.limits.acceptsUnknownTypes = acceptUnknownTypes || environment["EVIDENCE_ACCEPT_UNKNOWN_TYPES"] == "1"
         try applyLimits(to: &configuration.limits, environment: environment)
+        var objectStore: S3BlobStore?
+        if let url = blobs ?? environment["EVIDENCE_BLOBS"], !url.isEmpty {
+            objectStore = try S3BlobStore(s3URL: url)
+            configuration.blobs = objectStore
+        }
 
         try configuration.dataFolder.initialise()
         for path in recipients {
@@ -83,9 +92,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "evidence-drop")
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let app = try EvidenceApplication.build(configuration, logger: logger)
+        let app = try await onThreadOfItsOwn { [configuration, logger] in try EvidenceApplication.build(configuration, logger: logger) }
         let keys = try configuration.dataFolder.loadRecipients()
         print("evidence-drop: data folder \(configuration.dataFolder.root.path)")
+        if let objectStore {
+            // The configuration's description names the endpoint and bucket, never the secret.
+            print("evidence-drop: sealed files in \(objectStore.client.configuration)")
+        }
         print("evidence-drop: sealing to \(keys.count) reviewer key(s): \(keys.map(\.fingerprint).joined(separator: ", "))")
         let log = try TransparencyLog(folder: configuration.dataFolder, store: EvidenceStore(url: configuration.dataFolder.database))
         print("evidence-drop: transparency log key \(log.verifierKey)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import EvidenceCore
 import EvidenceCrypto
 import Foundation
+import ObjectBlobStore
 
 @main
 struct EvidenceReview: ParsableCommand {
@@ -53,10 +54,21 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The data folder (default: $EVIDENCE_DATA or ./evidence-data).")
     var data: String?
 
+    @Option(name: .long, help: "Sealed files in an S3 bucket, s3://ACCESS:SECRET@HOST[:PORT]/BUCKET[?…] (default: $EVIDENCE_BLOBS, else the data folder's blobs/).")
+    var blobs: String?
+
     var folder: DataFolder { DataFolder(data ?? DataFolder.defaultPath()) }
 
+    /// The bucket `--blobs` or EVIDENCE_BLOBS names, else the data folder's blobs/.
+    func openBlobStore() throws -> any BlobStore {
+        guard let url = blobs ?? ProcessInfo.processInfo.environment["EVIDENCE_BLOBS"], !url.isEmpty else {
+            return LocalBlobStore(root: folder.blobs)
+        }
+        return try S3BlobStore(s3URL: url)
+    }
+
     func openDesk() throws -> ReviewDesk {
-        try ReviewDesk(folder: folder)
+        try ReviewDesk(folder: folder, blobs: openBlobStore())
     }
 
     func openLog() throws -> TransparencyLog {

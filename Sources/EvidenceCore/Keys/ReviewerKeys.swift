@@ -33,8 +33,13 @@ public struct ReviewerKeys: Sendable {
     public let desk: ReviewDesk
 
     public init(folder: DataFolder) throws {
+        try self.init(folder: folder, blobs: LocalBlobStore(root: folder.blobs))
+    }
+
+    /// Keys of a data folder whose sealed files are kept in `blobs` (an object store), which grants rewrite.
+    public init(folder: DataFolder, blobs: any BlobStore) throws {
         self.folder = folder
-        desk = try ReviewDesk(folder: folder)
+        desk = try ReviewDesk(folder: folder, blobs: blobs)
     }
 
     /// Every key ever known: active ones first, then revoked, each group by name.

@@ -7,12 +7,13 @@ import NIOCore
 /// Builds the HTTP application over an initialised data folder. Routes follow DESIGN.md's HTTP contract.
 public enum EvidenceApplication {
     /// Prepares the data folder (initialises it, clears crash leftovers) and returns the application.
-    /// Throws `CoreError.noRecipients` when no reviewer key is installed.
+    /// Throws `CoreError.noRecipients` when no reviewer key is installed. Blocks while an interrupted ingest's
+    /// blobs are removed from the store: with S3, call it from a thread that may block.
     public static func build(_ configuration: ServerConfiguration, logger: Logger) throws -> some ApplicationProtocol {
         let folder = configuration.dataFolder
         try folder.initialise()
         try folder.removeLeftovers()
-        var pipeline = try IngestPipeline(folder: folder)
+        var pipeline = try IngestPipeline(folder: folder, blobs: configuration.blobs ?? LocalBlobStore(root: folder.blobs))
         try pipeline.recoverInterruptedIngests()
         pipeline.acceptsUnknownTypes = configuration.limits.acceptsUnknownTypes
         let router = makeRouter(configuration, pipeline: pipeline, pages: try PageRenderer.bundled(), logger: logger)

@@ -6,6 +6,8 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
     public var dataFolder = DataFolder(DataFolder.defaultPath())
+    /// Where sealed files are kept; nil for the data folder's blobs/.
+    public var blobs: (any BlobStore)?
     /// The web form and its assets.
     public var publicFolder: URL
     public var limits = SubmissionLimits()
