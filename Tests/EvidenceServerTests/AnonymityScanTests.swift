@@ -84,13 +84,7 @@ struct AnonymityScanTests {
         try JSONSerialization.data(withJSONObject: ["needles": [
             "anchors": [run, "faultagent", "secret-name-", "127.0.0.2", "127.0.0.3"], "data_only_anchors": ["127.0.0.1"], "run_anchors": [run],
         ]]).write(to: needles)
-        let output = try server.folder.write("server-output.log", Data(server.logs.text.utf8))
-        #expect(server.logs.text.contains("submission stored"), "the server's log was not captured")
-        let scan = try await LoadTests.python("anonymity_scan.py", [
-            "--needles", needles.path, "--data", server.data.root.path, "--scan", server.folder.url.path, "--output", output.path,
-            "--recent", FileManager.default.temporaryDirectory.path, "--since", marker.path, "--exclude", client.path,
-            "--skip-dir-name", ".build", "--skip-dir-name", ".git", "--allow", LoadTests.allowedAddressLines,
-        ])
+        let scan = try await LoadTests.scanForTraces(server, needles: needles, since: marker, excluding: client)
         let report = LoadTests.object(scan.stdout)
         #expect(scan.status == 0, "traces of the submitters found: \(report["hits"] ?? scan.stderr)")
 

@@ -23,6 +23,19 @@ struct LoadTests {
     /// The server's own "listening on 127.0.0.1:PORT" lines are the only place the loopback address may appear.
     static let allowedAddressLines = #"listening on (http://)?127\.0\.0\.1:[0-9]+"#
 
+    /// Runs `anonymity_scan.py` for `needles` over the server's data folder, the test's folder, the server's captured
+    /// output (written beside them first) and what changed in the temp folder since `marker`, leaving out the
+    /// clients' own folder. Also checks that the output was captured, or the scan of it would prove nothing.
+    static func scanForTraces(_ server: TestServer, needles: URL, since marker: URL, excluding client: URL) async throws -> Subprocess.Result {
+        let output = try server.folder.write("server-output.log", Data(server.logs.text.utf8))
+        #expect(server.logs.text.contains("submission stored"), "the server's log was not captured")
+        return try await python("anonymity_scan.py", [
+            "--needles", needles.path, "--data", server.data.root.path, "--scan", server.folder.url.path, "--output", output.path,
+            "--recent", FileManager.default.temporaryDirectory.path, "--since", marker.path, "--exclude", client.path,
+            "--skip-dir-name", ".build", "--skip-dir-name", ".git", "--allow", allowedAddressLines,
+        ])
+    }
+
     @Test("twelve clients for 6 s, dropping, slow, stalling, busy and refused: every receipt is a stored, verifiable file, nothing else is stored, no trace of the clients is left")
     func smallLoad() async throws {
         let server = try TestServer()
@@ -56,14 +69,8 @@ struct LoadTests {
         #expect(events["rejected_as_expected"] ?? 0 > 0, "no submission with a PDF was refused: \(events)")
         #expect((report["latency"] as? [String: Any])?["slow photo"] is [String: Any], "no slow upload finished")
 
-        let output = try server.folder.write("server-output.log", Data(server.logs.text.utf8))
-        #expect(server.logs.text.contains("submission stored"), "the server's log was not captured")
         // The scan runs first, while the modification times are the server's (evidence-review opens the database).
-        let scan = try await Self.python("anonymity_scan.py", [
-            "--needles", results.path, "--data", server.data.root.path, "--scan", server.folder.url.path, "--output", output.path,
-            "--recent", FileManager.default.temporaryDirectory.path, "--since", marker.path, "--exclude", client.path,
-            "--skip-dir-name", ".build", "--skip-dir-name", ".git", "--allow", Self.allowedAddressLines,
-        ])
+        let scan = try await Self.scanForTraces(server, needles: results, since: marker, excluding: client)
         let scanned = Self.object(scan.stdout)
         #expect(scan.status == 0, "traces of the clients found: \(scanned["hits"] ?? scan.stderr)")
         #expect((scanned["scanned"] as? [String: Any])?["files"] as? Int ?? 0 > 100)
