@@ -92,6 +92,8 @@ let package = Package(
         // Live tests need an S3 server: Scripts/test.sh starts SeaweedFS (Scripts/s3-test-server.sh).
         // The S3 server the live tests share (OBJECTSTORAGE_TEST_URL, or a SeaweedFS started for the test process).
         .target(name: "S3TestSupport", dependencies: ["ObjectStorage"], path: "Tests/S3TestSupport"),
+        // ../shared/corpus for the test targets that read it.
+        .target(name: "TestCorpus", path: "Tests/TestCorpus"),
         .testTarget(
             name: "ObjectStorageTests",
             dependencies: [
@@ -101,11 +103,11 @@ let package = Package(
         // The blob store contract checked on the local folder and on S3, and the ingest path over S3.
         .testTarget(
             name: "ObjectBlobStoreTests",
-            dependencies: ["ObjectBlobStore", "EvidenceCore", "EvidenceCrypto", "ObjectStorage", "S3TestSupport"]
+            dependencies: ["ObjectBlobStore", "EvidenceCore", "EvidenceCrypto", "ObjectStorage", "S3TestSupport", "TestCorpus"]
         ),
         .testTarget(
             name: "EvidenceCoreTests",
-            dependencies: ["EvidenceCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["EvidenceCore", "TestCorpus", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The reviewer CLI's own pure functions (progress text, ages); its commands are tested end to end in
         // EvidenceServerTests by running the built binary.

@@ -37,14 +37,3 @@ final class CoreFixture {
         } ?? []).sorted()
     }
 }
-
-enum Corpus {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus")
-    static var isPresent: Bool { FileManager.default.fileExists(atPath: root.path) }
-
-    static func bytes(_ relative: String) throws -> [UInt8] {
-        try [UInt8](Data(contentsOf: root.appendingPathComponent(relative)))
-    }
-}

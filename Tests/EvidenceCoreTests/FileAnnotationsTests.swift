@@ -1,5 +1,6 @@
 import EvidenceCore
 import Foundation
+import TestCorpus
 import Testing
 
 /// The set-based annotations `list` reads must say, for every file, what the per-file queries say.

@@ -3,6 +3,7 @@ import EvidenceCrypto
 import Foundation
 import GRDB
 import MediaScrub
+import TestCorpus
 import Testing
 
 @Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))

@@ -2,6 +2,7 @@ import EvidenceCore
 import EvidenceCrypto
 import Foundation
 import GRDB
+import TestCorpus
 import Testing
 
 @Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))

@@ -1,6 +1,7 @@
 import EvidenceCore
 import EvidenceCrypto
 import Foundation
+import TestCorpus
 import Testing
 
 /// Notes, tags, legal hold, purge and statistics on a store built by the test.

@@ -2,6 +2,7 @@ import EvidenceCore
 import EvidenceCrypto
 import Foundation
 import GRDB
+import TestCorpus
 import Testing
 
 /// Reviewer keys on a store built by the test: which keys new files are sealed to, and grants of older files.

@@ -2,6 +2,7 @@ import EvidenceCore
 import EvidenceCrypto
 import Foundation
 import GRDB
+import TestCorpus
 import Testing
 
 /// `verify` must pass on an untouched store and name each kind of tampering.

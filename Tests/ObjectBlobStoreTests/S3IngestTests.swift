@@ -3,6 +3,7 @@ import EvidenceCrypto
 import Foundation
 import ObjectBlobStore
 import S3TestSupport
+import TestCorpus
 import Testing
 
 /// The whole ingest path with sealed files in S3: ingest, export, verify, and crash recovery through the store.
