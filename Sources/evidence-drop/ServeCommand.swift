@@ -61,6 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Free space uploads must leave on the data disk: 2GiB, 5%, or both (the smaller applies; default 2GiB,5%; 0 for none; also $EVIDENCE_MIN_FREE).")
     var minFree: String?
 
+    @Option(help: "Remove a resumable upload this many hours after it began if the form naming it was not sent (default 24; also $EVIDENCE_PARTIAL_UPLOAD_HOURS).")
+    var partialUploadHours: Int?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let publicURL = publicFolder.map({ URL(fileURLWithPath: $0) }) ?? ServerConfiguration.locatePublicFolder() else {
@@ -129,6 +132,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = try count(maxFiles, "EVIDENCE_MAX_FILES") { limits.maxFiles = value }
         if let value = try count(maxMessageBytes, "EVIDENCE_MAX_MESSAGE_BYTES") { limits.maxMessageBytes = value }
         if let value = try count(maxConcurrentUploads, "EVIDENCE_MAX_CONCURRENT_UPLOADS") { limits.maxConcurrentUploads = value }
+        if let hours = try count(partialUploadHours, "EVIDENCE_PARTIAL_UPLOAD_HOURS") { limits.partialUploadMaxAge = TimeInterval(hours) * 3600 }
         if let bits = proofOfWork ?? environment["EVIDENCE_PROOF_OF_WORK"].flatMap(Int.init) {
             guard (0...32).contains(bits) else { throw CommandFailure(description: "--proof-of-work takes 0 (off) to 32 bits; 20 is a good start") }
             limits.proofOfWorkBits = bits

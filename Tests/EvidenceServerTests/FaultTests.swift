@@ -1,3 +1,4 @@
+import EvidenceCore
 import Foundation
 import Testing
 
@@ -66,6 +67,40 @@ struct FaultTests {
         #expect(spool.isEmpty, "\(spool)")
         let verify = try await store.review(["verify", "--key", store.keyFile.path])
         #expect(verify.status == 0, "\(verify.stdoutText) \(verify.stderr)")
+    }
+
+    @Test("the disk fills during a resumable upload's PATCH: 507 with an offset that is true, and the upload finishes once there is room",
+          .enabled(if: FaultTests.canMount, "needs root to mount a tmpfs"))
+    func diskFillsDuringPatch() async throws {
+        let (store, mountPoint) = try Self.serverOnTmpfs(megabytes: 40)
+        defer { Self.run("umount", ["-l", mountPoint.path]) }
+        let source = try ServerLimitsTests.wav(in: store.folder, size: 16_000_000)
+        let expected = String(try await Subprocess.run("sha256sum", [source.path]).stdoutText.prefix(64))
+        // Leaves room for only part of the file.
+        let filler = mountPoint.appendingPathComponent("filler")
+        try Data(count: 28_000_000).write(to: filler)
+        let tus = ["-H", "Tus-Resumable: 1.0.0"]
+        // No "Expect: 100-continue", so the first status line curl prints is the answer.
+        let patch = ["-X", "PATCH", "-H", "Expect:"] + tus + ["-H", "Content-Type: application/offset+octet-stream"]
+        let (full, state, rest, receipt) = try await store.run(limits: { $0.freeSpaceFloor = .none }) { port in
+            let base = "http://127.0.0.1:\(port)"
+            let created = try await TusTests.curl(["-X", "POST"] + tus + ["-H", "Upload-Length: 16000000", "\(base)/uploads"])
+            let location = try #require(TusTests.header("Location", in: created.headers))
+            let full = try await TusTests.curl(patch + ["-H", "Upload-Offset: 0", "--data-binary", "@\(source.path)", base + location])
+            let state = try await TusTests.curl(["-I"] + tus + [base + location])
+            try FileManager.default.removeItem(at: filler)
+            let offset = Int(TusTests.header("Upload-Offset", in: state.headers) ?? "") ?? 0
+            let remainder = try store.folder.write("remainder", try Data(contentsOf: source).dropFirst(offset))
+            let rest = try await TusTests.curl(patch + ["-H", "Upload-Offset: \(offset)", "--data-binary", "@\(remainder.path)", base + location])
+            let answer = try await Subprocess.run("curl", ["-sS", "-H", "Accept: application/json", "-F", "upload=\(base + location)", "\(base)/submissions"])
+            return (full, state, rest, try? JSONDecoder().decode(Receipt.self, from: answer.stdout))
+        }
+        #expect(full.status == 507, "\(full.headers)")
+        let offset = TusTests.header("Upload-Offset", in: full.headers)
+        #expect(offset != nil && offset != "16000000", "\(full.headers)")
+        #expect(TusTests.header("Upload-Offset", in: state.headers) == offset, "HEAD agrees with the 507's offset")
+        #expect(rest.status == 204 && TusTests.header("Upload-Offset", in: rest.headers) == "16000000", "\(rest.headers)")
+        #expect(receipt?.files.first?.originalSHA256 == expected, "the finished upload is the source, byte for byte")
     }
 
     @Test("a read-only data folder: uploads get a readable 503, pages keep working, uploads resume once it is writable",

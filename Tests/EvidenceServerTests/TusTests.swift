@@ -92,6 +92,40 @@ struct TusTests {
         #expect(refused.stdoutText.hasSuffix("400"))
     }
 
+    @Test("over HTTP, an upload past its age is gone at once: HEAD and PATCH get 404, its folder is removed, the form refuses it")
+    func expiryOverHTTP() async throws {
+        let server = try TestServer()
+        let tus = ["-H", "Tus-Resumable: 1.0.0"]
+        let piece = try server.folder.write("piece", Data(repeating: 7, count: 1000))
+        let (fresh, after, patched, refused, versionless) = try await server.run { port in
+            let base = "http://127.0.0.1:\(port)"
+            let created = try await Self.curl(["-X", "POST"] + tus + ["-H", "Upload-Length: 5000", "\(base)/uploads"])
+            let location = try #require(Self.header("Location", in: created.headers))
+            let patch = ["-X", "PATCH"] + tus + ["-H", "Content-Type: application/offset+octet-stream"]
+            _ = try await Self.curl(patch + ["-H", "Upload-Offset: 0", "--data-binary", "@\(piece.path)", base + location])
+            let fresh = try await Self.curl(["-I"] + tus + [base + location])
+            // 25 hours pass: the upload's recorded start hour is moved back, as the clock would have moved on.
+            let id = String(location.split(separator: "/").last!.split(separator: "-")[0])
+            let info = PartialUploads(spool: server.data.spool).root.appendingPathComponent(id).appendingPathComponent("info.json")
+            var fields = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: info)) as? [String: Any])
+            fields["hour"] = (fields["hour"] as! Int) - 25 * 3600
+            try JSONSerialization.data(withJSONObject: fields).write(to: info)
+            let after = try await Self.curl(["-I"] + tus + [base + location])
+            let patched = try await Self.curl(patch + ["-H", "Upload-Offset: 1000", "--data-binary", "@\(piece.path)", base + location])
+            let refused = try await Subprocess.run("curl", ["-sS", "-w", "\n%{http_code}", "-F", "upload=\(base + location)", "\(base)/submissions"])
+            let versionless = try await Self.curl(["-X", "POST", "-H", "Upload-Length: 10", "\(base)/uploads"])
+            return (fresh, after, patched, refused, versionless)
+        }
+        #expect(fresh.status == 200 && Self.header("Upload-Offset", in: fresh.headers) == "1000")
+        #expect(after.status == 404)
+        #expect(patched.status == 404)
+        #expect(refused.stdoutText.hasSuffix("400"))
+        let left = try FileManager.default.contentsOfDirectory(atPath: PartialUploads(spool: server.data.spool).root.path)
+        #expect(left.isEmpty, "\(left)")
+        // tus: a 412 names the versions the server supports.
+        #expect(versionless.status == 412 && Self.header("Tus-Version", in: versionless.headers) == "1.0.0")
+    }
+
     @Test("uploads older than the age limit are removed, fresh ones stay")
     func expiry() throws {
         let folder = try TestFolder()

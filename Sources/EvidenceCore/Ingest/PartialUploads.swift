@@ -137,7 +137,7 @@ public struct PartialUploads: Sendable {
             let folder = root.appendingPathComponent(id, isDirectory: true)
             let info = (try? Data(contentsOf: folder.appendingPathComponent("info.json"))).flatMap { try? JSONDecoder().decode(Info.self, from: $0) }
             // An upload without readable info is debris from a crash during creation: remove it too.
-            if info.map({ now.timeIntervalSince1970 - Double($0.hour) > maxAge }) ?? true {
+            if info.map({ isExpired($0, now: now) }) ?? true {
                 try? FileManager.default.removeItem(at: folder)
                 removed += 1
             }
@@ -160,7 +160,18 @@ public struct PartialUploads: Sendable {
         guard let data = try? Data(contentsOf: url) else { return nil }
         let info = try JSONDecoder().decode(Info.self, from: data)
         // A wrong secret derives another key: treat it as no upload at all.
-        return info.keyCheck == Hex.encode(handle.key(for: "check")) ? info : nil
+        guard info.keyCheck == Hex.encode(handle.key(for: "check")) else { return nil }
+        // Expired uploads are gone at once, not only when the next sweep comes by.
+        guard !isExpired(info, now: Date()) else {
+            try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
+            FileSystem.setConstantModificationTime(root)
+            return nil
+        }
+        return info
+    }
+
+    private func isExpired(_ info: Info, now: Date) -> Bool {
+        now.timeIntervalSince1970 - Double(info.hour) > maxAge
     }
 
     private func segments(_ handle: Handle) throws -> [(start: Int64, end: Int64, url: URL)] {
@@ -202,7 +213,11 @@ public final class PartialSegmentWriter {
     private let file: DurableFile
     private let encryptor: ChunkedStreamEncryptor
     private let floor: FreeSpaceFloor
+    /// Bytes written and counted in the upload's offset: only what reached the file.
     public private(set) var count: Int64 = 0
+    /// A write failed after the encryptor had taken its bytes: the piece cannot be sealed consistently, so
+    /// `finish` drops it and the client sends those bytes again from the previous offset.
+    private var broken = false
 
     init(folder: URL, start: Int64, limit: Int64, key: [UInt8], floor: FreeSpaceFloor) throws {
         self.floor = floor
@@ -214,21 +229,37 @@ public final class PartialSegmentWriter {
     }
 
     public func append(_ bytes: UnsafeRawBufferPointer) throws {
-        let before = count
-        count += Int64(bytes.count)
-        guard count <= limit else { throw PartialUploadError.beyondLength }
-        if before / SpoolFile.floorCheckInterval != count / SpoolFile.floorCheckInterval { try floor.check(folder) }
-        try file.write(encryptor.update(bytes))
+        guard !broken else { throw CoreError.storage("an earlier write of this piece failed") }
+        let after = count + Int64(bytes.count)
+        guard after <= limit else { throw PartialUploadError.beyondLength }
+        // Checked before the encryptor sees the bytes: a refusal here leaves the piece whole up to `count`.
+        if count / SpoolFile.floorCheckInterval != after / SpoolFile.floorCheckInterval { try floor.check(folder) }
+        do {
+            try file.write(encryptor.update(bytes))
+        } catch {
+            broken = true
+            throw error
+        }
+        count = after
     }
 
-    /// Seals what arrived and makes it part of the upload; nothing is kept when nothing arrived.
+    /// Seals what arrived and makes it part of the upload, returning the upload's new offset. Nothing is kept
+    /// when nothing arrived or a write failed; if sealing fails (a full disk) the piece is removed and the
+    /// error thrown, so the offset never counts bytes that are not on disk.
     public func finish() throws -> Int64 {
-        try file.write(encryptor.finish())
-        try file.close()
-        if count == 0 {
+        guard count > 0, !broken else {
+            try? file.close(syncing: false)
             try? FileManager.default.removeItem(at: file.url)
-        } else {
+            return start
+        }
+        do {
+            try file.write(encryptor.finish())
+            try file.close()
             try FileSystem.durableRename(file.url, to: folder.appendingPathComponent("\(start)-\(start + count).seg"))
+        } catch {
+            try? file.close(syncing: false)
+            try? FileManager.default.removeItem(at: file.url)
+            throw error
         }
         return start + count
     }

@@ -113,13 +113,13 @@ public struct DataFolder: Sendable {
 
     /// Removes what a crash can leave behind: spool files (their keys died with the process), unfinished blobs,
     /// unfinished pieces of resumable uploads and resumable uploads past their age. Resumable uploads themselves stay.
-    public func removeLeftovers() throws {
+    public func removeLeftovers(partialUploadMaxAge: TimeInterval = 24 * 3600) throws {
         for folder in [spool, blobs.appendingPathComponent("tmp", isDirectory: true)] {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name != "partial" {
                 try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
             }
         }
-        let partial = PartialUploads(spool: spool)
+        let partial = PartialUploads(spool: spool, maxAge: partialUploadMaxAge)
         partial.removeUnfinishedSegments()
         partial.removeExpired()
     }

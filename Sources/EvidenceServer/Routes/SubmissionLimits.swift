@@ -1,4 +1,5 @@
 import EvidenceCore
+import Foundation
 
 /// Limits on one submission, enforced while the bytes stream in.
 public struct SubmissionLimits: Sendable {
@@ -34,6 +35,8 @@ public struct SubmissionLimits: Sendable {
     /// is seconds on a phone). 0 is off. Without a solution a request waits `proofOfWorkFallbackDelay`.
     public var proofOfWorkBits = 0
     public var proofOfWorkFallbackDelay: Duration = .seconds(30)
+    /// A resumable upload is removed this long after it began, finished or not (tus uploads not yet sent with the form).
+    public var partialUploadMaxAge: TimeInterval = 24 * 3600
     /// Request headers, all together, at most this many bytes.
     public var maxHeaderBytes = 16 * 1024
 

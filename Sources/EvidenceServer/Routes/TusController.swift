@@ -23,7 +23,7 @@ struct TusController: Sendable {
             ])
         }
         router.post("/uploads") { request, _ in
-            guard request.headers[Self.resumable] == Self.version else { return Self.answer(.preconditionFailed) }
+            guard request.headers[Self.resumable] == Self.version else { return Self.versionMismatch() }
             guard let length = request.headers[Self.uploadLength].flatMap({ Int64($0) }), length > 0 else {
                 return Self.answer(.badRequest, "Upload-Length is required")
             }
@@ -44,7 +44,7 @@ struct TusController: Sendable {
             ])
         }
         router.patch("/uploads/:token") { request, context in
-            guard request.headers[Self.resumable] == Self.version else { return Self.answer(.preconditionFailed) }
+            guard request.headers[Self.resumable] == Self.version else { return Self.versionMismatch() }
             guard request.headers[.contentType] == "application/offset+octet-stream" else { return Self.answer(.unsupportedMediaType) }
             guard let offset = request.headers[Self.uploadOffset].flatMap({ Int64($0) }) else {
                 return Self.answer(.badRequest, "Upload-Offset is required")
@@ -73,17 +73,25 @@ struct TusController: Sendable {
             } catch {
                 // A dropped connection keeps what arrived: the client resumes from the new offset.
             }
-            let newOffset = try writer.finish()
+            // Sealing the piece can fail too on a full disk: then it is dropped and the offset stays where it was.
+            var newOffset = offset
+            do {
+                newOffset = try writer.finish()
+            } catch {
+                failure = failure ?? error
+            }
             let headers: HTTPFields = [Self.uploadOffset: "\(newOffset)", Self.resumable: Self.version]
             switch failure {
+            case nil:
+                return Response(status: .noContent, headers: headers)
             case PartialUploadError.beyondLength?:
                 return Self.answer(.contentTooLarge, "more bytes than Upload-Length")
             case CoreError.storage?:
                 var answer = Self.answer(Refusal.insufficientStorage, "the server is out of space")
                 answer.headers.append(contentsOf: headers)
                 return answer
-            default:
-                return Response(status: .noContent, headers: headers)
+            case let error?:
+                throw error
             }
         }
         router.delete("/uploads/:token") { _, context in
@@ -94,6 +102,13 @@ struct TusController: Sendable {
 
     static func handle(_ context: EvidenceRequestContext) -> PartialUploads.Handle? {
         context.parameters.get("token").flatMap(PartialUploads.Handle.init(token:))
+    }
+
+    /// 412 names the versions this server speaks, as tus asks.
+    static func versionMismatch() -> Response {
+        var response = answer(.preconditionFailed)
+        response.headers[HTTPField.Name("Tus-Version")!] = version
+        return response
     }
 
     static func answer(_ status: HTTPResponse.Status, _ message: String? = nil) -> Response {

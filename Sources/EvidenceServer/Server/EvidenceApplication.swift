@@ -12,11 +12,13 @@ public enum EvidenceApplication {
     public static func build(_ configuration: ServerConfiguration, logger: Logger) throws -> some ApplicationProtocol {
         let folder = configuration.dataFolder
         try folder.initialise()
-        try folder.removeLeftovers()
+        try folder.removeLeftovers(partialUploadMaxAge: configuration.limits.partialUploadMaxAge)
         var pipeline = try IngestPipeline(folder: folder, blobs: configuration.blobs ?? LocalBlobStore(root: folder.blobs))
         try pipeline.recoverInterruptedIngests()
         pipeline.acceptsUnknownTypes = configuration.limits.acceptsUnknownTypes
-        let router = makeRouter(configuration, pipeline: pipeline, pages: try PageRenderer.bundled(), logger: logger)
+        let partials = PartialUploads(
+            spool: folder.spool, maxAge: configuration.limits.partialUploadMaxAge, floor: configuration.limits.freeSpaceFloor)
+        let router = makeRouter(configuration, pipeline: pipeline, partials: partials, pages: try PageRenderer.bundled(), logger: logger)
         let limits = configuration.limits
         var http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
@@ -32,11 +34,12 @@ public enum EvidenceApplication {
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: nil,
                 availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
+            services: [PartialUploadSweeper(partials: partials, interval: .seconds(min(3600, limits.partialUploadMaxAge)))],
             logger: logger)
     }
 
     static func makeRouter(
-        _ configuration: ServerConfiguration, pipeline: IngestPipeline, pages: PageRenderer, logger: Logger
+        _ configuration: ServerConfiguration, pipeline: IngestPipeline, partials: PartialUploads, pages: PageRenderer, logger: Logger
     ) -> Router<EvidenceRequestContext> {
         let router = Router(context: EvidenceRequestContext.self)
         let limits = configuration.limits
@@ -54,7 +57,6 @@ public enum EvidenceApplication {
         // The form is rendered (at "/" and "/index.html"), never served raw, so the operator's choices apply to it.
         router.add(middleware: FormPage(pages: pages, limits: configuration.limits, work: work))
         router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: false, logger: logger))
-        let partials = PartialUploads(spool: configuration.dataFolder.spool, floor: configuration.limits.freeSpaceFloor)
         let submissions = SubmissionController(
             pipeline: pipeline, spool: configuration.dataFolder.spool, limits: configuration.limits, partials: partials,
             pages: pages)
