@@ -1,3 +1,4 @@
+@testable import EvidenceServer
 import Foundation
 import Testing
 
@@ -33,15 +34,29 @@ struct StatusPageTests {
         #expect(pending.seconds >= 0.75)
     }
 
-    @Test("a decision shows on the status page")
-    func decisionShows() async throws {
+    @Test("the status page shows all four states: received, in review (a reviewer started), accepted, not accepted")
+    func everyStatusShows() async throws {
         let server = try TestServer()
+        let files = [EndToEndTests.gpsJPEG, EndToEndTests.cameraJPEG, EndToEndTests.textPNG, EndToEndTests.gpsJPEG].map(Paths.corpusFile)
         let code = try await server.run { port in
-            try #require(try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)]).receipt).code
+            try #require(try await Upload.send(port: port, files: files).receipt).code
         }
-        #expect(try await server.review(["approve", "1"]).status == 0)
-        let page = try await server.run { port in try await Self.status(port, code: code) }
-        #expect(page.text.contains("<strong class=\"status-approved\">accepted</strong>"))
+        #expect(try await server.review(["tag", "2", "checking"]).status == 0)
+        #expect(try await server.review(["approve", "3"]).status == 0)
+        #expect(try await server.review(["reject", "4", "--reason", "a copy of file 1"]).status == 0)
+        let (english, russian) = try await server.run { port in
+            let russian = try await Subprocess.run("curl", [
+                "-sS", "-H", "Accept-Language: ru", "--data-urlencode", "code=\(code)", "http://127.0.0.1:\(port)/status",
+            ])
+            return (try await Self.status(port, code: code), russian.stdoutText)
+        }
+        #expect(english.text.contains("File 1, JPEG image: <strong class=\"status-pending\">received, waiting for review</strong>"), "\(english.text)")
+        #expect(english.text.contains("File 2, JPEG image: <strong class=\"status-in-review\">in review</strong>"), "\(english.text)")
+        #expect(english.text.contains("File 3, PNG image: <strong class=\"status-approved\">accepted</strong>"), "\(english.text)")
+        #expect(english.text.contains("File 4, JPEG image: <strong class=\"status-rejected\">not accepted</strong>"), "\(english.text)")
+        for (state, words) in [("pending", "получен, ждёт проверки"), ("in-review", "на проверке"), ("approved", "принят"), ("rejected", "не принят")] {
+            #expect(russian.contains("<strong class=\"status-\(state)\">\(words)</strong>"), "\(state) in Russian")
+        }
     }
 
     @Test("from the status page a submitter adds a file and a message to the same submission; a wrong code adds nothing")
@@ -71,5 +86,38 @@ struct StatusPageTests {
         let shown = try await server.review(["show", "2", "--json", "--key", server.keyFile.path])
         #expect((try JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any])?["message"] as? String == "first\n\nsecond")
         #expect(try await server.review(["verify"]).status == 0)
+    }
+
+    @Test("guessing receipt codes is bounded: past the per-source limit every code, even the right one, gets the same 429")
+    func guessesBounded() async throws {
+        let server = try TestServer()
+        let check: @Sendable (Int, String, String) async throws -> String = { port, code, from in
+            try await Subprocess.run("curl", [
+                "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--interface", from, "--data-urlencode", "code=\(code)",
+                "http://127.0.0.1:\(port)/status",
+            ]).stdoutText
+        }
+        let (guesses, rightAfterwards, otherSource) = try await server.run(limits: { limits in
+            limits.statusChecksPerSource = 3
+            limits.rateLimitsLoopback = true
+        }) { port in
+            let code = try #require(try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)]).receipt).code
+            var guesses: [String] = []
+            for guess in 0..<4 { guesses.append(try await check(port, "1111\(guess)-11111-11111-11111-11111", "127.0.0.2")) }
+            return (guesses, try await check(port, code, "127.0.0.2"), try await check(port, code, "127.0.0.3"))
+        }
+        #expect(guesses == ["200", "200", "200", "429"])
+        #expect(rightAfterwards == "429", "the limit gives no hint whether a code is right")
+        #expect(otherSource == "200")
+    }
+
+    @Test("failed codes are also capped for everyone together, per minute")
+    func globalCap() {
+        let limiter = AttemptLimiter(maximumFailuresPerMinute: 2)
+        #expect(limiter.allowsAttempt())
+        limiter.recordFailure()
+        #expect(limiter.allowsAttempt())
+        limiter.recordFailure()
+        #expect(!limiter.allowsAttempt())
     }
 }

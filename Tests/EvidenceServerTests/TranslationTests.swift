@@ -1,4 +1,5 @@
 @testable import EvidenceServer
+import EvidenceCore
 import Foundation
 import MediaScrub
 import Testing
@@ -100,7 +101,7 @@ struct TranslationTests {
             used.formUnion(Self.matches(#"(?:text|Key|key)\(?:? ?"([a-z]+_[a-z_]+)""#, in: source))
         }
         // Keys built at run time.
-        used.formUnion(["status_pending", "status_approved", "status_rejected"])
+        used.formUnion(SubmitterStatus.allCases.map { "status_\($0.rawValue)" })
         used.formUnion(MediaScrub.MediaType.allCases.map { "type_\($0.rawValue)" })
         #expect(used.count > 100, "the key scan found only \(used.count) keys")
         let missing = used.subtracting(english.keys)

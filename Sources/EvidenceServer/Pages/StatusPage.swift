@@ -7,7 +7,7 @@ import MediaScrub
 enum StatusPage {
     struct Found {
         var receivedHour: String
-        var files: [(type: MediaScrub.MediaType?, status: ReviewStatus)]
+        var files: [(type: MediaScrub.MediaType?, status: SubmitterStatus)]
         var replies: [(text: String, hour: String)]
     }
 
@@ -32,7 +32,7 @@ enum StatusPage {
             values["files"] = found.files.enumerated().map { index, file -> [String: Any] in
                 [
                     "label": words.text("status_file", ["n": String(index + 1), "type": words.typeName(file.type)]),
-                    "state": file.status.rawValue,
+                    "state": file.status.rawValue.replacingOccurrences(of: "_", with: "-"),
                     "status": words.text("status_\(file.status.rawValue)"),
                 ]
             }

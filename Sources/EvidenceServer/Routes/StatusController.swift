@@ -40,7 +40,7 @@ struct StatusController: Sendable {
             attempts.recordFailure()
             return .notFound
         }
-        let files = try pipeline.store.files(inSubmission: id).map { (type: $0.mediaType, status: $0.status) }
+        let files = try pipeline.store.submitterStatuses(submissionID: id).map { (type: $0.file.mediaType, status: $0.status) }
         let replies = try pipeline.replies(receiptCode: code, submission: submission).map { (text: $0.text, hour: $0.hour) }
         return .found(StatusPage.Found(receivedHour: submission.receivedHour, files: files, replies: replies))
     }
