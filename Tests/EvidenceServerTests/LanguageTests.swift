@@ -1,3 +1,4 @@
+import EvidenceCore
 import Foundation
 import Testing
 
@@ -68,5 +69,34 @@ struct LanguageTests {
         #expect(tooLarge.contains("<html lang=\"ru\">") && tooLarge.contains(Self.escaped(ru["error_too_large_title"]!)))
         #expect(tooLarge.contains("100 КБ"), "the limit is written in Russian units")
         #expect(missing.hasPrefix("HTTP/1.1 404") && missing.contains(Self.escaped(ru["error_not_found_title"]!)))
+    }
+
+    @Test("a damaged file (400) and a full disk (507) are explained in Russian and Kazakh, with no English heading or message",
+          .enabled(if: Paths.hasCorpus, "../shared/corpus is absent"))
+    func damagedAndFullTranslated() async throws {
+        let server = try TestServer()
+        let whole = try Data(contentsOf: Paths.corpusFile(EndToEndTests.cameraJPEG))
+        let damaged = try server.folder.write("cut.jpg", whole.prefix(whole.count / 2))
+        let photo = Paths.corpusFile(EndToEndTests.gpsJPEG)
+        let post: @Sendable (Int, URL, String) async throws -> String = { port, file, lang in
+            try await Subprocess.run("curl", ["-sS", "-i", "-F", "files=@\(file.path)", "http://127.0.0.1:\(port)/submissions?lang=\(lang)"]).stdoutText
+        }
+        let damagedPages = try await server.run { port in (ru: try await post(port, damaged, "ru"), kk: try await post(port, damaged, "kk")) }
+        let fullPages = try await server.run(limits: { $0.freeSpaceFloor = FreeSpaceFloor(bytes: 1 << 60, fraction: nil) }) { port in
+            (ru: try await post(port, photo, "ru"), kk: try await post(port, photo, "kk"))
+        }
+        let en = try Self.catalogue("en")
+        for (lang, damagedPage, fullPage) in [("ru", damagedPages.ru, fullPages.ru), ("kk", damagedPages.kk, fullPages.kk)] {
+            let words = try Self.catalogue(lang)
+            #expect(damagedPage.hasPrefix("HTTP/1.1 400"), "\(damagedPage.prefix(200))")
+            #expect(fullPage.hasPrefix("HTTP/1.1 507"), "\(fullPage.prefix(200))")
+            for (page, keys) in [(damagedPage, ["error_damaged_title", "error_damaged"]), (fullPage, ["error_full_title", "error_full"])] {
+                #expect(page.contains("<html lang=\"\(lang)\">"))
+                for key in keys + ["error_nothing_kept", "error_back"] {
+                    #expect(page.contains(Self.escaped(words[key]!)), "\(lang): \(key) missing")
+                    #expect(!page.contains(Self.escaped(en[key]!)), "\(lang): English \(key) left")
+                }
+            }
+        }
     }
 }
