@@ -132,11 +132,13 @@
     button.disabled = true;
     var panel = document.createElement("section");
     panel.id = "upload-progress";
-    panel.setAttribute("aria-live", "polite");
+    // Only the heading (sending, cleaning, lost) is announced; the figures change too often to be read out.
     var heading = document.createElement("h2");
+    heading.setAttribute("aria-live", "polite");
     heading.textContent = say("sending");
     panel.appendChild(heading);
-    var bars = files.map(function (file, index) {
+    // Per file: a progress bar and a line with what was sent, the speed and the time left.
+    var rows = files.map(function (file, index) {
       var label = document.createElement("label");
       label.textContent = say("file", { n: index + 1, size: megabytes(file.size) });
       var bar = document.createElement("progress");
@@ -144,24 +146,35 @@
       bar.value = 0;
       label.appendChild(bar);
       panel.appendChild(label);
-      return bar;
+      var line = document.createElement("p");
+      line.className = "file-progress";
+      panel.appendChild(line);
+      return { bar: bar, line: line, started: null, startedAt: 0 };
     });
+    var bars = rows.map(function (row) { return row.bar; });
     var summary = document.createElement("p");
     panel.appendChild(summary);
     form.parentNode.insertBefore(panel, form.nextSibling);
 
-    var total = files.reduce(function (sum, file) { return sum + file.size; }, 0);
-    var started = Date.now();
-    var startedAt = null;
-    function progress() {
-      var sent = bars.reduce(function (sum, bar) { return sum + bar.value; }, 0);
-      if (startedAt === null) { startedAt = sent; }
-      var seconds = (Date.now() - started) / 1000;
-      var speed = seconds > 0 ? (sent - startedAt) / seconds : 0;
-      summary.textContent = say("progress", {
+    function figures(sent, total, since, sentBefore) {
+      var seconds = (Date.now() - since) / 1000;
+      var speed = seconds > 0 ? (sent - sentBefore) / seconds : 0;
+      return say("progress", {
         sent: megabytes(sent), total: megabytes(total), speed: megabytes(speed),
         left: duration(speed > 0 ? (total - sent) / speed : Infinity)
       });
+    }
+    var total = files.reduce(function (sum, file) { return sum + file.size; }, 0);
+    var started = Date.now();
+    var startedAt = null;
+    function progress(index) {
+      var row = rows[index];
+      // Speeds count from the first report, so bytes already on the server (a resumed upload) are not "fast".
+      if (row.started === null) { row.started = Date.now(); row.startedAt = row.bar.value; }
+      row.line.textContent = figures(row.bar.value, files[index].size, row.started, row.startedAt);
+      var sent = bars.reduce(function (sum, bar) { return sum + bar.value; }, 0);
+      if (startedAt === null) { startedAt = sent; }
+      if (files.length > 1) { summary.textContent = figures(sent, total, started, startedAt); }
     }
 
     var challenge = strings.getAttribute("data-pow-challenge");
@@ -176,7 +189,7 @@
       return previous.then(function () {
         return open(file).then(function (upload) {
           bars[index].value = upload.offset;
-          return send(file, upload, bars[index], progress, 0);
+          return send(file, upload, bars[index], function () { progress(index); }, 0);
         }).then(function (url) { urls.push(url); });
       });
     }, ready.then(function (proof) {
@@ -200,6 +213,9 @@
       if (xhr.status === 201 && window.sessionStorage) { files.forEach(function (file) { sessionStorage.removeItem(storageKey(file)); }); }
       document.replaceChild(document.importNode(xhr.response.documentElement, true), document.documentElement);
       window.scrollTo(0, 0);
+      // The new page's heading takes the focus, so a screen reader starts reading the receipt (or the refusal).
+      var title = document.querySelector("h1");
+      if (title) { title.setAttribute("tabindex", "-1"); title.focus(); }
     }).catch(function (error) {
       var reason = String(error.message);
       if (/:507$/.test(reason)) {

@@ -15,7 +15,9 @@
       var hex = Array.prototype.map.call(new Uint8Array(digest), function (b) {
         return ("0" + b.toString(16)).slice(-2);
       }).join("");
-      window.location.href = "/verify?sha256=" + hex;
+      // Keeps the page's language: the result comes back in the language the visitor chose.
+      var lang = document.documentElement.lang;
+      window.location.href = "/verify?sha256=" + hex + (lang ? "&lang=" + encodeURIComponent(lang) : "");
     }).catch(function () {
       form.submit();
     });

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""Drives a real headless Chromium with JavaScript on through the enhanced form (Public/submit.js) while a proxy
-the script controls cuts the connection mid-upload: submit.js must ask the server where it stands (tus HEAD) and
-go on from there, not start again.
+"""Drives a real headless Chromium with JavaScript on through the enhanced form (Public/submit.js) while the upload
+is interrupted mid-way: submit.js must ask the server where it stands (tus HEAD) and go on from there, not start again.
 
-Usage: js_on_resume.py BASE_URL SCREENSHOT_DIR FILE
+Usage: js_on_resume.py BASE_URL SCREENSHOT_DIR FILE [cut|reload]
 Chromium talks to BASE_URL through a TCP proxy on 127.0.0.1. Once more than CUT_FRACTION of FILE's size has gone
-from the browser to the server, the proxy resets every open connection (both sides) and, for REFUSE_SECONDS,
-resets every new one right after accepting it; then it forwards normally again.
+from the browser to the server:
+- cut (the default): the proxy resets every open connection (both sides) and, for REFUSE_SECONDS, resets every new
+  one right after accepting it; then it forwards normally again. submit.js retries by itself.
+- reload: the proxy holds the upload's connection still while the page is reloaded (as a person would, or a phone
+  that dropped the tab), then resets them; the person picks the same file again and sends the form again.
 Prints one JSON object with what happened; exits non-zero if a step fails.
 """
 import json
@@ -55,12 +57,15 @@ class Pair:
         self.sockets = (client, server)
         self.pumps = 2
         self.cut = False
+        self.held = False  # reload mode: forwards nothing more until released, then is reset
 
 
 class CuttingProxy:
-    def __init__(self, upstream, cut_after):
+    def __init__(self, upstream, cut_after, mode):
         self.upstream = upstream
         self.cut_after = cut_after
+        self.mode = mode
+        self.released = threading.Event()
         self.lock = threading.Lock()
         self.forwarded = 0  # bytes browser -> server
         self.cut_at = None
@@ -98,6 +103,9 @@ class CuttingProxy:
     def pump(self, pair, source, destination, upstream):
         try:
             while True:
+                if pair.held:
+                    self.released.wait()
+                    break
                 data = source.recv(256 * 1024)
                 if not data:
                     break
@@ -106,7 +114,7 @@ class CuttingProxy:
                     with self.lock:
                         self.forwarded += len(data)
                         if self.cut_at is None and self.forwarded > self.cut_after:
-                            self.cut()
+                            self.cut() if self.mode == "cut" else self.hold(pair)
         except OSError:
             pass  # the cut, or the other direction ending, shut this socket
         with self.lock:
@@ -124,6 +132,24 @@ class CuttingProxy:
                 else:
                     sock.close()
 
+    def hold(self, pair):
+        """Stops the upload's connection where it is (reload mode); other connections, such as the one the reload
+        itself uses, go on. Called with the lock held."""
+        self.cut_at = self.forwarded
+        pair.held = True
+
+    def release(self):
+        """Resets the held connections, as the browser's reload left them, and lets new ones through."""
+        with self.lock:
+            for pair in self.pairs:
+                if pair.held:
+                    self.cuts += 1
+                    pair.cut = True
+                    for sock in pair.sockets:
+                        shut(sock)
+            self.pairs = {pair for pair in self.pairs if not pair.held}
+        self.released.set()
+
     def cut(self):
         """Drops the line: every open connection is shut, then reset when its pumps are out. Called with the lock held."""
         self.cut_at = self.forwarded
@@ -138,9 +164,10 @@ class CuttingProxy:
 
 def main():
     base, shots, path = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
+    mode = sys.argv[4] if len(sys.argv) > 4 else "cut"
     size = os.path.getsize(path)
     target = urlsplit(base)
-    proxy = CuttingProxy((target.hostname, target.port), int(size * CUT_FRACTION))
+    proxy = CuttingProxy((target.hostname, target.port), int(size * CUT_FRACTION), mode)
     proxied = "%s://127.0.0.1:%d" % (target.scheme, proxy.port)
 
     options = webdriver.ChromeOptions()
@@ -157,7 +184,20 @@ def main():
         # The progress bar submit.js adds, once some bytes are on their way.
         WebDriverWait(driver, 60, ignored_exceptions=[StaleElementReferenceException]).until(
             lambda d: any(float(bar.get_attribute("value") or 0) > 0 for bar in d.find_elements(By.TAG_NAME, "progress")))
+        # Each file's own line: sent, speed and time left.
+        WebDriverWait(driver, 60, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda d: any(line.text.strip() for line in d.find_elements(By.CSS_SELECTOR, "p.file-progress")))
+        result["file_progress"] = driver.find_element(By.CSS_SELECTOR, "p.file-progress").text
         driver.save_screenshot(shots + "/progress-resume.png")
+        if mode == "reload":
+            WebDriverWait(driver, 120, poll_frequency=0.1).until(lambda d: proxy.cut_at is not None)
+            driver.save_screenshot(shots + "/before-reload.png")
+            driver.refresh()
+            proxy.release()
+            # The same file again, as a person would pick it after the reload.
+            WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "files"))
+            driver.find_element(By.ID, "files").send_keys(path)
+            driver.find_element(By.CSS_SELECTOR, SUBMIT).click()
 
         # Done when the receipt replaces the page; given up when submit.js re-enables Send (its "connection lost" state),
         # so a failed resume ends the run at once instead of after the whole timeout.
@@ -173,13 +213,13 @@ def main():
             finished)
         result["seconds"] = round(time.monotonic() - started, 1)
         if outcome == "receipt":
-            driver.save_screenshot(shots + "/receipt-resume.png")
+            driver.save_screenshot(shots + "/receipt-%s.png" % mode)
             result["receipt_code"] = driver.find_element(By.ID, "receipt-code").text
             codes = driver.find_elements(By.CSS_SELECTOR, "section.file code.sha-original")
             # The first fingerprint in a file's list is that of what was sent; the second, the cleaned copy's.
             result["original_sha256"] = codes[0].text.strip() if codes else None
         else:
-            driver.save_screenshot(shots + "/failed-resume.png")
+            driver.save_screenshot(shots + "/failed-%s.png" % mode)
             result["error"] = "submit.js gave up: " + driver.find_element(By.TAG_NAME, "body").text
         # Failed requests while the line was cut are the point of the test (Chromium logs each as a SEVERE
         # "net::ERR_CONNECTION_RESET" or similar); any other error, such as a 409 from a PATCH at a stale offset, is not.

@@ -184,7 +184,12 @@ def main():
             WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.ID, "result")))
             pages.append(examine(driver, "status", lang, english_texts, own[lang], shots))
 
-            driver.get("%s/verify?lang=%s&sha256=%s" % (base, lang, sha))
+            # The check by file, as a visitor does it: verify.js hashes the file in the browser and asks for the
+            # result, which must come back in the language the visitor is reading.
+            driver.get("%s/verify?lang=%s" % (base, lang))
+            driver.find_element(By.ID, "file").send_keys(upload)
+            driver.find_element(By.CSS_SELECTOR, "form#file-form button[type=submit]").click()
+            WebDriverWait(driver, 30).until(lambda d: sha in d.current_url)
             pages.append(examine(driver, "verify", lang, english_texts, own[lang], shots))
 
             driver.get("%s/no-such-page?lang=%s" % (base, lang))

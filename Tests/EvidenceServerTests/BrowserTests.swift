@@ -4,7 +4,7 @@ import Testing
 /// The submitter's path in a real headless Chromium with JavaScript switched off (Tests/Browser/*.py, Selenium).
 @Suite(
     .enabled(if: Paths.hasCorpus, "../shared/corpus is absent"),
-    .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"), "chromium-driver is not installed"),
+    .enabled(if: Paths.runsBrowserTests, "chromium-driver is not installed"),
     .serialized)
 struct BrowserTests {
     /// Screenshots are kept for a person to look at: .build/test-screenshots/ (git-ignored).
