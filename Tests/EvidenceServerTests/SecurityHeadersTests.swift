@@ -1,3 +1,4 @@
+import EvidenceCore
 import Foundation
 import Testing
 
@@ -19,13 +20,55 @@ struct SecurityHeadersTests {
             ]).stdoutText.lowercased()
             return answers
         }
-        for (path, headers) in answers {
+        let photo = try ServerLimitsTests.wav(in: server.folder, size: 10_000)
+        let big = try server.folder.write("big.bin", Data(count: 1_500_000))
+        // The other answers: a receipt, a status check, every tus method, and refusals by size, space and rate.
+        let more = try await server.run(maxSubmissionBytes: 1_000_000, limits: { limits in
+            limits.statusChecksPerSource = 1
+            limits.rateLimitsLoopback = true
+        }) { port in
+            let base = "http://127.0.0.1:\(port)"
+            let head = { @Sendable (arguments: [String]) async throws -> String in
+                try await Subprocess.run("curl", ["-sS", "-D", "-", "-o", "/dev/null", "-H", "Expect:"] + arguments).stdoutText.lowercased()
+            }
+            let tus = ["-H", "Tus-Resumable: 1.0.0"]
+            var answers: [String: String] = [:]
+            answers["201 receipt"] = try await head(["-F", "files=@\(photo.path)", "\(base)/submissions"])
+            answers["POST /status"] = try await head(["--data-urlencode", "code=11111-11111-11111-11111-11111", "\(base)/status"])
+            answers["429"] = try await head(["--data-urlencode", "code=11111-11111-11111-11111-11111", "\(base)/status"])
+            answers["413"] = try await head(["-F", "files=@\(big.path)", "\(base)/submissions"])
+            answers["OPTIONS /uploads"] = try await head(["-X", "OPTIONS", "\(base)/uploads"])
+            let created = try await head(["-X", "POST"] + tus + ["-H", "Upload-Length: 10", "\(base)/uploads"])
+            answers["POST /uploads"] = created
+            let location = created.split(separator: "\r\n").first { $0.hasPrefix("location:") }.map { String($0.dropFirst(9)).trimmingCharacters(in: .whitespaces) } ?? ""
+            answers["HEAD /uploads/…"] = try await head(["-I"] + tus + [base + location])
+            answers["PATCH /uploads/…"] = try await head(["-X", "PATCH"] + tus + [
+                "-H", "Content-Type: application/offset+octet-stream", "-H", "Upload-Offset: 0", "--data-binary", "0123456789", base + location,
+            ])
+            answers["DELETE /uploads/…"] = try await head(["-X", "DELETE"] + tus + [base + location])
+            return answers
+        }
+        let full = try await server.run(limits: { $0.freeSpaceFloor = FreeSpaceFloor(bytes: 1 << 60, fraction: nil) }) { port in
+            try await Subprocess.run("curl", [
+                "-sS", "-D", "-", "-o", "/dev/null", "-F", "files=@\(photo.path)", "http://127.0.0.1:\(port)/submissions",
+            ]).stdoutText.lowercased()
+        }
+        let statuses = [
+            "201 receipt": "201", "POST /status": "200", "429": "429", "413": "413", "OPTIONS /uploads": "204", "POST /uploads": "201",
+            "HEAD /uploads/…": "200", "PATCH /uploads/…": "204", "DELETE /uploads/…": "204",
+        ]
+        for (name, status) in statuses {
+            #expect(more[name]?.hasPrefix("http/1.1 \(status)") == true, "\(name): \(more[name]?.prefix(40) ?? "")")
+        }
+        #expect(full.hasPrefix("http/1.1 507"), "\(full.prefix(40))")
+        let all = answers.merging(more) { first, _ in first }.merging(["507": full]) { first, _ in first }
+        for (path, headers) in all {
             #expect(headers.contains("content-security-policy: default-src 'none'"), "\(path)")
             #expect(headers.contains("frame-ancestors 'none'") && !headers.contains("unsafe-inline"), "\(path)")
             #expect(headers.contains("referrer-policy: no-referrer"), "\(path)")
             #expect(headers.contains("x-content-type-options: nosniff"), "\(path)")
             #expect(headers.contains("cache-control: no-store"), "\(path)")
-            #expect(headers.contains("permissions-policy:"), "\(path)")
+            #expect(headers.contains("permissions-policy: camera=(), microphone=(), geolocation=()"), "\(path)")
             #expect(!headers.contains("set-cookie"), "\(path)")
             #expect(!headers.contains("\nserver:"), "\(path)")
             #expect(!headers.contains("onion-location"), "\(path)")
