@@ -3,10 +3,14 @@
 the form, a submission of the given files with a message, the receipt, and the status page.
 
 Usage: js_off_submission.py BASE_URL SCREENSHOT_DIR FILE...
-Prints one JSON object with what the pages showed; exits non-zero if a step fails.
+Prints one JSON object with what the pages showed and the receipts the browser downloaded; exits non-zero if a
+step fails.
 """
 import json
+import os
 import sys
+import tempfile
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -15,17 +19,33 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-def browser():
+def browser(downloads):
     options = webdriver.ChromeOptions()
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=420,1400"):
         options.add_argument(argument)
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    options.add_experimental_option("prefs", {
+        "profile.managed_default_content_settings.javascript": 2,
+        "download.default_directory": downloads, "download.prompt_for_download": False,
+    })
     return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+
+
+def downloaded(folder, name, seconds=20):
+    """The text of a file the browser saved into `folder`, once it is complete."""
+    path = os.path.join(folder, name)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if os.path.exists(path) and not any(f.endswith(".crdownload") for f in os.listdir(folder)):
+            with open(path, encoding="utf-8") as f:
+                return f.read()
+        time.sleep(0.2)
+    return None
 
 
 def main():
     base, shots, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-    driver = browser()
+    downloads = tempfile.mkdtemp(prefix="evidence-downloads-")
+    driver = browser(downloads)
     result = {}
     try:
         driver.get(base + "/")
@@ -38,6 +58,10 @@ def main():
         result["receipt_code"] = driver.find_element(By.ID, "receipt-code").text
         result["files_on_receipt"] = len(driver.find_elements(By.CSS_SELECTOR, "section.file"))
         result["receipt_text"] = driver.find_element(By.TAG_NAME, "main").text
+        # The receipt to keep, as a person saves it: the page's two download links.
+        for name in ("evidence-receipt.txt", "evidence-receipt.json"):
+            driver.find_element(By.CSS_SELECTOR, "a[download='%s']" % name).click()
+            result[name] = downloaded(downloads, name)
 
         driver.get(base + "/status")
         driver.find_element(By.ID, "code").send_keys(result["receipt_code"])

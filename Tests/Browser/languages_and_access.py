@@ -65,19 +65,25 @@ return bad;
 
 HEADINGS = "return Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6')).map(h => Number(h.tagName[1]));"
 
-# WCAG contrast of each visible text element against the background it sits on (white when none is set).
+# WCAG contrast of each visible text element against the background it sits on (the canvas when none is set).
 CONTRAST = """
 function rgb(value) { const m = value.match(/[\\d.]+/g).map(Number); return m.length > 3 ? m : m.concat([1]); }
 function luminance(c) {
   const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
+// Where no element sets a background, the page's canvas shows: white, or dark in the dark scheme.
+const probe = document.createElement("div");
+probe.style.background = "Canvas";
+document.body.appendChild(probe);
+const canvas = rgb(getComputedStyle(probe).backgroundColor);
+probe.remove();
 function background(element) {
   for (let e = element; e; e = e.parentElement) {
     const c = rgb(getComputedStyle(e).backgroundColor);
     if (c[3] > 0) return c;
   }
-  return [255, 255, 255, 1];
+  return canvas;
 }
 const worst = [];
 for (const element of document.querySelectorAll("h1, h2, h3, p, li, label, a, button, dt, dd, .hint, .warning, .error")) {
@@ -138,6 +144,10 @@ def examine(driver, page, lang, english, own, shots):
     report["unlabelled"] = driver.execute_script(UNLABELLED)
     report["headings"] = driver.execute_script(HEADINGS)
     report["low_contrast"] = driver.execute_script(CONTRAST)
+    # The same in the dark scheme, which the style sheet adapts to.
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    report["low_contrast_dark"] = driver.execute_script(CONTRAST)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
     report["overflow_px"] = driver.execute_script(OVERFLOW)
     # Keyboard: Tab from the top of the page, recording where focus lands and whether it is drawn.
     # Start from the top, as after loading the page: focus a throwaway element placed before everything.

@@ -1,3 +1,4 @@
+import EvidenceCore
 import Foundation
 import Testing
 
@@ -26,7 +27,16 @@ struct BrowserTests {
         #expect(result["files_on_receipt"] as? Int == 2)
         let receipt = result["receipt_text"] as? String ?? ""
         #expect(receipt.contains("JPEG image") && receipt.contains("FLAC audio"))
-        #expect(receipt.contains("sha256sum"))
+        #expect(receipt.contains("sha256sum") && receipt.contains("certutil -hashfile"))
+        // The saved receipts hold the code and each file's fingerprints (checked against sha256sum of the sources).
+        let saved = result["evidence-receipt.txt"] as? String ?? ""
+        let savedJSON = try JSONDecoder().decode(Receipt.self, from: Data((result["evidence-receipt.json"] as? String ?? "").utf8))
+        #expect(saved.contains(code) && savedJSON.code == code, "\(saved)")
+        for file in files {
+            let sha = String(try await Subprocess.run("sha256sum", [file.path]).stdoutText.prefix(64))
+            #expect(saved.contains(sha), "the saved receipt lacks \(sha)")
+            #expect(savedJSON.files.contains { $0.originalSHA256 == sha })
+        }
         let status = result["status_text"] as? String ?? ""
         #expect(status.contains("received, waiting for review"), "\(status)")
         for name in ["form.png", "receipt.png", "status.png"] {
@@ -90,6 +100,7 @@ struct BrowserTests {
             #expect(headings.first == 1 && headings.filter { $0 == 1 }.count == 1, "\(name): one h1 first: \(headings)")
             #expect(zip(headings, headings.dropFirst()).allSatisfy { $1 <= $0 + 1 }, "\(name): a heading level is skipped: \(headings)")
             #expect((page["low_contrast"] as? [String] ?? ["?"]).isEmpty, "\(name): text below 4.5:1: \(page["low_contrast"] ?? "")")
+            #expect((page["low_contrast_dark"] as? [String] ?? ["?"]).isEmpty, "\(name), dark scheme: text below 4.5:1: \(page["low_contrast_dark"] ?? "")")
             #expect(page["overflow_px"] as? Int == 0, "\(name): wider than a 320 px screen by \(page["overflow_px"] ?? "?") px")
             let stops = page["tab_stops"] as? [String] ?? []
             #expect(stops.first == "#content", "\(name): Tab does not reach the skip link first: \(stops)")

@@ -126,6 +126,29 @@ struct TusTests {
         #expect(versionless.status == 412 && Self.header("Tus-Version", in: versionless.headers) == "1.0.0")
     }
 
+    @Test("a PATCH of the wrong type gets 415, one past the declared length 413, and neither moves the offset")
+    func patchRefusals() async throws {
+        let server = try TestServer()
+        let tus = ["-H", "Tus-Resumable: 1.0.0", "-H", "Expect:"]
+        let piece = try server.folder.write("piece", Data(repeating: 7, count: 1000))
+        let (wrongType, tooLong, state) = try await server.run { port in
+            let base = "http://127.0.0.1:\(port)"
+            let created = try await Self.curl(["-X", "POST"] + tus + ["-H", "Upload-Length: 600", "\(base)/uploads"])
+            let location = try #require(Self.header("Location", in: created.headers))
+            let wrongType = try await Self.curl(["-X", "PATCH"] + tus + [
+                "-H", "Content-Type: application/octet-stream", "-H", "Upload-Offset: 0", "--data-binary", "@\(piece.path)", base + location,
+            ])
+            let tooLong = try await Self.curl(["-X", "PATCH"] + tus + [
+                "-H", "Content-Type: application/offset+octet-stream", "-H", "Upload-Offset: 0", "--data-binary", "@\(piece.path)", base + location,
+            ])
+            return (wrongType, tooLong, try await Self.curl(["-I"] + tus + [base + location]))
+        }
+        #expect(wrongType.status == 415)
+        #expect(tooLong.status == 413)
+        // What fitted the declared length is kept; nothing beyond it.
+        #expect(state.status == 200 && Self.header("Upload-Offset", in: state.headers) == "600", "\(state.headers)")
+    }
+
     @Test("uploads older than the age limit are removed, fresh ones stay")
     func expiry() throws {
         let folder = try TestFolder()

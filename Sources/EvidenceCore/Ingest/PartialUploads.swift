@@ -230,8 +230,12 @@ public final class PartialSegmentWriter {
 
     public func append(_ bytes: UnsafeRawBufferPointer) throws {
         guard !broken else { throw CoreError.storage("an earlier write of this piece failed") }
+        if count + Int64(bytes.count) > limit {
+            // What fits the declared length is kept, however the body happened to be split into buffers.
+            try append(UnsafeRawBufferPointer(rebasing: bytes.prefix(Int(limit - count))))
+            throw PartialUploadError.beyondLength
+        }
         let after = count + Int64(bytes.count)
-        guard after <= limit else { throw PartialUploadError.beyondLength }
         // Checked before the encryptor sees the bytes: a refusal here leaves the piece whole up to `count`.
         if count / SpoolFile.floorCheckInterval != after / SpoolFile.floorCheckInterval { try floor.check(folder) }
         do {
