@@ -37,3 +37,11 @@ final class CoreFixture {
         } ?? []).sorted()
     }
 }
+
+extension EvidenceStore {
+    /// A pragma of the SQLite file under the store, for checks of its settings.
+    func pragma(_ name: String) throws -> String? {
+        guard let sqlite = database as? SQLiteDatabase else { return nil }
+        return try sqlite.pragma(name)
+    }
+}

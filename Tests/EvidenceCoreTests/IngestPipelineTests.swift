@@ -176,9 +176,9 @@ struct DatabaseFullTests {
         let fixture = try CoreFixture()
         let pipeline = try fixture.pipeline()
         // Cap the database at the pages it has now: the next insert fails with SQLITE_FULL, as on a full disk.
-        try pipeline.store.pool.write { db in
-            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
-            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        try pipeline.store.database.write { session in
+            let pages = try session.row("PRAGMA page_count")!.int(0)
+            try session.execute("PRAGMA max_page_count = \(pages)")
         }
         let upload = try fixture.spool(try Corpus.bytes("exiftool/t/images/GPS.jpg"))
         #expect(throws: CoreError.storage("the disk is full (the database could not grow)")) {

@@ -1,45 +1,47 @@
 import EvidenceCrypto
 import Foundation
-import GRDB
 
-/// The transparency log's storage in SQLite: entries appended in the transaction of the change they record.
+/// The transparency log's storage: entries appended in the transaction of the change they record.
 enum LogStore {
     /// Appends `entry` and returns its leaf index. Call inside the write transaction of the state change: the
     /// stored compact range moves with the entry, so every process writing the store sees the two agree.
     @discardableResult
-    static func append(_ entry: LogEntry, in db: Database) throws -> Int {
-        var range = try compactRange(in: db)
+    static func append(_ entry: LogEntry, in session: any SQLSession) throws -> Int {
+        var range = try compactRange(in: session)
         let index = range.size
         let bytes = entry.encode()
         let leafHash = MerkleTree.leafHash(bytes)
-        try db.execute(
-            sql: "INSERT INTO log_entry (leaf_index, entry, leaf_hash, file_id) VALUES (?, ?, ?, ?)",
-            arguments: [index, Data(bytes), Data(leafHash), entry.fileID])
+        try session.execute(
+            "INSERT INTO log_entry (leaf_index, entry, leaf_hash, file_id) VALUES (?, ?, ?, ?)",
+            [index, Data(bytes), Data(leafHash), entry.fileID])
         range.append(leafHash)
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO log_compact_range (id, tree_size, hashes) VALUES (1, ?, ?)",
-            arguments: [range.size, Data(range.encoded)])
+        try session.execute(
+            """
+            INSERT INTO log_compact_range (id, tree_size, hashes) VALUES (1, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET tree_size = excluded.tree_size, hashes = excluded.hashes
+            """,
+            [range.size, Data(range.encoded)])
         return index
     }
 
     /// One past the highest leaf index: a lookup at the end of the primary key, not a count of every row.
-    static func size(in db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM log_entry") ?? 0
+    static func size(in session: any SQLSession) throws -> Int {
+        try session.row("SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM log_entry")!.int(0)
     }
 
     /// The compact range of the whole log: the stored one, or rebuilt from the stored leaf hashes when there is
     /// none of the log's size (a log written before the table existed, or by an older build).
-    static func compactRange(in db: Database) throws -> CompactRange {
-        if let stored = try storedCompactRange(in: db) { return stored }
-        let size = try size(in: db)
-        return CompactRange(leafHashes: try DatabaseLeafHashReader(db: db).leafHashes(0..<size))
+    static func compactRange(in session: any SQLSession) throws -> CompactRange {
+        if let stored = try storedCompactRange(in: session) { return stored }
+        let size = try size(in: session)
+        return CompactRange(leafHashes: try DatabaseLeafHashReader(session: session).leafHashes(0..<size))
     }
 
     /// The stored compact range, when it is of the log's current size.
-    static func storedCompactRange(in db: Database) throws -> CompactRange? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT tree_size, hashes FROM log_compact_range WHERE id = 1"),
-            let range = CompactRange(size: row["tree_size"], encoded: [UInt8](row["hashes"] as Data)),
-            range.size == (try size(in: db))
+    static func storedCompactRange(in session: any SQLSession) throws -> CompactRange? {
+        guard let row = try session.row("SELECT tree_size, hashes FROM log_compact_range WHERE id = 1"),
+            let range = CompactRange(size: try row.int(0), encoded: [UInt8](try row.data(1))),
+            range.size == (try size(in: session))
         else { return nil }
         return range
     }
@@ -47,14 +49,14 @@ enum LogStore {
 
 /// Leaf hashes read from the database (as stored; `verify` recomputes them from the entries separately).
 struct DatabaseLeafHashReader: LeafHashReader {
-    let db: Database
+    let session: any SQLSession
 
     func leafHashes(_ range: Range<Int>) throws -> [[UInt8]] {
-        let rows = try Data.fetchAll(
-            db, sql: "SELECT leaf_hash FROM log_entry WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
-            arguments: [range.lowerBound, range.upperBound])
+        let rows = try session.rows(
+            "SELECT leaf_hash FROM log_entry WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+            [range.lowerBound, range.upperBound])
         guard rows.count == range.count else { throw MerkleTreeError.missingLeaves(range, available: rows.count) }
-        return rows.map { [UInt8]($0) }
+        return try rows.map { [UInt8](try $0.data(0)) }
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What a listing shows beside each file's own columns (its duplicates, tags and legal hold), read for many files
 /// with a few set-based queries instead of three per file.
@@ -25,45 +24,45 @@ public struct FileAnnotations: Sendable {
 extension EvidenceStore {
     /// Files matching `query` with their annotations, read in one transaction so the two agree.
     public func annotatedFiles(matching query: FileQuery) throws -> (files: [FileRecord], annotations: FileAnnotations) {
-        try pool.read { db in (try Self.files(matching: query, in: db), try Self.annotations(in: db)) }
+        try database.read { session in (try Self.files(matching: query, in: session), try Self.annotations(in: session)) }
     }
 
     /// The annotations of any file in the store.
     public func annotations() throws -> FileAnnotations {
-        try pool.read { db in try Self.annotations(in: db) }
+        try database.read { session in try Self.annotations(in: session) }
     }
 
-    static func annotations(in db: Database) throws -> FileAnnotations {
-        FileAnnotations(duplicates: try duplicateGroups(in: db), tags: try tagsBySubmission(in: db), heldSubmissions: Set(
-            try Int64.fetchAll(db, sql: "SELECT id FROM submission WHERE legal_hold")))
+    static func annotations(in session: any SQLSession) throws -> FileAnnotations {
+        FileAnnotations(
+            duplicates: try duplicateGroups(in: session), tags: try tagsBySubmission(in: session),
+            heldSubmissions: Set(try session.int64s("SELECT id FROM submission WHERE legal_hold <> 0")))
     }
 
     /// Only files whose original or cleaned hash occurs more than once can have duplicates: the two GROUP BYs run
     /// over the hash indexes, and the rows they pick are matched up in memory.
-    private static func duplicateGroups(in db: Database) throws -> [Int64: [Int64]] {
-        let rows = try Row.fetchAll(db, sql: """
+    private static func duplicateGroups(in session: any SQLSession) throws -> [Int64: [Int64]] {
+        let rows = try session.rows("""
             SELECT id, original_sha256, cleaned_sha256 FROM file
             WHERE original_sha256 IN (SELECT original_sha256 FROM file GROUP BY original_sha256 HAVING COUNT(*) > 1)
                OR cleaned_sha256 IN (SELECT cleaned_sha256 FROM file GROUP BY cleaned_sha256 HAVING COUNT(*) > 1)
-            """)
+            """).map { (id: try $0.int64(0), original: try $0.string(1), cleaned: try $0.string(2)) }
         var byOriginal: [String: [Int64]] = [:]
         var byCleaned: [String: [Int64]] = [:]
         for row in rows {
-            byOriginal[row[1], default: []].append(row[0])
-            byCleaned[row[2], default: []].append(row[0])
+            byOriginal[row.original, default: []].append(row.id)
+            byCleaned[row.cleaned, default: []].append(row.id)
         }
         var groups: [Int64: [Int64]] = [:]
         for row in rows {
-            let id: Int64 = row[0]
-            let others = Set(byOriginal[row[1]]! + byCleaned[row[2]]!).subtracting([id])
-            if !others.isEmpty { groups[id] = others.sorted() }
+            let others = Set(byOriginal[row.original]! + byCleaned[row.cleaned]!).subtracting([row.id])
+            if !others.isEmpty { groups[row.id] = others.sorted() }
         }
         return groups
     }
 
-    private static func tagsBySubmission(in db: Database) throws -> [Int64: [TagRecord]] {
+    private static func tagsBySubmission(in session: any SQLSession) throws -> [Int64: [TagRecord]] {
         Dictionary(
-            grouping: try TagRecord.order(Column("submission_id"), Column("file_id"), Column("name")).fetchAll(db),
+            grouping: try session.rows("SELECT \(TagRecord.columns) FROM tag ORDER BY submission_id, file_id, name").map(TagRecord.init(row:)),
             by: \.submissionID)
     }
 }

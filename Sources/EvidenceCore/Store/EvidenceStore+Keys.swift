@@ -1,10 +1,11 @@
 import Foundation
-import GRDB
 
 extension EvidenceStore {
     /// Every reviewer key the store has a record of.
     public func reviewerKeyRecords() throws -> [ReviewerKeyRecord] {
-        try pool.read { db in try ReviewerKeyRecord.order(Column("fingerprint")).fetchAll(db) }
+        try database.read { session in
+            try session.rows("SELECT \(ReviewerKeyRecord.columns) FROM reviewer_key ORDER BY fingerprint").map(ReviewerKeyRecord.init(row:))
+        }
     }
 
     /// In one write transaction: `decide` checks and returns the key's new record, which is saved, then `apply`
@@ -13,9 +14,10 @@ extension EvidenceStore {
         fingerprint: String, _ decide: (ReviewerKeyRecord?) throws -> ReviewerKeyRecord,
         applying apply: (ReviewerKeyRecord) throws -> Void
     ) throws -> ReviewerKeyRecord {
-        try pool.write { db in
-            let record = try decide(try ReviewerKeyRecord.fetchOne(db, key: fingerprint))
-            try record.save(db)
+        try database.write { session in
+            let existing = try session.row("SELECT \(ReviewerKeyRecord.columns) FROM reviewer_key WHERE fingerprint = ?", [fingerprint])
+            let record = try decide(try existing.map(ReviewerKeyRecord.init(row:)))
+            try record.save(session)
             try apply(record)
             return record
         }
@@ -23,19 +25,19 @@ extension EvidenceStore {
 
     /// The sealed messages of a submission and its notes that concern `fileID` (its own and the whole submission's).
     func sealedTexts(submissionID: Int64, fileID: Int64) throws -> [(SealedText, Data)] {
-        try pool.read { db in
+        try database.read { session in
             var texts: [(SealedText, Data)] = []
-            if let first = try Data.fetchOne(db, sql: "SELECT sealed_message FROM submission WHERE id = ?", arguments: [submissionID]) {
+            if let first = try SubmissionRecord.fetch(session, id: submissionID)?.sealedMessage {
                 texts.append((.firstMessage(submissionID: submissionID), first))
             }
-            for row in try Row.fetchAll(
-                db, sql: "SELECT id, sealed_message FROM submission_message WHERE submission_id = ? ORDER BY id", arguments: [submissionID]) {
-                texts.append((.laterMessage(id: row[0]), row[1]))
+            for row in try session.rows(
+                "SELECT id, sealed_message FROM submission_message WHERE submission_id = ? ORDER BY id", [submissionID]) {
+                texts.append((.laterMessage(id: try row.int64(0)), try row.data(1)))
             }
-            for row in try Row.fetchAll(
-                db, sql: "SELECT id, sealed_text FROM note WHERE submission_id = ? AND (file_id IS NULL OR file_id = ?) ORDER BY id",
-                arguments: [submissionID, fileID]) {
-                texts.append((.note(id: row[0]), row[1]))
+            for row in try session.rows(
+                "SELECT id, sealed_text FROM note WHERE submission_id = ? AND (file_id IS NULL OR file_id = ?) ORDER BY id",
+                [submissionID, fileID]) {
+                texts.append((.note(id: try row.int64(0)), try row.data(1)))
             }
             return texts
         }
@@ -44,8 +46,8 @@ extension EvidenceStore {
     /// Points the file at its re-wrapped copies, stores the re-wrapped texts, and adds a "granted" custody entry and
     /// one "granted" log entry per copy, all in one transaction.
     func recordGrant(_ grant: FileGrant, actor: String) throws {
-        try pool.write { db in
-            guard var file = try FileRecord.fetchOne(db, key: grant.fileID) else { throw CoreError.unknownFile(grant.fileID) }
+        try database.write { session in
+            guard var file = try FileRecord.fetch(session, id: grant.fileID) else { throw CoreError.unknownFile(grant.fileID) }
             guard file.purgedHour == nil, file.blobKey == grant.previousBlobKey, file.originalBlobKey == grant.previousOriginalBlobKey else {
                 throw ReviewerKeyError.changedDuringGrant(fileID: grant.fileID)
             }
@@ -53,7 +55,7 @@ extension EvidenceStore {
             if let cleaned = grant.cleaned {
                 try LogStore.append(.granted(try LogEntry.Granted(
                     fileID: grant.fileID, copy: .cleaned, previousSealedSHA256: file.sealedSHA256, sealedSHA256: cleaned.sha256,
-                    sealedSize: cleaned.size, recipient: grant.recipient, actor: actor, hour: hour)), in: db)
+                    sealedSize: cleaned.size, recipient: grant.recipient, actor: actor, hour: hour)), in: session)
                 file.blobKey = cleaned.key
                 file.sealedSHA256 = cleaned.sha256
                 file.sealedSize = cleaned.size
@@ -61,24 +63,24 @@ extension EvidenceStore {
             if let original = grant.original, let previous = file.originalSealedSHA256 {
                 try LogStore.append(.granted(try LogEntry.Granted(
                     fileID: grant.fileID, copy: .original, previousSealedSHA256: previous, sealedSHA256: original.sha256,
-                    sealedSize: original.size, recipient: grant.recipient, actor: actor, hour: hour)), in: db)
+                    sealedSize: original.size, recipient: grant.recipient, actor: actor, hour: hour)), in: session)
                 file.originalBlobKey = original.key
                 file.originalSealedSHA256 = original.sha256
                 file.originalSealedSize = original.size
             }
-            try file.update(db)
+            try file.update(session)
             for (text, sealed) in grant.texts {
                 switch text {
                 case .firstMessage(let submissionID):
-                    try db.execute(sql: "UPDATE submission SET sealed_message = ? WHERE id = ?", arguments: [sealed, submissionID])
+                    try session.execute("UPDATE submission SET sealed_message = ? WHERE id = ?", [sealed, submissionID])
                 case .laterMessage(let id):
-                    try db.execute(sql: "UPDATE submission_message SET sealed_message = ? WHERE id = ?", arguments: [sealed, id])
+                    try session.execute("UPDATE submission_message SET sealed_message = ? WHERE id = ?", [sealed, id])
                 case .note(let id):
-                    try db.execute(sql: "UPDATE note SET sealed_text = ? WHERE id = ?", arguments: [sealed, id])
+                    try session.execute("UPDATE note SET sealed_text = ? WHERE id = ?", [sealed, id])
                 }
             }
             var custody = CustodyRecord(fileID: grant.fileID, action: "granted", detail: grant.recipient, actor: actor, hour: hour)
-            try custody.insert(db)
+            try custody.insert(session)
         }
     }
 }

@@ -1,9 +1,7 @@
 import Foundation
-import GRDB
 
 /// A reviewer's note on a submission or one of its files, sealed to the reviewers.
-public struct NoteRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "note"
+public struct NoteRecord: Codable, Sendable {
     public var id: Int64?
     public var submissionID: Int64
     /// nil: about the whole submission.
@@ -16,12 +14,26 @@ public struct NoteRecord: Codable, Sendable, FetchableRecord, MutablePersistable
         case id, submissionID = "submission_id", fileID = "file_id", sealedText = "sealed_text", actor, hour
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    init(submissionID: Int64, fileID: Int64?, sealedText: Data, actor: String, hour: String) {
+        self.submissionID = submissionID
+        self.fileID = fileID
+        self.sealedText = sealedText
+        self.actor = actor
+        self.hour = hour
+    }
+
+    init(row: SQLRow) throws {
+        id = try row.int64(0)
+        submissionID = try row.int64(1)
+        fileID = try row.optionalInt64(2)
+        sealedText = try row.data(3)
+        actor = try row.string(4)
+        hour = try row.string(5)
+    }
 }
 
 /// A short label on a submission (fileID 0) or on one of its files.
-public struct TagRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "tag"
+public struct TagRecord: Codable, Sendable, Equatable {
     public var submissionID: Int64
     public var fileID: Int64
     public var name: String
@@ -30,6 +42,24 @@ public struct TagRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
 
     enum CodingKeys: String, CodingKey {
         case submissionID = "submission_id", fileID = "file_id", name, actor, hour
+    }
+
+    static let columns = "submission_id, file_id, name, actor, hour"
+
+    init(submissionID: Int64, fileID: Int64, name: String, actor: String, hour: String) {
+        self.submissionID = submissionID
+        self.fileID = fileID
+        self.name = name
+        self.actor = actor
+        self.hour = hour
+    }
+
+    init(row: SQLRow) throws {
+        submissionID = try row.int64(0)
+        fileID = try row.int64(1)
+        name = try row.string(2)
+        actor = try row.string(3)
+        hour = try row.string(4)
     }
 }
 
@@ -54,76 +84,104 @@ public struct FileQuery: Sendable {
 extension EvidenceStore {
     /// Files matching `query`.
     public func files(matching query: FileQuery) throws -> [FileRecord] {
-        try pool.read { db in try Self.files(matching: query, in: db) }
+        try database.read { session in try Self.files(matching: query, in: session) }
     }
 
     /// How many files match `query`, whatever its limit.
     public func count(matching query: FileQuery) throws -> Int {
-        try pool.read { db in try Self.filtered(query).fetchCount(db) }
+        try database.read { session in
+            let (condition, arguments) = Self.filter(query)
+            return try session.row("SELECT COUNT(*) FROM file WHERE \(condition)", arguments)!.int(0)
+        }
     }
 
-    static func files(matching query: FileQuery, in db: Database) throws -> [FileRecord] {
-        var request = filtered(query)
-        let column: Column =
+    static func files(matching query: FileQuery, in session: any SQLSession) throws -> [FileRecord] {
+        var (sql, arguments) = filter(query)
+        let direction = query.descending ? "DESC" : "ASC"
+        let order: String =
             switch query.order {
-            case .id: Column("id")
-            case .received: Column("received_hour")
-            case .size: Column("original_size")
-            case .type: Column("media_type")
-            case .status: Column("status")
+            case .id: "id \(direction)"
+            case .received: "received_hour \(direction), id"
+            case .size: "original_size \(direction), id"
+            // Files of unknown type (no media type) sort first, as SQLite sorts NULL; PostgreSQL is told so.
+            case .type: "(media_type IS NOT NULL) \(direction), media_type \(direction), id"
+            case .status: "status \(direction), id"
             }
-        request = request.order(query.descending ? column.desc : column.asc, Column("id").asc)
-        if let limit = query.limit { request = request.limit(limit) }
-        return try request.fetchAll(db)
+        sql += " ORDER BY \(order)"
+        if let limit = query.limit {
+            sql += " LIMIT ?"
+            arguments.append(limit)
+        }
+        return try FileRecord.fetchAll(session, where: sql, arguments)
     }
 
-    /// The files `query` selects, in no particular order and without its limit.
-    private static func filtered(_ query: FileQuery) -> QueryInterfaceRequest<FileRecord> {
-        var request = FileRecord.all()
-        if let status = query.status { request = request.filter(Column("status") == status.rawValue) }
-        if !query.mediaTypes.isEmpty { request = request.filter(query.mediaTypes.contains(Column("media_type"))) }
-        if let from = query.receivedFrom { request = request.filter(Column("received_hour") >= from) }
-        if let to = query.receivedTo { request = request.filter(Column("received_hour") <= to) }
-        if !query.includePurged { request = request.filter(Column("purged_hour") == nil) }
+    /// The condition (after WHERE) that selects `query`'s files, without order or limit.
+    private static func filter(_ query: FileQuery) -> (String, [any SQLValueConvertible]) {
+        var conditions = ["1 = 1"]
+        var arguments: [any SQLValueConvertible] = []
+        if let status = query.status {
+            conditions.append("status = ?")
+            arguments.append(status.rawValue)
+        }
+        if !query.mediaTypes.isEmpty {
+            conditions.append("media_type IN (\(sqlPlaceholders(query.mediaTypes.count)))")
+            arguments += query.mediaTypes
+        }
+        if let from = query.receivedFrom {
+            conditions.append("received_hour >= ?")
+            arguments.append(from)
+        }
+        if let to = query.receivedTo {
+            conditions.append("received_hour <= ?")
+            arguments.append(to)
+        }
+        if !query.includePurged { conditions.append("purged_hour IS NULL") }
         if let tag = query.tag {
-            request = request.filter(sql: """
+            conditions.append("""
                 EXISTS (SELECT 1 FROM tag WHERE tag.name = ? AND tag.submission_id = file.submission_id
                         AND (tag.file_id = 0 OR tag.file_id = file.id))
-                """, arguments: [tag])
+                """)
+            arguments.append(tag)
         }
-        return request
+        return (conditions.joined(separator: " AND "), arguments)
     }
 
     /// Adds a sealed note, with a custody entry and a log entry (the note's hash, never its text) on each file it covers.
     func addNote(_ sealed: Data, textSHA256 noteText: String, submissionID: Int64, fileID: Int64?, actor: String) throws {
-        try pool.write { db in
+        try database.write { session in
             let hour = HourStamp.now()
-            var note = NoteRecord(submissionID: submissionID, fileID: fileID, sealedText: sealed, actor: actor, hour: hour)
-            try note.insert(db)
-            for id in try Self.fileIDs(submissionID: submissionID, only: fileID, in: db) {
-                var custody = CustodyRecord(fileID: id, action: "note", detail: "note \(note.id!)", actor: actor, hour: hour)
-                try custody.insert(db)
-                try LogStore.append(.noteAdded(try LogEntry.NoteAdded(fileID: id, noteText: noteText, actor: actor, hour: hour)), in: db)
+            let noteID = try session.row(
+                "INSERT INTO note (submission_id, file_id, sealed_text, actor, hour) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [submissionID, fileID, sealed, actor, hour])!.int64(0)
+            for id in try Self.fileIDs(submissionID: submissionID, only: fileID, in: session) {
+                var custody = CustodyRecord(fileID: id, action: "note", detail: "note \(noteID)", actor: actor, hour: hour)
+                try custody.insert(session)
+                try LogStore.append(.noteAdded(try LogEntry.NoteAdded(fileID: id, noteText: noteText, actor: actor, hour: hour)), in: session)
             }
         }
     }
 
     /// The notes on a submission and its files, oldest first.
     public func notes(submissionID: Int64) throws -> [NoteRecord] {
-        try pool.read { db in try NoteRecord.filter(Column("submission_id") == submissionID).order(Column("id")).fetchAll(db) }
+        try database.read { session in
+            try session.rows(
+                "SELECT id, submission_id, file_id, sealed_text, actor, hour FROM note WHERE submission_id = ? ORDER BY id", [submissionID]
+            ).map(NoteRecord.init(row:))
+        }
     }
 
     /// Tags `name` on a submission (fileID nil) or a file; false when it was already there.
     @discardableResult
     func addTag(_ name: String, submissionID: Int64, fileID: Int64?, actor: String) throws -> Bool {
-        try pool.write { db in
+        try database.write { session in
             let hour = HourStamp.now()
-            let tag = TagRecord(submissionID: submissionID, fileID: fileID ?? 0, name: name, actor: actor, hour: hour)
-            try tag.insert(db, onConflict: .ignore)
-            guard db.changesCount == 1 else { return false }
-            for id in try Self.fileIDs(submissionID: submissionID, only: fileID, in: db) {
+            let added = try session.rows(
+                "INSERT INTO tag (\(TagRecord.columns)) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING name",
+                [submissionID, fileID ?? 0, name, actor, hour])
+            guard !added.isEmpty else { return false }
+            for id in try Self.fileIDs(submissionID: submissionID, only: fileID, in: session) {
                 var custody = CustodyRecord(fileID: id, action: "tagged", detail: name, actor: actor, hour: hour)
-                try custody.insert(db)
+                try custody.insert(session)
             }
             return true
         }
@@ -132,13 +190,14 @@ extension EvidenceStore {
     /// Removes a tag; false when it was not there.
     @discardableResult
     func removeTag(_ name: String, submissionID: Int64, fileID: Int64?, actor: String) throws -> Bool {
-        try pool.write { db in
-            let key: [String: (any DatabaseValueConvertible)?] = ["submission_id": submissionID, "file_id": fileID ?? 0, "name": name]
-            guard try TagRecord.deleteOne(db, key: key) else { return false }
+        try database.write { session in
+            let removed = try session.rows(
+                "DELETE FROM tag WHERE submission_id = ? AND file_id = ? AND name = ? RETURNING name", [submissionID, fileID ?? 0, name])
+            guard !removed.isEmpty else { return false }
             let hour = HourStamp.now()
-            for id in try Self.fileIDs(submissionID: submissionID, only: fileID, in: db) {
+            for id in try Self.fileIDs(submissionID: submissionID, only: fileID, in: session) {
                 var custody = CustodyRecord(fileID: id, action: "untagged", detail: name, actor: actor, hour: hour)
-                try custody.insert(db)
+                try custody.insert(session)
             }
             return true
         }
@@ -146,9 +205,12 @@ extension EvidenceStore {
 
     /// Tags on a submission and its files.
     public func tags(submissionID: Int64) throws -> [TagRecord] {
-        try pool.read { db in
-            try TagRecord.filter(Column("submission_id") == submissionID).order(Column("file_id"), Column("name")).fetchAll(db)
-        }
+        try database.read { session in try Self.tags(submissionID: submissionID, in: session) }
+    }
+
+    static func tags(submissionID: Int64, in session: any SQLSession) throws -> [TagRecord] {
+        try session.rows("SELECT \(TagRecord.columns) FROM tag WHERE submission_id = ? ORDER BY file_id, name", [submissionID])
+            .map(TagRecord.init(row:))
     }
 
     /// The tags that apply to a file: its own and its submission's.
@@ -158,17 +220,16 @@ extension EvidenceStore {
 
     /// Sets or lifts a submission's legal hold, with a custody entry on each of its files.
     func setLegalHold(_ hold: Bool, submissionID: Int64, reason: String?, actor: String) throws {
-        try pool.write { db in
-            guard var submission = try SubmissionRecord.fetchOne(db, key: submissionID) else {
+        try database.write { session in
+            guard let submission = try SubmissionRecord.fetch(session, id: submissionID) else {
                 throw CoreError.invalidReviewState("no submission \(submissionID)")
             }
             guard submission.legalHold != hold else { return }
-            submission.legalHold = hold
-            try submission.update(db)
+            try session.execute("UPDATE submission SET legal_hold = ? WHERE id = ?", [hold, submissionID])
             let hour = HourStamp.now()
-            for id in try Self.fileIDs(submissionID: submissionID, only: nil, in: db) {
+            for id in try Self.fileIDs(submissionID: submissionID, only: nil, in: session) {
                 var custody = CustodyRecord(fileID: id, action: hold ? "legal-hold" : "hold-lifted", detail: reason, actor: actor, hour: hour)
-                try custody.insert(db)
+                try custody.insert(session)
             }
         }
     }
@@ -177,24 +238,24 @@ extension EvidenceStore {
     /// Refuses a file under legal hold, checked inside the transaction. Returns the record as it is now, whose blob
     /// keys are the copies to delete (a grant may have moved them since the caller read the file).
     func markPurged(fileID: Int64, reason: String, actor: String) throws -> FileRecord {
-        try pool.write { db in
-            guard var file = try FileRecord.fetchOne(db, key: fileID) else { throw CoreError.unknownFile(fileID) }
+        try database.write { session in
+            guard var file = try FileRecord.fetch(session, id: fileID) else { throw CoreError.unknownFile(fileID) }
             guard file.purgedHour == nil else { return file }
-            if try Bool.fetchOne(db, sql: "SELECT legal_hold FROM submission WHERE id = ?", arguments: [file.submissionID]) == true {
+            if try SubmissionRecord.fetch(session, id: file.submissionID)?.legalHold == true {
                 throw CoreError.invalidReviewState("file \(fileID) is under legal hold")
             }
             let hour = HourStamp.now()
             file.purgedHour = hour
-            try file.update(db)
+            try file.update(session)
             var custody = CustodyRecord(fileID: fileID, action: "purged", detail: reason, actor: actor, hour: hour)
-            try custody.insert(db)
-            try LogStore.append(.deleted(try LogEntry.Deleted(fileID: fileID, reason: reason, actor: actor, hour: hour)), in: db)
+            try custody.insert(session)
+            try LogStore.append(.deleted(try LogEntry.Deleted(fileID: fileID, reason: reason, actor: actor, hour: hour)), in: session)
             return file
         }
     }
 
-    static func fileIDs(submissionID: Int64, only fileID: Int64?, in db: Database) throws -> [Int64] {
+    static func fileIDs(submissionID: Int64, only fileID: Int64?, in session: any SQLSession) throws -> [Int64] {
         if let fileID { return [fileID] }
-        return try Int64.fetchAll(db, sql: "SELECT id FROM file WHERE submission_id = ? ORDER BY id", arguments: [submissionID])
+        return try session.int64s("SELECT id FROM file WHERE submission_id = ? ORDER BY id", [submissionID])
     }
 }

@@ -1,5 +1,3 @@
-import GRDB
-
 /// Where a file stands as its submitter sees it on the status page.
 public enum SubmitterStatus: String, Sendable, CaseIterable {
     /// Stored; no reviewer has worked on it yet.
@@ -17,15 +15,14 @@ extension EvidenceStore {
 
     /// The files of a submission in order, each with its status as the submitter sees it.
     public func submitterStatuses(submissionID: Int64) throws -> [(file: FileRecord, status: SubmitterStatus)] {
-        try pool.read { db in
-            let files = try FileRecord.filter(Column("submission_id") == submissionID).order(Column("position")).fetchAll(db)
-            let started = Set(try Int64.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT custody.file_id FROM custody JOIN file ON file.id = custody.file_id
-                    WHERE file.submission_id = ? AND custody.action IN (\(Self.reviewWorkActions.map { _ in "?" }.joined(separator: ",")))
-                    """,
-                arguments: StatementArguments([submissionID] + Self.reviewWorkActions)))
+        try database.read { session in
+            let files = try FileRecord.fetchAll(session, where: "submission_id = ? ORDER BY position", [submissionID])
+            let started = Set(try session.int64s(
+                """
+                SELECT DISTINCT custody.file_id FROM custody JOIN file ON file.id = custody.file_id
+                WHERE file.submission_id = ? AND custody.action IN (\(sqlPlaceholders(Self.reviewWorkActions.count)))
+                """,
+                [submissionID] + Self.reviewWorkActions))
             return files.map { file in
                 switch file.status {
                 case .approved: (file, .approved)

@@ -1,10 +1,8 @@
 import Foundation
-import GRDB
 import MediaScrub
 
 /// One submission: the files sent together, and the sealed message that came with them.
-public struct SubmissionRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "submission"
+public struct SubmissionRecord: Codable, Sendable {
     public var id: Int64?
     /// HMAC-SHA256 of the receipt code under the server's receipt key; the code itself is never stored.
     public var receiptHash: Data
@@ -22,19 +20,39 @@ public struct SubmissionRecord: Codable, Sendable, FetchableRecord, MutablePersi
         case replyPublicKey = "reply_public_key", legalHold = "legal_hold"
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
+}
+
+extension SubmissionRecord {
+    static let columns = "id, receipt_hash, received_hour, sealed_message, reply_public_key, legal_hold"
+
+    init(row: SQLRow) throws {
+        id = try row.int64(0)
+        receiptHash = try row.data(1)
+        receivedHour = try row.string(2)
+        sealedMessage = try row.optionalData(3)
+        replyPublicKey = try row.optionalData(4)
+        legalHold = try row.bool(5)
+    }
+
+    /// Inserts the submission and sets its id.
+    mutating func insert(_ session: any SQLSession) throws {
+        id = try session.row(
+            "INSERT INTO submission (receipt_hash, received_hour, sealed_message, reply_public_key, legal_hold) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            [receiptHash, receivedHour, sealedMessage, replyPublicKey, legalHold])!.int64(0)
+    }
+
+    static func fetch(_ session: any SQLSession, id: Int64) throws -> SubmissionRecord? {
+        try session.row("SELECT \(columns) FROM submission WHERE id = ?", [id]).map(SubmissionRecord.init(row:))
     }
 }
 
 /// Review states of a file.
-public enum ReviewStatus: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
+public enum ReviewStatus: String, Codable, Sendable, CaseIterable {
     case pending, approved, rejected
 }
 
 /// One received file: its hashes, the removal report and where its sealed copy lives.
-public struct FileRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "file"
+public struct FileRecord: Codable, Sendable {
     public var id: Int64?
     public var submissionID: Int64
     public var position: Int
@@ -69,8 +87,71 @@ public struct FileRecord: Codable, Sendable, FetchableRecord, MutablePersistable
         case originalSealedSize = "original_sealed_size", purgedHour = "purged_hour"
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
+}
+
+extension FileRecord {
+    static let columns = """
+        id, submission_id, position, media_type, original_size, cleaned_size, sealed_size, original_sha256, cleaned_sha256, \
+        sealed_sha256, removal_report, scrubber_version, blob_key, status, received_hour, original_blob_key, \
+        original_sealed_sha256, original_sealed_size, purged_hour
+        """
+
+    init(row: SQLRow) throws {
+        id = try row.int64(0)
+        submissionID = try row.int64(1)
+        position = try row.int(2)
+        mediaType = try row.optionalString(3).map { name in
+            guard let type = MediaType(rawValue: name) else { throw SQLRowError.unexpected(3, .text(name), "a media type") }
+            return type
+        }
+        originalSize = try row.int64(4)
+        cleanedSize = try row.int64(5)
+        sealedSize = try row.int64(6)
+        originalSHA256 = try row.string(7)
+        cleanedSHA256 = try row.string(8)
+        sealedSHA256 = try row.string(9)
+        removalReport = try row.string(10)
+        scrubberVersion = try row.string(11)
+        blobKey = try row.string(12)
+        guard let status = ReviewStatus(rawValue: try row.string(13)) else { throw SQLRowError.unexpected(13, row.values[13], "a status") }
+        self.status = status
+        receivedHour = try row.string(14)
+        originalBlobKey = try row.optionalString(15)
+        originalSealedSHA256 = try row.optionalString(16)
+        originalSealedSize = try row.optionalInt64(17)
+        purgedHour = try row.optionalString(18)
+    }
+
+    /// The values of every column but the id, in `columns` order.
+    private var values: [any SQLValueConvertible] {
+        [
+            submissionID, position, mediaType?.rawValue, originalSize, cleanedSize, sealedSize, originalSHA256, cleanedSHA256,
+            sealedSHA256, removalReport, scrubberVersion, blobKey, status.rawValue, receivedHour, originalBlobKey,
+            originalSealedSHA256, originalSealedSize, purgedHour,
+        ]
+    }
+
+    /// Inserts the file and sets its id.
+    mutating func insert(_ session: any SQLSession) throws {
+        let names = Self.columns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        id = try session.row(
+            "INSERT INTO file (\(names.joined(separator: ", "))) VALUES (\(sqlPlaceholders(names.count))) RETURNING id", values)!.int64(0)
+    }
+
+    /// Writes every column of the stored file back.
+    func update(_ session: any SQLSession) throws {
+        let names = Self.columns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        try session.execute(
+            "UPDATE file SET \(names.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?", values + [id!])
+    }
+
+    static func fetch(_ session: any SQLSession, id: Int64) throws -> FileRecord? {
+        try session.row("SELECT \(columns) FROM file WHERE id = ?", [id]).map(FileRecord.init(row:))
+    }
+
+    /// Files by a condition and order written in SQL after WHERE.
+    static func fetchAll(_ session: any SQLSession, where condition: String, _ arguments: [any SQLValueConvertible] = []) throws -> [FileRecord] {
+        try session.rows("SELECT \(columns) FROM file WHERE \(condition)", arguments).map(FileRecord.init(row:))
     }
 
     public func decodedReport() -> RemovalReport? {
@@ -83,8 +164,7 @@ public struct FileRecord: Codable, Sendable, FetchableRecord, MutablePersistable
 }
 
 /// The custody trail: every hand a file passed through.
-public struct CustodyRecord: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "custody"
+public struct CustodyRecord: Codable, Sendable {
     public var id: Int64?
     public var fileID: Int64
     public var action: String
@@ -97,9 +177,22 @@ public struct CustodyRecord: Codable, Sendable, FetchableRecord, MutablePersista
         case id, fileID = "file_id", action, detail, actor, hour
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
 }
 
-extension MediaType: DatabaseValueConvertible {}
+extension CustodyRecord {
+    init(row: SQLRow) throws {
+        id = try row.int64(0)
+        fileID = try row.int64(1)
+        action = try row.string(2)
+        detail = try row.optionalString(3)
+        actor = try row.string(4)
+        hour = try row.string(5)
+    }
+
+    /// Inserts the entry and sets its id.
+    mutating func insert(_ session: any SQLSession) throws {
+        id = try session.row(
+            "INSERT INTO custody (file_id, action, detail, actor, hour) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            [fileID, action, detail, actor, hour])!.int64(0)
+    }
+}

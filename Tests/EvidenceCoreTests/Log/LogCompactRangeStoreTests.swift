@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 @testable import EvidenceCore
 
@@ -9,8 +8,8 @@ import Testing
     /// Appends `count` entries, each in its own transaction as the store's changes do.
     static func append(_ count: Int, to store: EvidenceStore, actor: String) throws {
         for number in 0..<count {
-            try store.pool.write { db in
-                _ = try LogStore.append(.exported(try LogEntry.Exported(fileID: Int64(number + 1), actor: actor, hour: HourStamp.now())), in: db)
+            try store.database.write { session in
+                _ = try LogStore.append(.exported(try LogEntry.Exported(fileID: Int64(number + 1), actor: actor, hour: HourStamp.now())), in: session)
             }
         }
     }
@@ -25,7 +24,7 @@ import Testing
     /// The stored range is there, of the log's size, and its root is the recomputed one; so is `logRoot`.
     static func expectStoredRangeHolds(_ store: EvidenceStore, _ comment: Comment) throws {
         let (size, root) = try recomputedRoot(store)
-        let stored = try store.pool.read { db in try LogStore.storedCompactRange(in: db) }
+        let stored = try store.database.read { session in try LogStore.storedCompactRange(in: session) }
         #expect(stored?.size == size, comment)
         #expect(stored?.rootHash == root, comment)
         #expect(try store.logSize() == size, comment)
@@ -62,19 +61,19 @@ import Testing
         try Self.append(10, to: store, actor: "alice")
         // An entry appended as builds before the range did: the stored range no longer has the log's size.
         let bytes = LogEntry.exported(try LogEntry.Exported(fileID: 99, actor: "old", hour: HourStamp.now())).encode()
-        try store.pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO log_entry (leaf_index, entry, leaf_hash, file_id) VALUES (10, ?, ?, 99)",
-                arguments: [Data(bytes), Data(MerkleTree.leafHash(bytes))])
+        try store.database.write { session in
+            try session.execute(
+                "INSERT INTO log_entry (leaf_index, entry, leaf_hash, file_id) VALUES (10, ?, ?, 99)",
+                [Data(bytes), Data(MerkleTree.leafHash(bytes))])
         }
-        #expect(try store.pool.read { db in try LogStore.storedCompactRange(in: db) } == nil)
+        #expect(try store.database.read { session in try LogStore.storedCompactRange(in: session) } == nil)
         let (size, root) = try Self.recomputedRoot(store)
         #expect(size == 11)
         #expect(try store.logRoot(size: 11) == root, "falls back to the leaves")
         try Self.append(1, to: store, actor: "alice")
         try Self.expectStoredRangeHolds(store, "rebuilt on the append after the old writer's")
         // A log with no stored range at all, as the migration leaves an existing one.
-        try store.pool.write { db in try db.execute(sql: "DELETE FROM log_compact_range") }
+        try store.database.write { session in try session.execute("DELETE FROM log_compact_range") }
         try Self.append(5, to: store, actor: "alice")
         try Self.expectStoredRangeHolds(store, "rebuilt on the first append after the migration")
     }

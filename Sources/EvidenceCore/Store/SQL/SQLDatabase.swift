@@ -1,0 +1,42 @@
+import Foundation
+
+/// The database under the evidence store. The store's rules (a log entry in the transaction of each change it
+/// records, custody with every action, checks inside write transactions) are written once, in SQL that SQLite and
+/// PostgreSQL both run; a backend only opens transactions and runs statements. Placeholders are written `?`.
+public protocol SQLDatabase: Sendable {
+    /// A consistent snapshot for the whole of `body`.
+    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    /// One write transaction, serialised with every other writer of the same database (on PostgreSQL, across all
+    /// the nodes that share it), committed when `body` returns and rolled back when it throws.
+    func write<T>(_ body: (any SQLSession) throws -> T) throws -> T
+    /// What the database itself finds damaged; empty when it is sound.
+    func integrityProblems() throws -> [String]
+    /// Where it is, for messages (never with a password).
+    var location: String { get }
+}
+
+/// Statements inside one transaction.
+public protocol SQLSession {
+    func execute(_ sql: String, _ arguments: [any SQLValueConvertible]) throws
+    func rows(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> [SQLRow]
+}
+
+extension SQLSession {
+    public func execute(_ sql: String) throws { try execute(sql, []) }
+
+    public func rows(_ sql: String) throws -> [SQLRow] { try rows(sql, []) }
+
+    public func row(_ sql: String, _ arguments: [any SQLValueConvertible] = []) throws -> SQLRow? {
+        try rows(sql, arguments).first
+    }
+
+    /// The first column of every row, as integers.
+    public func int64s(_ sql: String, _ arguments: [any SQLValueConvertible] = []) throws -> [Int64] {
+        try rows(sql, arguments).map { try $0.int64(0) }
+    }
+}
+
+/// `?, ?, ?` for an IN list of `count` values (at least one, so the SQL stays valid).
+func sqlPlaceholders(_ count: Int) -> String {
+    Array(repeating: "?", count: max(count, 1)).joined(separator: ", ")
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// The embedded default: one SQLite file in WAL mode (GRDB's DatabasePool), `secure_delete` on, full auto-vacuum.
+public final class SQLiteDatabase: SQLDatabase {
+    let pool: DatabasePool
+    public let location: String
+
+    /// Opens (creating and migrating if needed) the database at `url`.
+    public init(url: URL) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            // Deleted rows are overwritten, and freed pages returned to the file system.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        location = url.path
+        do {
+            if !FileManager.default.fileExists(atPath: url.path) {
+                try Self.createWithFullAutoVacuum(url)
+            }
+            pool = try DatabasePool(path: url.path, configuration: config)
+            try StoreMigrations.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw CoreError.storage("database \(url.path): \(error.message ?? error.description)")
+        }
+        FileSystem.setConstantModificationTime(url)
+    }
+
+    /// auto_vacuum can be set only before the first table exists and not in WAL mode, so a new database
+    /// is created in rollback-journal mode with it set, before the pool switches it to WAL.
+    private static func createWithFullAutoVacuum(_ url: URL) throws {
+        let queue = try DatabaseQueue(path: url.path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA auto_vacuum = FULL")
+            try db.execute(sql: "VACUUM")
+        }
+        try queue.close()
+    }
+
+    public func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try pool.read { db in try body(SQLiteSession(db: db)) }
+    }
+
+    public func write<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try pool.write { db in try body(SQLiteSession(db: db)) }
+    }
+
+    public func integrityProblems() throws -> [String] {
+        try pool.read { db in
+            let rows = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            return rows == ["ok"] ? [] : rows
+        }
+    }
+
+    /// A pragma's current value, for checks.
+    public func pragma(_ name: String) throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+}
+
+/// Statements on one GRDB connection, inside the transaction `SQLiteDatabase` opened.
+struct SQLiteSession: SQLSession {
+    let db: Database
+
+    func execute(_ sql: String, _ arguments: [any SQLValueConvertible]) throws {
+        try db.execute(sql: sql, arguments: Self.arguments(arguments))
+    }
+
+    func rows(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> [SQLRow] {
+        try Row.fetchAll(db, sql: sql, arguments: Self.arguments(arguments)).map { row in
+            SQLRow(row.databaseValues.map { value in
+                switch value.storage {
+                case .null: .null
+                case .int64(let number): .integer(number)
+                case .double(let number): .integer(Int64(number))
+                case .string(let text): .text(text)
+                case .blob(let bytes): .blob(bytes)
+                }
+            })
+        }
+    }
+
+    static func arguments(_ values: [any SQLValueConvertible]) -> StatementArguments {
+        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
+            switch value.sqlValue {
+            case .null: nil
+            case .integer(let number): number
+            case .text(let text): text
+            case .blob(let bytes): bytes
+            }
+        })
+    }
+}
