@@ -48,7 +48,7 @@ struct ShowCommand: ParsableCommand {
         let identity = try key.map { try PassphrasePrompt.loadKey($0) }
         let tags = try desk.store.tags(submissionID: file.submissionID)
         let details = Details(
-            file: FileListing(file, annotations: try desk.store.annotations()),
+            file: FileListing(file, annotations: try desk.store.annotations(of: file)),
             removalReport: file.decodedReport(), scrubberVersion: file.scrubberVersion,
             custody: try desk.store.custody(fileID: id),
             submission: SubmissionSummary(

@@ -33,6 +33,20 @@ extension EvidenceStore {
         try pool.read { db in try Self.annotations(in: db) }
     }
 
+    /// The annotations of one file, read in one transaction with the per-file queries: what `show` needs without
+    /// reading every duplicate group, tag and hold in the store.
+    public func annotations(of file: FileRecord) throws -> FileAnnotations {
+        try pool.read { db in
+            let duplicates = try Self.duplicates(of: file, in: db)
+            let tags = try TagRecord.filter(Column("submission_id") == file.submissionID)
+                .order(Column("file_id"), Column("name")).fetchAll(db)
+            let held = try Bool.fetchOne(db, sql: "SELECT legal_hold FROM submission WHERE id = ?", arguments: [file.submissionID]) ?? false
+            return FileAnnotations(
+                duplicates: duplicates.isEmpty ? [:] : [file.id!: duplicates], tags: [file.submissionID: tags],
+                heldSubmissions: held ? [file.submissionID] : [])
+        }
+    }
+
     static func annotations(in db: Database) throws -> FileAnnotations {
         FileAnnotations(duplicates: try duplicateGroups(in: db), tags: try tagsBySubmission(in: db), heldSubmissions: Set(
             try Int64.fetchAll(db, sql: "SELECT id FROM submission WHERE legal_hold")))

@@ -152,11 +152,13 @@ public final class EvidenceStore: Sendable {
 
     /// Files whose original or cleaned SHA-256 equals this file's.
     public func duplicates(of file: FileRecord) throws -> [Int64] {
-        try pool.read { db in
-            try Int64.fetchAll(db, sql: """
-                SELECT id FROM file WHERE id != ? AND (original_sha256 = ? OR cleaned_sha256 = ?) ORDER BY id
-                """, arguments: [file.id, file.originalSHA256, file.cleanedSHA256])
-        }
+        try pool.read { db in try Self.duplicates(of: file, in: db) }
+    }
+
+    static func duplicates(of file: FileRecord, in db: Database) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: """
+            SELECT id FROM file WHERE id != ? AND (original_sha256 = ? OR cleaned_sha256 = ?) ORDER BY id
+            """, arguments: [file.id, file.originalSHA256, file.cleanedSHA256])
     }
 
     /// Changes a file's review status and records who did it, in one transaction.
