@@ -40,7 +40,7 @@ struct ExportCommand: ParsableCommand {
         let id = id!  // validate(): an id when there is no --status
         _ = try desk.store.file(id: id)
         let identity = try PassphrasePrompt.loadKey(key)
-        let written = try desk.export(fileID: id, identity: identity, to: folder, actor: reviewer.actor(keyPath: key), original: original)
+        let written = try desk.export(fileID: id, identity: identity, to: folder, actor: reviewer.actor(keyPath: key, in: desk.store), original: original)
         print("wrote \(written.path) (SHA-256 verified)")
         print("check: cd \(folder.path) && sha256sum -c manifest.sha256")
     }
@@ -54,7 +54,7 @@ struct ExportCommand: ParsableCommand {
         let identity = try PassphrasePrompt.loadKey(key)
         let bytes = files.filter { $0.purgedHour == nil }.reduce(0) { $0 + $1.cleanedSize }
         let bar = ProgressBar(title: "exporting", total: bytes, unit: .bytes)
-        let index = try desk.exportAll(files, identity: identity, to: folder, actor: reviewer.actor(keyPath: key)) { file in
+        let index = try desk.exportAll(files, identity: identity, to: folder, actor: reviewer.actor(keyPath: key, in: desk.store)) { file in
             bar.advance(by: file.cleanedSize)
         }
         bar.finish()
