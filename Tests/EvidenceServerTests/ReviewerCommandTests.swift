@@ -4,8 +4,9 @@ import Testing
 /// `list`, `show`, `note` and `tag` on a store built by real uploads; JSON parsed and checked.
 @Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
 struct ReviewerCommandTests {
-    /// A hostile message: sets the terminal title, rings the bell, clears the screen.
-    static let hostile = "at Abay street \u{1B}]0;pwned\u{07}\u{1B}[2J"
+    /// A hostile message: sets the terminal title, rings the bell, clears the screen (with ESC and with the C1 CSI),
+    /// overwrites the line, and reverses what follows.
+    static let hostile = "at Abay street \u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}2J\rspoofed\u{08}\u{202E}gpj.exe"
 
     /// Submission 1: the GPS JPEG with a hostile message; submission 2: a PNG and the same JPEG again.
     static func stored() async throws -> TestServer {
@@ -69,11 +70,22 @@ struct ReviewerCommandTests {
         // After a filter applied outside SQL (message text), the limit still counts only the matches.
         #expect(try Self.ids(try await server.review(["list", "--text", "street", "--key", server.keyFile.path, "--limit", "1", "--json"])) == [1])
         #expect(try await server.review(["list", "--limit", "3"]).stdoutText.split(separator: "\n").count == 4, "no note when all are shown")
+
+        // A narrow terminal (the width comes from COLUMNS when standard output is not one): no line is wider.
+        for extra in [[], ["--key", server.keyFile.path]] {
+            let narrow = try await server.review(["list", "--status", "all"] + extra, environment: ["COLUMNS": "60"])
+            let narrowLines = narrow.stdoutText.split(separator: "\n")
+            #expect(narrow.status == 0 && narrowLines.count == 4, "\(narrow.stdoutText)\(narrow.stderr)")
+            #expect(narrowLines.allSatisfy { $0.count <= 60 }, "\(narrow.stdoutText)")
+            #expect(narrowLines[0].hasPrefix("ID  ") && narrowLines[0].contains("STATUS"), "\(narrow.stdoutText)")
+            #expect(narrowLines.dropFirst().map { $0.split(separator: " ").first } == ["1", "2", "3"])
+            #expect(narrowLines.dropFirst().allSatisfy { $0.contains("pending") }, "\(narrow.stdoutText)")
+        }
         #expect(try await server.review(["list", "--limit", "0"]).status == 2)
         #expect(try await server.review(["list", "--all", "--limit", "5"]).status == 2)
     }
 
-    @Test("show gives the submission, duplicates, custody, tags, decrypted message and notes, with hostile text neutralised")
+    @Test("show and list --key give the decrypted message with hostile text neutralised; show also the submission, duplicates, custody, tags and notes")
     func show() async throws {
         let server = try await Self.stored()
         #expect(try await server.review(["note", "1", "faces visible, blur before sharing", "--as", "alice"]).status == 0)
@@ -101,6 +113,25 @@ struct ReviewerCommandTests {
         let locked = try await server.review(["show", "1", "--json"])
         let lockedDetails = try JSONSerialization.jsonObject(with: locked.stdout) as? [String: Any] ?? [:]
         #expect(lockedDetails["message"] == nil && lockedDetails["notes"] == nil)
+
+        // list --key: the message's first line in a MESSAGE column, every control character made visible.
+        let listed = try await server.review(["list", "--key", server.keyFile.path], environment: ["COLUMNS": "200"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let rows = listed.stdoutText.split(separator: "\n")
+        #expect(rows.first?.hasSuffix("MESSAGE") == true, "\(listed.stdoutText)")
+        #expect(rows.first { $0.hasPrefix("1 ") }?.hasSuffix("at Abay street \\e]0;pwned\\x07\\e[2J\\u{9B}2J\\x0Dspoofed\\x08gpj.exe") == true,
+                "\(listed.stdoutText)")
+        #expect(rows.first { $0.hasPrefix("2 ") }?.hasSuffix("  -") == true, "no message: \(listed.stdoutText)")
+        let bytes = [UInt8](listed.stdout)
+        #expect(!bytes.contains { ($0 < 0x20 && $0 != 0x0A) || $0 == 0x7F || $0 == 0x9B }, "a control byte reached the terminal")
+        #expect(!listed.stdoutText.unicodeScalars.contains { (0x80...0x9F).contains($0.value) || $0.value == 0x202E })
+        // --json with --key: the whole message, JSON-escaped; null for a submission without one; absent without --key.
+        let listedJSON = try JSONSerialization.jsonObject(
+            with: try await server.review(["list", "--key", server.keyFile.path, "--json"]).stdout) as? [[String: Any]] ?? []
+        #expect(listedJSON.first?["message"] as? String == Self.hostile)
+        #expect(listedJSON.count == 3 && listedJSON[1]["message"] is NSNull)
+        let plainJSON = try JSONSerialization.jsonObject(with: try await server.review(["list", "--json"]).stdout) as? [[String: Any]] ?? []
+        #expect(plainJSON.count == 3 && plainJSON.allSatisfy { $0["message"] == nil })
     }
 
     @Test("colour on a terminal, none with NO_COLOR or through a pipe")
