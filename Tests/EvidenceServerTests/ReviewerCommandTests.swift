@@ -18,6 +18,14 @@ struct ReviewerCommandTests {
         return server
     }
 
+    /// Every key of a JSON object, at every depth.
+    static func keys(of value: Any) -> Set<String> {
+        if let object = value as? [String: Any] {
+            return object.reduce(into: Set(object.keys)) { $0.formUnion(keys(of: $1.value)) }
+        }
+        return (value as? [Any])?.reduce(into: Set<String>()) { $0.formUnion(keys(of: $1)) } ?? []
+    }
+
     static func ids(_ result: Subprocess.Result) throws -> [Int] {
         let rows = try JSONSerialization.jsonObject(with: result.stdout) as? [[String: Any]] ?? []
         return rows.compactMap { $0["id"] as? Int }
@@ -91,17 +99,27 @@ struct ReviewerCommandTests {
         #expect(try await server.review(["note", "1", "faces visible, blur before sharing", "--as", "alice"]).status == 0)
         #expect(try await server.review(["note", "1", "whole batch from one phone", "--submission", "--as", "bob"]).status == 0)
         #expect(try await server.review(["tag", "1", "bridge"]).status == 0)
+        #expect(try await server.review(["hold", "1", "--reason", "court order"]).status == 0)
+        #expect(try await server.review(["reply", "1", "--message", "thank you"]).status == 0)
         let json = try await server.review(["show", "1", "--key", server.keyFile.path, "--json"])
         let details = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any] ?? [:]
         #expect(details["message"] as? String == Self.hostile.trimmingCharacters(in: .whitespaces))
         let notes = details["notes"] as? [[String: Any]] ?? []
         #expect(notes.compactMap { $0["text"] as? String } == ["faces visible, blur before sharing", "whole batch from one phone"])
         #expect(notes.compactMap { $0["actor"] as? String } == ["alice", "bob"])
+        #expect(notes.map { $0["file_id"] as? Int } == [1, nil])
         let submission = details["submission"] as? [String: Any] ?? [:]
         #expect(submission["files"] as? [Int] == [1])
+        #expect(submission["legal_hold"] as? Bool == true && submission["replies_to_submitter"] as? Int == 1)
+        let report = details["removal_report"] as? [String: Any] ?? [:]
+        #expect(report["media_type"] as? String == "jpeg")
+        #expect((report["removed"] as? [[String: Any]])?.contains { ($0["what"] as? String)?.contains("Exif") == true && ($0["bytes"] as? Int ?? 0) > 0 } == true,
+                "\(report)")
+        #expect((details["scrubber_version"] as? String)?.isEmpty == false)
+        #expect(Self.keys(of: details).allSatisfy { $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } }, "\(Self.keys(of: details))")
         #expect((details["file"] as? [String: Any])?["duplicates"] as? [Int] == [3])
         let custody = (details["custody"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
-        #expect(custody == ["received", "note", "note", "tagged"])
+        #expect(custody == ["received", "note", "note", "tagged", "legal-hold", "replied"])
 
         let text = try await server.review(["show", "1", "--key", server.keyFile.path])
         #expect(text.status == 0)
