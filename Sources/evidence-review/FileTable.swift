@@ -5,12 +5,18 @@ import EvidenceCore
 /// from the store or a submitter goes through SafeText; status is coloured.
 enum FileTable {
     struct Column {
-        var header: String
-        var cells: [String]
-        var isStatus = false
-
+        let header: String
+        let cells: [String]
+        let isStatus: Bool
         /// Display columns of its widest cell.
-        var width: Int { ([header] + cells).map(ScreenLine.columns(of:)).max() ?? 0 }
+        let width: Int
+
+        init(header: String, cells: [String], isStatus: Bool = false) {
+            self.header = header
+            self.cells = cells
+            self.isStatus = isStatus
+            width = ([header] + cells).map(ScreenLine.columns(of:)).max() ?? 0
+        }
     }
 
     /// `messages`: with --key, one excerpt per listing (already neutralised), else nil.
@@ -73,26 +79,25 @@ enum FileTable {
 
     /// Steps that make the fixed columns narrower, in the order they are taken: the least useful first.
     private static func shortenings(_ listings: [FileListing]) -> [(inout [Column]) -> Void] {
-        func change(_ header: String, _ body: @escaping (inout Column) -> Void) -> (inout [Column]) -> Void {
+        // Built only when the step is taken.
+        func replace(_ header: String, with column: @autoclosure @escaping () -> Column) -> (inout [Column]) -> Void {
             { columns in
-                if let index = columns.firstIndex(where: { $0.header == header }) { body(&columns[index]) }
+                if let index = columns.firstIndex(where: { $0.header == header }) { columns[index] = column() }
             }
         }
         func drop(_ header: String) -> (inout [Column]) -> Void {
             { columns in columns.removeAll { $0.header == header } }
         }
+        let day = { listings.map { String(hour($0.receivedHour).dropFirst(5)) } }
         return [
             // The P flag says it too.
-            change("STATUS") { $0.cells = listings.map(\.status) },
-            change("RECEIVED") { $0.cells = listings.map { String(hour($0.receivedHour).dropFirst(5)) } },
-            change("DUPLICATES") { column in
-                column.header = "DUP"
-                column.cells = listings.map { $0.duplicates.isEmpty ? "-" : String($0.duplicates.count) }
-            },
-            change("FLAGS") { $0.header = "FL" },
+            replace("STATUS", with: Column(header: "STATUS", cells: listings.map(\.status), isStatus: true)),
+            replace("RECEIVED", with: Column(header: "RECEIVED", cells: day())),
+            replace("DUPLICATES", with: Column(header: "DUP", cells: listings.map { $0.duplicates.isEmpty ? "-" : String($0.duplicates.count) })),
+            replace("FLAGS", with: Column(header: "FL", cells: listings.map { $0.flags.isEmpty ? "-" : $0.flags })),
             drop("SUB"),
             drop("SIZE"),
-            change("RECEIVED") { $0.cells = listings.map { String(hour($0.receivedHour).dropFirst(5).prefix(5)) } },
+            replace("RECEIVED", with: Column(header: "RECEIVED", cells: day().map { String($0.prefix(5)) })),
             drop("TYPE"),
             drop("DUP"),
             drop("FL"),
