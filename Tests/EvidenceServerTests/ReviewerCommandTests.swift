@@ -1,3 +1,4 @@
+import EvidenceCrypto
 import Foundation
 import Testing
 
@@ -164,23 +165,74 @@ struct ReviewerCommandTests {
         #expect(!plain.stdoutText.contains("\u{1B}["), "NO_COLOR was ignored")
     }
 
-    @Test("every command's --help has an example, and shell completion scripts are generated")
-    func helpAndCompletion() async throws {
-        let server = try TestServer()
-        let root = try await server.review(["--help"])
-        let section = root.stdoutText.components(separatedBy: "SUBCOMMANDS:").last ?? ""
-        let names = section.split(separator: "\n").compactMap { line -> String? in
+    /// The subcommands a `--help` page lists.
+    static func subcommands(_ help: Subprocess.Result) -> [String] {
+        let parts = help.stdoutText.components(separatedBy: "SUBCOMMANDS:")
+        guard parts.count == 2 else { return [] }
+        return parts[1].split(separator: "\n").compactMap { line -> String? in
             let word = line.split(separator: " ").first.map(String.init) ?? ""
             return line.hasPrefix("  ") && !word.isEmpty && word != "help" ? word : nil
         }
+    }
+
+    @Test("every command's and subcommand's --help has an example, and shell completion scripts are generated")
+    func helpAndCompletion() async throws {
+        let server = try TestServer()
+        let names = Self.subcommands(try await server.review(["--help"]))
         #expect(names.count >= 10 && names.contains("list") && names.contains("tag"), "\(names)")
+        var commands: [[String]] = []
         for name in names {
-            let help = try await server.review([name, "--help"])
-            #expect(help.stdoutText.contains("Example"), "`\(name) --help` has no example")
+            commands.append([name])
+            commands += Self.subcommands(try await server.review([name, "--help"])).map { [name, $0] }
+        }
+        #expect(commands.contains(["keys", "grant"]) && commands.contains(["log", "prove"]), "\(commands)")
+        for command in ["keys add", "keys list", "keys revoke", "keys grant", "log checkpoint", "log prove"] {
+            #expect(commands.contains(command.split(separator: " ").map(String.init)), "\(command) is not listed")
+        }
+        for command in commands {
+            let help = try await server.review(command + ["--help"])
+            #expect(help.stdoutText.contains("Example"), "`\(command.joined(separator: " ")) --help` has no example")
         }
         for shell in ["bash", "zsh", "fish"] {
             let script = try await server.review(["--generate-completion-script", shell])
             #expect(script.status == 0 && script.stdoutText.contains("list") && script.stdoutText.contains("status"), "\(shell)")
         }
+    }
+
+    @Test("keygen writes FILE (0600, PKCS#8 encrypted: openssl opens it with the passphrase only) and FILE.pub, and never overwrites")
+    func keygen() async throws {
+        let folder = try TestFolder()
+        let binary = Paths.binaries.appendingPathComponent("evidence-review").path
+        let key = folder.path("alice.key")
+        let passphrase = "four words make a passphrase"
+        let made = try await Subprocess.run(binary, ["keygen", "--out", key.path], environment: ["EVIDENCE_KEY_PASSPHRASE": passphrase])
+        #expect(made.status == 0, "\(made.stderr)")
+        let permissions = { (url: URL) in
+            (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue
+        }
+        let pub = URL(fileURLWithPath: key.path + ".pub")
+        #expect(try permissions(key) == 0o600)
+        #expect(try permissions(pub) == 0o644)
+        let pem = try String(contentsOf: key, encoding: .utf8)
+        #expect(pem.hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----"), "\(pem)")
+
+        // OpenSSL, not this program, opens the key with the passphrase, and derives the same public key.
+        let opened = try await Subprocess.run(
+            "openssl", ["pkey", "-in", key.path, "-passin", "env:KEY_PASS", "-pubout"], environment: ["KEY_PASS": passphrase])
+        #expect(opened.status == 0, "\(opened.stderr)")
+        #expect(opened.stdoutText == (try String(contentsOf: pub, encoding: .utf8)))
+        let fingerprint = try X25519PublicKey(pem: opened.stdoutText).fingerprint
+        #expect(made.stdoutText.contains("fingerprint: \(fingerprint)"), "\(made.stdoutText)")
+        let wrong = try await Subprocess.run(
+            "openssl", ["pkey", "-in", key.path, "-passin", "env:KEY_PASS", "-noout"], environment: ["KEY_PASS": passphrase + "!"])
+        #expect(wrong.status != 0)
+
+        let again = try await Subprocess.run(binary, ["keygen", "--out", key.path], environment: ["EVIDENCE_KEY_PASSPHRASE": passphrase])
+        #expect(again.status == 2 && again.stderr.contains("already exists"), "\(again.stderr)")
+        #expect(try String(contentsOf: key, encoding: .utf8) == pem)
+        let short = try await Subprocess.run(
+            binary, ["keygen", "--out", folder.path("short.key").path], environment: ["EVIDENCE_KEY_PASSPHRASE": "short"])
+        #expect(short.status == 2 && short.stderr.contains("too short"), "\(short.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("short.key").path))
     }
 }
