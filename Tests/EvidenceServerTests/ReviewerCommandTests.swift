@@ -94,6 +94,34 @@ struct ReviewerCommandTests {
         #expect(try await server.review(["list", "--all", "--limit", "5"]).status == 2)
     }
 
+    @Test("list --since and --until pick exactly the files received in the range, both days included")
+    func dateRange() async throws {
+        let server = try await Self.stored()
+        // Received on three days; the CLI cannot backdate, so the store is changed directly.
+        let hours = [1: "2026-03-01T23:00Z", 2: "2026-03-02T00:00Z", 3: "2026-03-05T12:00Z"]
+        let updates = hours.map { "UPDATE file SET received_hour = '\($0.value)' WHERE id = \($0.key);" }.joined()
+        let changed = try await Subprocess.run("sqlite3", [server.data.database.path, updates])
+        try #require(changed.status == 0, "\(changed.stderr)")
+        let ranges: [([String], [Int])] = [
+            (["--since", "2026-03-02", "--until", "2026-03-05"], [2, 3]),
+            (["--since", "2026-03-01", "--until", "2026-03-01"], [1]),
+            (["--until", "2026-03-01"], [1]),
+            (["--since", "2026-03-02"], [2, 3]),
+            (["--since", "2026-03-05"], [3]),
+            (["--since", "2026-03-03", "--until", "2026-03-04"], []),
+            (["--since", "2026-02-28", "--until", "2026-03-02"], [1, 2]),
+        ]
+        for (range, expected) in ranges {
+            let listed = try await server.review(["list", "--status", "all", "--json"] + range)
+            #expect(listed.status == 0, "\(listed.stderr)")
+            #expect(try Self.ids(listed) == expected, "\(range)")
+        }
+        let received = try JSONSerialization.jsonObject(
+            with: try await server.review(["list", "--since", "2026-03-02", "--until", "2026-03-02", "--json"]).stdout) as? [[String: Any]] ?? []
+        #expect(received.map { $0["received_hour"] as? String } == [hours[2]])
+        #expect(try await server.review(["list", "--since", "2026-3-2"]).status == 2)
+    }
+
     @Test("show and list --key give the decrypted message with hostile text neutralised; show also the submission, duplicates, custody, tags and notes")
     func show() async throws {
         let server = try await Self.stored()
