@@ -20,7 +20,7 @@ struct ApproveCommand: ParsableCommand {
 
     func run() throws {
         let desk = try store.openDesk()
-        let actor = reviewer.actor
+        let actor = try reviewer.actor(in: desk.store)
         try DecisionBatch(ids: ids, done: "approved").run(question: "Approve", yes: yes) { id in
             try desk.approve(fileID: id, note: note, actor: actor)
         }
@@ -48,7 +48,7 @@ struct RejectCommand: ParsableCommand {
             throw ReviewFailure(description: "a rejection needs a reason (--reason)")
         }
         let desk = try store.openDesk()
-        let actor = reviewer.actor
+        let actor = try reviewer.actor(in: desk.store)
         try DecisionBatch(ids: ids, done: "rejected").run(question: "Reject", yes: yes) { id in
             try desk.reject(fileID: id, reason: reason, actor: actor)
         }
@@ -70,7 +70,8 @@ struct ReplyCommand: ParsableCommand {
     @Option(help: "The message, in plain words; the submitter reads it with their receipt code.") var message: String
 
     func run() throws {
-        try store.openDesk().reply(fileID: id, text: message, actor: reviewer.actor)
+        let desk = try store.openDesk()
+        try desk.reply(fileID: id, text: message, actor: reviewer.actor(in: desk.store))
         print("reply to the submitter of file \(id) stored")
     }
 }

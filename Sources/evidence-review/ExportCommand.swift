@@ -38,9 +38,18 @@ struct ExportCommand: ParsableCommand {
         let folder = URL(fileURLWithPath: to)
         if let status { return try exportAll(desk, status: status, to: folder) }
         let id = id!  // validate(): an id when there is no --status
-        _ = try desk.store.file(id: id)
+        let file = try desk.store.file(id: id)
         let identity = try PassphrasePrompt.loadKey(key)
-        let written = try desk.export(fileID: id, identity: identity, to: folder, actor: reviewer.actor(keyPath: key), original: original)
+        let actor = try reviewer.actor(keyPath: key, in: desk.store)
+        let bar = ProgressBar(title: "exporting", total: original ? file.originalSize : file.cleanedSize, unit: .bytes)
+        let written: URL
+        do {
+            written = try desk.export(fileID: id, identity: identity, to: folder, actor: actor, original: original) { bar.advance(by: $0) }
+            bar.finish()
+        } catch {
+            bar.finish()
+            throw error
+        }
         print("wrote \(written.path) (SHA-256 verified)")
         print("check: cd \(folder.path) && sha256sum -c manifest.sha256")
     }
@@ -54,7 +63,7 @@ struct ExportCommand: ParsableCommand {
         let identity = try PassphrasePrompt.loadKey(key)
         let bytes = files.filter { $0.purgedHour == nil }.reduce(0) { $0 + $1.cleanedSize }
         let bar = ProgressBar(title: "exporting", total: bytes, unit: .bytes)
-        let index = try desk.exportAll(files, identity: identity, to: folder, actor: reviewer.actor(keyPath: key)) { file in
+        let index = try desk.exportAll(files, identity: identity, to: folder, actor: reviewer.actor(keyPath: key, in: desk.store)) { file in
             bar.advance(by: file.cleanedSize)
         }
         bar.finish()

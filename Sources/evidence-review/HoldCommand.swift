@@ -28,7 +28,7 @@ struct HoldCommand: ParsableCommand {
             print(lift ? "\(submission) is not on legal hold" : "\(submission) was already on legal hold")
             return
         }
-        try desk.setLegalHold(!lift, fileID: id, reason: reason, actor: reviewer.actor)
+        try desk.setLegalHold(!lift, fileID: id, reason: reason, actor: reviewer.actor(in: desk.store))
         print(lift ? "legal hold lifted from \(submission)" : "\(submission) is now on legal hold: purge will not touch it")
     }
 }

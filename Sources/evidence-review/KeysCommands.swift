@@ -45,7 +45,7 @@ struct KeysAddCommand: ParsableCommand {
         let key = try PublicKeyFile.read(pubfile)
         let keys = try ReviewerKeys(folder: store.folder, blobs: store.openBlobStore())
         let added = try keys.add(
-            key, name: name ?? ReviewerKeys.name(fromFile: URL(fileURLWithPath: pubfile).lastPathComponent), actor: reviewer.actor)
+            key, name: name ?? ReviewerKeys.name(fromFile: URL(fileURLWithPath: pubfile).lastPathComponent), actor: reviewer.actor(in: keys.desk.store))
         print("added \(added.label): new files are sealed to it from the next submission")
         print("older files: evidence-review keys grant --all --to \(added.fingerprint) --key YOUR.key")
     }
@@ -130,7 +130,7 @@ struct KeysRevokeCommand: ParsableCommand {
                 throw ReviewFailure(description: "not revoked")
             }
         }
-        try keys.revoke(fingerprint: key.fingerprint, actor: reviewer.actor)
+        try keys.revoke(fingerprint: key.fingerprint, actor: reviewer.actor(in: keys.desk.store))
         print("revoked \(key.label): new files are no longer sealed to it; files sealed to it before stay readable with it")
     }
 }
@@ -169,7 +169,7 @@ struct KeysGrantCommand: ParsableCommand {
         let fingerprint = FileManager.default.fileExists(atPath: to) ? try PublicKeyFile.read(to).fingerprint : to
         let recipient = try keys.activeKey(fingerprint: fingerprint)
         let identity = try PassphrasePrompt.loadKey(key)
-        let actor = reviewer.actor(keyPath: key)
+        let actor = try reviewer.actor(keyPath: key, in: keys.desk.store)
         let target = recipient.label
         if let id {
             try grant(id, keys: keys, recipient: recipient, identity: identity, actor: actor)

@@ -16,9 +16,12 @@ struct ListCommand: ParsableCommand {
               evidence-review list --status all --type video --since 2026-11-20
               evidence-review list --tag bridge --sort size --reverse
               evidence-review list --text "Abay street" --key ~/reviewer.key   # search submitters' messages
+              evidence-review list --key ~/reviewer.key              # with each message's first line
               evidence-review list --status all --json | jq '.[] | select(.duplicates != [])'
+            With --key, a MESSAGE column shows the first line of the submitter's message (--json: a "message" field).
             The table shows the first 100 files (in the chosen order) and says how many more match: use --limit N or
-            --all. --json prints every match unless --limit is given.
+            --all. --json prints every match unless --limit is given. On a narrow terminal, less useful columns are
+            shortened or left out (DUP then counts the duplicates).
             """)
 
     /// Rows in the table unless --limit or --all says otherwise: a screen's worth, not a queue of 100,000.
@@ -37,7 +40,7 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Only files with this tag (on the file or its submission).") var tag: String?
     @Option(help: "Only files whose submitter's message contains this text (needs --key to decrypt messages).")
     var text: String?
-    @Option(help: "Your private key, for --text.") var key: String?
+    @Option(help: "Your private key, to decrypt the submitters' messages: for --text and the MESSAGE column.") var key: String?
     @Option(help: "Sort by id, received, size, type or status.") var sort: FileQuery.Order = .id
     @Flag(help: "Reverse the order.") var reverse = false
     @Flag(help: "Print JSON (an array of file objects, see docs/REVIEW-JSON.md) for scripts.") var json = false
@@ -78,8 +81,13 @@ struct ListCommand: ParsableCommand {
         if includesOther {
             files = files.filter { file in file.mediaType.map { types.contains($0.rawValue) } ?? true }
         }
-        if let text, let key {
-            files = try Self.matchingMessages(files, text: text, desk: desk, identity: PassphrasePrompt.loadKey(key))
+        let identity = try key.map { try PassphrasePrompt.loadKey($0) }
+        var messages = MessageCache(desk: desk, identity: identity)
+        if let text {
+            files = try files.filter { file in
+                try messages.message(submissionID: file.submissionID)?
+                    .range(of: text, options: [.caseInsensitive, .diacriticInsensitive]) != nil
+            }
         }
         // One row more than the limit was asked for, to know whether there are more without counting them all.
         var total = files.count
@@ -91,18 +99,34 @@ struct ListCommand: ParsableCommand {
             files = Array(files.prefix(rowLimit))
         }
         let listings = files.map { FileListing($0, annotations: annotations) }
+        let fileMessages = try identity.map { _ in try files.map { try messages.message(submissionID: $0.submissionID) } }
         if json {
-            print(try JSONOutput.encode(listings))
+            let listed = listings.indices.map { ListedFile(listing: listings[$0], decrypted: identity != nil, message: fileMessages?[$0] ?? nil) }
+            print(try JSONOutput.encode(listed))
             return
         }
+        let width = Terminal.width
         guard !listings.isEmpty else {
-            print("no \(status == .all ? "" : status.rawValue + " ")files match; try --status all or fewer filters")
+            Self.printWrapped("no \(status == .all ? "" : status.rawValue + " ")files match; try --status all or fewer filters", width: width)
             return
         }
-        print(FileTable.render(listings, width: Terminal.width))
+        print(FileTable.render(listings, messages: fileMessages?.map(Self.excerpt), width: width))
         if total > listings.count {
-            print("showing the first \(listings.count) of \(total) matching files; --limit N or --all for more, or narrow with filters")
+            Self.printWrapped(
+                "showing the first \(listings.count) of \(total) matching files; --limit N or --all for more, or narrow with filters", width: width)
         }
+    }
+
+    private static func printWrapped(_ text: String, width: Int) {
+        for line in ScreenLine.wrapping(text, width: width) { print(line.rendered(width: width)) }
+    }
+
+    /// The first line of a message that has words in it, safe to print on one line; "-" for none.
+    static func excerpt(_ message: String?) -> String {
+        // "\r\n" is one Character: a message typed in a browser has such line ends.
+        let lines = (message ?? "").prefix(400).split { $0 == "\n" || $0 == "\r\n" }
+        guard let first = lines.first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return "-" }
+        return SafeText.neutralise(first.trimmingCharacters(in: .whitespaces))
     }
 
     /// The MediaScrub types named by `--type`; "image", "video" and "audio" stand for their families.
@@ -129,15 +153,40 @@ struct ListCommand: ParsableCommand {
         return day + (end ? "T23:00Z" : "T00:00Z")
     }
 
-    /// Files whose submission's messages (decrypted with `identity`) contain `text`, ignoring case.
-    static func matchingMessages(_ files: [FileRecord], text: String, desk: ReviewDesk, identity: X25519PrivateKey) throws -> [FileRecord] {
-        var cache: [Int64: Bool] = [:]
-        return try files.filter { file in
-            if let known = cache[file.submissionID] { return known }
-            let message = try desk.message(submissionID: file.submissionID, identity: identity) ?? ""
-            let found = message.range(of: text, options: [.caseInsensitive, .diacriticInsensitive]) != nil
-            cache[file.submissionID] = found
-            return found
+    /// A file as `list --json` prints it; with --key, also its submission's "message" (null when there is none).
+    struct ListedFile: Encodable {
+        let listing: FileListing
+        /// Whether --key was given: then "message" is there, null or not.
+        let decrypted: Bool
+        let message: String?
+
+        enum CodingKeys: String, CodingKey { case message }
+
+        func encode(to encoder: any Encoder) throws {
+            try listing.encode(to: encoder)
+            guard decrypted else { return }
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(message, forKey: .message)
+        }
+    }
+
+    /// The submitters' messages, decrypted once per submission.
+    struct MessageCache {
+        let desk: ReviewDesk
+        let identity: X25519PrivateKey?
+        private var messages: [Int64: String?] = [:]
+
+        init(desk: ReviewDesk, identity: X25519PrivateKey?) {
+            self.desk = desk
+            self.identity = identity
+        }
+
+        mutating func message(submissionID: Int64) throws -> String? {
+            guard let identity else { return nil }
+            if let known = messages[submissionID] { return known }
+            let message = try desk.message(submissionID: submissionID, identity: identity)
+            messages[submissionID] = message
+            return message
         }
     }
 }

@@ -18,7 +18,8 @@ struct NoteCommand: ParsableCommand {
     @Flag(help: "The note is about the whole submission, not only this file.") var submission = false
 
     func run() throws {
-        try store.openDesk().addNote(text, fileID: id, wholeSubmission: submission, actor: reviewer.actor)
+        let desk = try store.openDesk()
+        try desk.addNote(text, fileID: id, wholeSubmission: submission, actor: reviewer.actor(in: desk.store))
         print("note added to \(submission ? "the submission of file \(id)" : "file \(id)")")
     }
 }
@@ -53,10 +54,11 @@ struct TagCommand: ParsableCommand {
     func run() throws {
         let desk = try store.openDesk()
         let target = submission ? "the submission of file \(id)" : "file \(id)"
+        let actor = try reviewer.actor(in: desk.store)
         for name in names {
             let changed = remove
-                ? try desk.untag(name, fileID: id, wholeSubmission: submission, actor: reviewer.actor)
-                : try desk.tag(name, fileID: id, wholeSubmission: submission, actor: reviewer.actor)
+                ? try desk.untag(name, fileID: id, wholeSubmission: submission, actor: actor)
+                : try desk.tag(name, fileID: id, wholeSubmission: submission, actor: actor)
             let verb = remove ? (changed ? "removed from" : "was not on") : (changed ? "added to" : "already on")
             print("\(name): \(verb) \(target)")
         }

@@ -57,7 +57,7 @@ struct PurgeCommand: ParsableCommand {
         try Confirmation.ask(
             "Purge \(Plural.count(ids.count, "file")) (\(Confirmation.list(ids))), deleting \(ByteCountText.format(plan.bytes)) of sealed copies for good?",
             yes: yes)
-        let actor = reviewer.actor(keyPath: key)
+        let actor = try reviewer.actor(keyPath: key, in: desk.store)
         let reason = "retention: \(which)"
         let bar = ProgressBar(title: "purging", total: Int64(ids.count), unit: .items("files"))
         var lines: [String] = []

@@ -1,22 +1,25 @@
 import ArgumentParser
+import EvidenceCore
 import EvidenceCrypto
 import Foundation
 
 /// Who is acting, for the custody trail: a name and, when the reviewer's key is known, its fingerprint, e.g.
 /// "alice [sha256:8fc5…]". The name comes from `--as`, `$EVIDENCE_REVIEWER`, the config file or `$USER`; the key
-/// from the command's `--key` or the config file (only its `.pub` is read: no passphrase is needed to name it).
+/// from the command's `--key`, the config file (only its `.pub` is read: no passphrase is needed to name it), or else
+/// the one active key that `keys add` recorded under that name. The fingerprint is a claim, not a proof.
 struct ReviewerOption: ParsableArguments {
     @Option(name: .customLong("as"), help: "Your reviewer name for the custody trail (default: $EVIDENCE_REVIEWER, the config file, or $USER).")
     var name: String?
 
-    var actor: String { actor(keyPath: nil) }
-
-    /// The actor, with the fingerprint of `keyPath` (or of the config file's key).
-    func actor(keyPath: String?) -> String {
+    /// The actor, with the fingerprint of `keyPath`, of the config file's key, or of the key recorded under the name.
+    func actor(keyPath: String? = nil, in store: EvidenceStore) throws -> String {
         let environment = ProcessInfo.processInfo.environment
         let config = ReviewerConfig.load()
         let who = name ?? environment["EVIDENCE_REVIEWER"] ?? config?.name ?? environment["USER"] ?? "reviewer"
-        guard let path = keyPath ?? config?.key, let fingerprint = ReviewerConfig.fingerprint(ofKeyAt: path) else { return who }
+        if let path = keyPath ?? config?.key, let fingerprint = ReviewerConfig.fingerprint(ofKeyAt: path) {
+            return "\(who) [\(fingerprint)]"
+        }
+        guard let fingerprint = try store.activeReviewerFingerprint(named: who) else { return who }
         return "\(who) [\(fingerprint)]"
     }
 }

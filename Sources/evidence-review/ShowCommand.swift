@@ -22,24 +22,72 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "Your private key, to also decrypt the submitter's message and the notes.") var key: String?
     @Flag(help: "Print JSON (see docs/REVIEW-JSON.md).") var json = false
 
-    /// The submission around the file.
-    struct SubmissionSummary: Codable {
-        let id: Int64
-        let legalHold: Bool
-        let files: [Int64]
-        let tags: [String]
-        let repliesToSubmitter: Int
-    }
-
-    struct Details: Codable {
+    /// `show --json`: every key snake_case, a stable contract for scripts (docs/REVIEW-JSON.md).
+    struct Details: Encodable {
         let file: FileListing
-        let removalReport: RemovalReport?
+        let removalReport: Removal?
         let scrubberVersion: String
         let custody: [CustodyRecord]
         let submission: SubmissionSummary
         /// Decrypted with --key; nil without it.
         let message: String?
-        let notes: [Note]?
+        let notes: [NoteListing]?
+
+        enum CodingKeys: String, CodingKey {
+            case file, removalReport = "removal_report", scrubberVersion = "scrubber_version", custody, submission, message, notes
+        }
+    }
+
+    /// What the scrubber removed from the file and wrote in its place.
+    struct Removal: Encodable {
+        let mediaType: String
+        let removed: [RemovedItem]
+        let added: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case mediaType = "media_type", removed, added
+        }
+
+        init(_ report: RemovalReport) {
+            mediaType = report.mediaType.rawValue
+            removed = report.removed
+            added = report.added
+        }
+    }
+
+    /// The submission around the file.
+    struct SubmissionSummary: Encodable {
+        let id: Int64
+        let legalHold: Bool
+        let files: [Int64]
+        let tags: [String]
+        let repliesToSubmitter: Int
+
+        enum CodingKeys: String, CodingKey {
+            case id, legalHold = "legal_hold", files, tags, repliesToSubmitter = "replies_to_submitter"
+        }
+    }
+
+    /// A reviewer's note, decrypted.
+    struct NoteListing: Encodable {
+        let id: Int64
+        /// nil: about the whole submission.
+        let fileID: Int64?
+        let text: String
+        let actor: String
+        let hour: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, fileID = "file_id", text, actor, hour
+        }
+
+        init(_ note: Note) {
+            id = note.id
+            fileID = note.fileID
+            text = note.text
+            actor = note.actor
+            hour = note.hour
+        }
     }
 
     func run() throws {
@@ -48,8 +96,8 @@ struct ShowCommand: ParsableCommand {
         let identity = try key.map { try PassphrasePrompt.loadKey($0) }
         let tags = try desk.store.tags(submissionID: file.submissionID)
         let details = Details(
-            file: FileListing(file, annotations: try desk.store.annotations()),
-            removalReport: file.decodedReport(), scrubberVersion: file.scrubberVersion,
+            file: FileListing(file, annotations: try desk.store.annotations(of: file)),
+            removalReport: file.decodedReport().map(Removal.init), scrubberVersion: file.scrubberVersion,
             custody: try desk.store.custody(fileID: id),
             submission: SubmissionSummary(
                 id: file.submissionID, legalHold: try desk.store.submission(id: file.submissionID)?.legalHold ?? false,
@@ -57,7 +105,7 @@ struct ShowCommand: ParsableCommand {
                 tags: tags.filter { $0.fileID == 0 }.map(\.name),
                 repliesToSubmitter: try desk.store.sealedReplies(submissionID: file.submissionID).count),
             message: try identity.flatMap { try desk.message(submissionID: file.submissionID, identity: $0) },
-            notes: try identity.map { try desk.notes(submissionID: file.submissionID, identity: $0) })
+            notes: try identity.map { try desk.notes(submissionID: file.submissionID, identity: $0).map(NoteListing.init) })
         if json {
             print(try JSONOutput.encode(details))
             return

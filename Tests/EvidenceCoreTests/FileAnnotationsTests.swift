@@ -13,9 +13,9 @@ struct FileAnnotationsTests {
         return Array(jpeg[0..<2]) + [0xFF, 0xFE, UInt8(length >> 8), UInt8(length & 0xFF)] + text + Array(jpeg[2...])
     }
 
-    @Test("duplicates, tags and legal holds match the per-file queries for every file")
-    func matchesPerFileQueries() throws {
-        let fixture = try CoreFixture()
+    /// Six files in four submissions: duplicates by original and by cleaned hash only, tags on a submission and on
+    /// a file, a hold, and files with none of these.
+    static func annotatedStore(_ fixture: CoreFixture) throws -> ReviewDesk {
         let pipeline = try fixture.pipeline()
         let jpeg = try Corpus.bytes("exiftool/t/images/GPS.jpg")
         let png = try Corpus.bytes("exiftool/t/images/PNG.png")
@@ -29,7 +29,13 @@ struct FileAnnotationsTests {
         try desk.tag("aardvark", fileID: 3, actor: "bob")
         try desk.tag("zebra", fileID: 5, wholeSubmission: true, actor: "bob")
         try desk.setLegalHold(true, fileID: 4, reason: "court order", actor: "carol")
+        return desk
+    }
 
+    @Test("duplicates, tags and legal holds match the per-file queries for every file")
+    func matchesPerFileQueries() throws {
+        let fixture = try CoreFixture()
+        let desk = try Self.annotatedStore(fixture)
         let files = try desk.store.files(status: nil)
         #expect(files.count == 6)
         let annotations = try desk.store.annotations()
@@ -47,6 +53,25 @@ struct FileAnnotationsTests {
         #expect(annotations.duplicates(of: byID[5]!).isEmpty)
         #expect(annotations.tags(of: byID[3]!) == ["batch-7", "aardvark"])
         #expect(annotations.legalHold(of: byID[5]!) && !annotations.legalHold(of: byID[1]!))
+    }
+
+    @Test("one file's annotations, read alone, equal the whole store's for every file")
+    func perFileAnnotations() throws {
+        let fixture = try CoreFixture()
+        let desk = try Self.annotatedStore(fixture)
+        let whole = try desk.store.annotations()
+        let files = try desk.store.files(status: nil)
+        #expect(files.count == 6)
+        for file in files {
+            let own = try desk.store.annotations(of: file)
+            #expect(own.duplicates(of: file) == whole.duplicates(of: file), "file \(file.id!)")
+            #expect(own.tags(of: file) == whole.tags(of: file), "file \(file.id!)")
+            #expect(own.legalHold(of: file) == whole.legalHold(of: file), "file \(file.id!)")
+        }
+        let byID = Dictionary(uniqueKeysWithValues: files.map { ($0.id!, $0) })
+        #expect(try desk.store.annotations(of: byID[1]!).duplicates(of: byID[1]!) == [3, 4])
+        #expect(try desk.store.annotations(of: byID[3]!).tags(of: byID[3]!) == ["batch-7", "aardvark"])
+        #expect(try desk.store.annotations(of: byID[5]!).legalHold(of: byID[5]!))
     }
 
     @Test("files and their annotations come from one query set, with the list's filters")

@@ -166,6 +166,20 @@ struct ReviewerKeysTests {
             atPath: fixture.folder.revokedRecipients.appendingPathComponent(first.replacingOccurrences(of: ":", with: "-") + ".pub").path))
     }
 
+    @Test("a name finds its key's fingerprint only when exactly one unrevoked key is recorded under it")
+    func fingerprintByName() throws {
+        let store = keys.desk.store
+        #expect(try store.activeReviewerFingerprint(named: "alice") == nil)
+        try keys.add(second.publicKey, name: "alice", actor: "alice")
+        #expect(try store.activeReviewerFingerprint(named: "alice") == second.publicKey.fingerprint)
+        #expect(try store.activeReviewerFingerprint(named: "Alice") == nil)
+        let third = X25519PrivateKey.generate()
+        try keys.add(third.publicKey, name: "alice", actor: "alice")
+        #expect(try store.activeReviewerFingerprint(named: "alice") == nil, "two keys: which one acted is unknown")
+        try keys.revoke(fingerprint: second.publicKey.fingerprint, actor: "alice")
+        #expect(try store.activeReviewerFingerprint(named: "alice") == third.publicKey.fingerprint)
+    }
+
     @Test("add and revoke refuse what would be wrong: twice, a revoked key, the last key, an unknown key")
     func keyRefusals() throws {
         let first = fixture.identity.publicKey

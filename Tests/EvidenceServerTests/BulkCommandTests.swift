@@ -80,7 +80,7 @@ struct BulkCommandTests {
         let command = words.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         return try await Subprocess.run(
             "sh", ["-c", "printf %s \"$1\" | script -qec \"$0\" /dev/null", command, input],
-            environment: ["EVIDENCE_KEY_PASSPHRASE": TestServer.passphrase])
+            environment: ["EVIDENCE_KEY_PASSPHRASE": TestServer.passphrase, "EVIDENCE_REVIEW_CONFIG": server.folder.path("no-config.json").path])
     }
 
     @Test("approve of several ids is refused without a terminal unless --yes, and --yes decides each")
@@ -347,6 +347,16 @@ struct BulkCommandTests {
             server, ["export", "--status", "rejected", "--key", server.keyFile.path, "--to", server.folder.path("out").path]).stdoutText
         #expect(exported.contains("\rexporting [") && exported.contains("B/s") && exported.contains(" left"), "\(exported)")
         #expect(exported.contains(clear + "exported 2 files of 2 submissions"), "\(exported)")
+        let single = try await Self.onTerminal(
+            server, ["export", "3", "--key", server.keyFile.path, "--to", server.folder.path("one").path]).stdoutText
+        #expect(single.contains("\rexporting [####################]") && single.contains("B/s"), "\(single)")
+        #expect(single.contains(clear + "wrote "), "\(single)")
+        let dana = try KeysTests.Reviewer(server, name: "dana.key")
+        #expect(try await server.review(["keys", "add", dana.publicFile.path]).status == 0)
+        let granted = try await Self.onTerminal(
+            server, ["keys", "grant", "--all", "--to", dana.publicFile.path, "--key", server.keyFile.path]).stdoutText
+        #expect(granted.contains("\rgranting [") && granted.contains("3/3 files") && granted.contains("files/s"), "\(granted)")
+        #expect(granted.contains(clear + "granted 3 file(s)"), "\(granted)")
         try await Self.backdate(server, fileIDs: [1, 2])
         let purged = try await Self.onTerminal(server, ["purge", "--older-than", "1d"], typing: "y\n").stdoutText
         #expect(purged.contains("Purge 2 files (1, 2), deleting"), "\(purged)")

@@ -149,6 +149,46 @@ struct KeysTests {
         #expect(table.stdoutText.hasPrefix("FINGERPRINT") && table.stdoutText.contains("revoked"), "\(table.stdoutText)")
     }
 
+    /// The actors of a file's custody trail, as `show --json` prints them.
+    static func actors(_ server: TestServer, file id: Int, environment: [String: String] = [:]) async throws -> [String] {
+        let shown = try await server.review(["show", String(id), "--json"], environment: environment)
+        try #require(shown.status == 0, "\(shown.stderr)")
+        let custody = try #require((try JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any])?["custody"] as? [[String: Any]])
+        return custody.compactMap { $0["actor"] as? String }
+    }
+
+    @Test("actions record the key's fingerprint: by the name `keys add` recorded, or from the config file")
+    func actorFingerprints() async throws {
+        let server = try TestServer()
+        let alice = try Reviewer(server, name: "alice.key")
+        try await server.run { port in
+            for _ in 0..<4 { try await Self.upload(port, EndToEndTests.gpsJPEG) }
+        }
+        #expect(try await server.review(["keys", "add", alice.publicFile.path, "--name", "alice", "--as", "root"]).status == 0)
+        let approved = try await server.review(["approve", "1", "--as", "alice"])
+        #expect(approved.status == 0, "\(approved.stderr)")
+        #expect(try await Self.actors(server, file: 1).last == "alice [\(alice.fingerprint)]")
+        #expect(try await server.review(["tag", "1", "bridge", "--as", "alice"]).status == 0)
+        #expect(try await Self.actors(server, file: 1).last == "alice [\(alice.fingerprint)]")
+
+        // A name without a recorded key stays plain.
+        #expect(try await server.review(["approve", "2", "--as", "bob"]).status == 0)
+        #expect(try await Self.actors(server, file: 2).last == "bob")
+
+        // The config file names the reviewer and the key; only KEY.pub is read, so no passphrase is asked for.
+        let config = try server.folder.write(
+            "config.json", JSONEncoder().encode(["name": "carol", "key": server.keyFile.path]))
+        try server.identity.publicKey.pem.write(toFile: server.keyFile.path + ".pub", atomically: true, encoding: .utf8)
+        let environment = ["EVIDENCE_REVIEW_CONFIG": config.path]
+        let rejected = try await server.review(["reject", "3", "--reason", "staged"], passphrase: "", environment: environment)
+        #expect(rejected.status == 0, "\(rejected.stderr)")
+        #expect(try await Self.actors(server, file: 3).last == "carol [\(server.identity.publicKey.fingerprint)]")
+        // A name in the config file finds its recorded key like --as does.
+        let named = try server.folder.write("named.json", JSONEncoder().encode(["name": "alice"]))
+        #expect(try await server.review(["approve", "4"], environment: ["EVIDENCE_REVIEW_CONFIG": named.path]).status == 0)
+        #expect(try await Self.actors(server, file: 4).last == "alice [\(alice.fingerprint)]")
+    }
+
     @Test("keys errors: a key that does not open the file, an unknown fingerprint, the last active key")
     func errors() async throws {
         let server = try TestServer()

@@ -85,6 +85,49 @@ struct ReviewLoopTests {
         }
     }
 
+    @Test("n and p move like the arrows; s and Enter open the details view, and any key goes back without acting")
+    func letterKeysAndDetails() async throws {
+        let server = try TestServer()
+        try await Self.uploadThreeFiles(to: server)
+        let second = try EvidenceStore(url: server.data.database).file(id: 2)
+        try await TmuxPane.run(Self.review(server, "--as", "alice"), in: server.folder) { pane in
+            try await pane.waitFor("1 of 3 pending files")
+            try await pane.send("n")
+            try await pane.waitFor("2 of 3 pending files", "file 2 · submission 2")
+            try await pane.send("n")
+            try await pane.waitFor("3 of 3 pending files", "file 3 · submission 3")
+            try await pane.send("n")
+            try await pane.waitFor("this is the last file of the queue", "3 of 3 pending files")
+            try await pane.send("p")
+            try await pane.waitFor("2 of 3 pending files")
+
+            try await pane.send("s")
+            let details = try await pane.waitFor("file 2: all details", "file 2 (submission 2)", "custody:", "removed:")
+            #expect(details.contains(String(second.cleanedSHA256.prefix(32))) && details.contains(String(second.sealedSHA256.prefix(32))), "\(details)")
+            #expect(details.contains("scrubber      " + second.scrubberVersion.prefix(40)), "\(details)")
+            #expect(!details.contains("2 of 3 pending files"), "the details replace the summary: \(details)")
+            // q in the details view only goes back: the key is not acted on.
+            try await pane.send("q")
+            let back = try await pane.waitFor("2 of 3 pending files", "file 2 · submission 2")
+            #expect(!back.contains("all details"), "\(back)")
+            try await pane.send("Enter")
+            try await pane.waitFor("file 2: all details", "file 2 (submission 2)")
+            try await pane.send("a")
+            let again = try await pane.waitFor("2 of 3 pending files")
+            #expect(!again.contains("all details") && !again.contains("approved"), "\(again)")
+
+            try await pane.send("p")
+            try await pane.waitFor("1 of 3 pending files", "file 1 · submission 1")
+            try await pane.send("p")
+            try await pane.waitFor("this is the first file of the queue")
+            try await pane.send("q")
+            try await pane.waitFor("review ended: nothing changed")
+        }
+        for id in 1...3 {
+            #expect(try await Self.custody(server, file: id).map(\.action) == ["received"])
+        }
+    }
+
     @Test("with --key: a hostile message is shown neutralised and cannot set the title; note, tag and export from the loop")
     func keyedReviewNeutralisesAndAnnotates() async throws {
         let server = try TestServer()

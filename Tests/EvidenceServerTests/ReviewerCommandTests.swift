@@ -1,11 +1,13 @@
+import EvidenceCrypto
 import Foundation
 import Testing
 
 /// `list`, `show`, `note` and `tag` on a store built by real uploads; JSON parsed and checked.
 @Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
 struct ReviewerCommandTests {
-    /// A hostile message: sets the terminal title, rings the bell, clears the screen.
-    static let hostile = "at Abay street \u{1B}]0;pwned\u{07}\u{1B}[2J"
+    /// A hostile message: sets the terminal title, rings the bell, clears the screen (with ESC and with the C1 CSI),
+    /// overwrites the line, and reverses what follows.
+    static let hostile = "at Abay street \u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}2J\rspoofed\u{08}\u{202E}gpj.exe"
 
     /// Submission 1: the GPS JPEG with a hostile message; submission 2: a PNG and the same JPEG again.
     static func stored() async throws -> TestServer {
@@ -15,6 +17,14 @@ struct ReviewerCommandTests {
             _ = try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.textPNG), Paths.corpusFile(EndToEndTests.gpsJPEG)])
         }
         return server
+    }
+
+    /// Every key of a JSON object, at every depth.
+    static func keys(of value: Any) -> Set<String> {
+        if let object = value as? [String: Any] {
+            return object.reduce(into: Set(object.keys)) { $0.formUnion(keys(of: $1.value)) }
+        }
+        return (value as? [Any])?.reduce(into: Set<String>()) { $0.formUnion(keys(of: $1)) } ?? []
     }
 
     static func ids(_ result: Subprocess.Result) throws -> [Int] {
@@ -69,27 +79,76 @@ struct ReviewerCommandTests {
         // After a filter applied outside SQL (message text), the limit still counts only the matches.
         #expect(try Self.ids(try await server.review(["list", "--text", "street", "--key", server.keyFile.path, "--limit", "1", "--json"])) == [1])
         #expect(try await server.review(["list", "--limit", "3"]).stdoutText.split(separator: "\n").count == 4, "no note when all are shown")
+
+        // A narrow terminal (the width comes from COLUMNS when standard output is not one): no line is wider.
+        for extra in [[], ["--key", server.keyFile.path]] {
+            let narrow = try await server.review(["list", "--status", "all"] + extra, environment: ["COLUMNS": "60"])
+            let narrowLines = narrow.stdoutText.split(separator: "\n")
+            #expect(narrow.status == 0 && narrowLines.count == 4, "\(narrow.stdoutText)\(narrow.stderr)")
+            #expect(narrowLines.allSatisfy { $0.count <= 60 }, "\(narrow.stdoutText)")
+            #expect(narrowLines[0].hasPrefix("ID  ") && narrowLines[0].contains("STATUS"), "\(narrow.stdoutText)")
+            #expect(narrowLines.dropFirst().map { $0.split(separator: " ").first } == ["1", "2", "3"])
+            #expect(narrowLines.dropFirst().allSatisfy { $0.contains("pending") }, "\(narrow.stdoutText)")
+        }
         #expect(try await server.review(["list", "--limit", "0"]).status == 2)
         #expect(try await server.review(["list", "--all", "--limit", "5"]).status == 2)
     }
 
-    @Test("show gives the submission, duplicates, custody, tags, decrypted message and notes, with hostile text neutralised")
+    @Test("list --since and --until pick exactly the files received in the range, both days included")
+    func dateRange() async throws {
+        let server = try await Self.stored()
+        // Received on three days; the CLI cannot backdate, so the store is changed directly.
+        let hours = [1: "2026-03-01T23:00Z", 2: "2026-03-02T00:00Z", 3: "2026-03-05T12:00Z"]
+        let updates = hours.map { "UPDATE file SET received_hour = '\($0.value)' WHERE id = \($0.key);" }.joined()
+        let changed = try await Subprocess.run("sqlite3", [server.data.database.path, updates])
+        try #require(changed.status == 0, "\(changed.stderr)")
+        let ranges: [([String], [Int])] = [
+            (["--since", "2026-03-02", "--until", "2026-03-05"], [2, 3]),
+            (["--since", "2026-03-01", "--until", "2026-03-01"], [1]),
+            (["--until", "2026-03-01"], [1]),
+            (["--since", "2026-03-02"], [2, 3]),
+            (["--since", "2026-03-05"], [3]),
+            (["--since", "2026-03-03", "--until", "2026-03-04"], []),
+            (["--since", "2026-02-28", "--until", "2026-03-02"], [1, 2]),
+        ]
+        for (range, expected) in ranges {
+            let listed = try await server.review(["list", "--status", "all", "--json"] + range)
+            #expect(listed.status == 0, "\(listed.stderr)")
+            #expect(try Self.ids(listed) == expected, "\(range)")
+        }
+        let received = try JSONSerialization.jsonObject(
+            with: try await server.review(["list", "--since", "2026-03-02", "--until", "2026-03-02", "--json"]).stdout) as? [[String: Any]] ?? []
+        #expect(received.map { $0["received_hour"] as? String } == [hours[2]])
+        #expect(try await server.review(["list", "--since", "2026-3-2"]).status == 2)
+    }
+
+    @Test("show and list --key give the decrypted message with hostile text neutralised; show also the submission, duplicates, custody, tags and notes")
     func show() async throws {
         let server = try await Self.stored()
         #expect(try await server.review(["note", "1", "faces visible, blur before sharing", "--as", "alice"]).status == 0)
         #expect(try await server.review(["note", "1", "whole batch from one phone", "--submission", "--as", "bob"]).status == 0)
         #expect(try await server.review(["tag", "1", "bridge"]).status == 0)
+        #expect(try await server.review(["hold", "1", "--reason", "court order"]).status == 0)
+        #expect(try await server.review(["reply", "1", "--message", "thank you"]).status == 0)
         let json = try await server.review(["show", "1", "--key", server.keyFile.path, "--json"])
         let details = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any] ?? [:]
         #expect(details["message"] as? String == Self.hostile.trimmingCharacters(in: .whitespaces))
         let notes = details["notes"] as? [[String: Any]] ?? []
         #expect(notes.compactMap { $0["text"] as? String } == ["faces visible, blur before sharing", "whole batch from one phone"])
         #expect(notes.compactMap { $0["actor"] as? String } == ["alice", "bob"])
+        #expect(notes.map { $0["file_id"] as? Int } == [1, nil])
         let submission = details["submission"] as? [String: Any] ?? [:]
         #expect(submission["files"] as? [Int] == [1])
+        #expect(submission["legal_hold"] as? Bool == true && submission["replies_to_submitter"] as? Int == 1)
+        let report = details["removal_report"] as? [String: Any] ?? [:]
+        #expect(report["media_type"] as? String == "jpeg")
+        #expect((report["removed"] as? [[String: Any]])?.contains { ($0["what"] as? String)?.contains("Exif") == true && ($0["bytes"] as? Int ?? 0) > 0 } == true,
+                "\(report)")
+        #expect((details["scrubber_version"] as? String)?.isEmpty == false)
+        #expect(Self.keys(of: details).allSatisfy { $0.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" } }, "\(Self.keys(of: details))")
         #expect((details["file"] as? [String: Any])?["duplicates"] as? [Int] == [3])
         let custody = (details["custody"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
-        #expect(custody == ["received", "note", "note", "tagged"])
+        #expect(custody == ["received", "note", "note", "tagged", "legal-hold", "replied"])
 
         let text = try await server.review(["show", "1", "--key", server.keyFile.path])
         #expect(text.status == 0)
@@ -101,6 +160,25 @@ struct ReviewerCommandTests {
         let locked = try await server.review(["show", "1", "--json"])
         let lockedDetails = try JSONSerialization.jsonObject(with: locked.stdout) as? [String: Any] ?? [:]
         #expect(lockedDetails["message"] == nil && lockedDetails["notes"] == nil)
+
+        // list --key: the message's first line in a MESSAGE column, every control character made visible.
+        let listed = try await server.review(["list", "--key", server.keyFile.path], environment: ["COLUMNS": "200"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let rows = listed.stdoutText.split(separator: "\n")
+        #expect(rows.first?.hasSuffix("MESSAGE") == true, "\(listed.stdoutText)")
+        #expect(rows.first { $0.hasPrefix("1 ") }?.hasSuffix("at Abay street \\e]0;pwned\\x07\\e[2J\\u{9B}2J\\x0Dspoofed\\x08gpj.exe") == true,
+                "\(listed.stdoutText)")
+        #expect(rows.first { $0.hasPrefix("2 ") }?.hasSuffix("  -") == true, "no message: \(listed.stdoutText)")
+        let bytes = [UInt8](listed.stdout)
+        #expect(!bytes.contains { ($0 < 0x20 && $0 != 0x0A) || $0 == 0x7F || $0 == 0x9B }, "a control byte reached the terminal")
+        #expect(!listed.stdoutText.unicodeScalars.contains { (0x80...0x9F).contains($0.value) || $0.value == 0x202E })
+        // --json with --key: the whole message, JSON-escaped; null for a submission without one; absent without --key.
+        let listedJSON = try JSONSerialization.jsonObject(
+            with: try await server.review(["list", "--key", server.keyFile.path, "--json"]).stdout) as? [[String: Any]] ?? []
+        #expect(listedJSON.first?["message"] as? String == Self.hostile)
+        #expect(listedJSON.count == 3 && listedJSON[1]["message"] is NSNull)
+        let plainJSON = try JSONSerialization.jsonObject(with: try await server.review(["list", "--json"]).stdout) as? [[String: Any]] ?? []
+        #expect(plainJSON.count == 3 && plainJSON.allSatisfy { $0["message"] == nil })
     }
 
     @Test("colour on a terminal, none with NO_COLOR or through a pipe")
@@ -115,23 +193,74 @@ struct ReviewerCommandTests {
         #expect(!plain.stdoutText.contains("\u{1B}["), "NO_COLOR was ignored")
     }
 
-    @Test("every command's --help has an example, and shell completion scripts are generated")
-    func helpAndCompletion() async throws {
-        let server = try TestServer()
-        let root = try await server.review(["--help"])
-        let section = root.stdoutText.components(separatedBy: "SUBCOMMANDS:").last ?? ""
-        let names = section.split(separator: "\n").compactMap { line -> String? in
+    /// The subcommands a `--help` page lists.
+    static func subcommands(_ help: Subprocess.Result) -> [String] {
+        let parts = help.stdoutText.components(separatedBy: "SUBCOMMANDS:")
+        guard parts.count == 2 else { return [] }
+        return parts[1].split(separator: "\n").compactMap { line -> String? in
             let word = line.split(separator: " ").first.map(String.init) ?? ""
             return line.hasPrefix("  ") && !word.isEmpty && word != "help" ? word : nil
         }
+    }
+
+    @Test("every command's and subcommand's --help has an example, and shell completion scripts are generated")
+    func helpAndCompletion() async throws {
+        let server = try TestServer()
+        let names = Self.subcommands(try await server.review(["--help"]))
         #expect(names.count >= 10 && names.contains("list") && names.contains("tag"), "\(names)")
+        var commands: [[String]] = []
         for name in names {
-            let help = try await server.review([name, "--help"])
-            #expect(help.stdoutText.contains("Example"), "`\(name) --help` has no example")
+            commands.append([name])
+            commands += Self.subcommands(try await server.review([name, "--help"])).map { [name, $0] }
+        }
+        #expect(commands.contains(["keys", "grant"]) && commands.contains(["log", "prove"]), "\(commands)")
+        for command in ["keys add", "keys list", "keys revoke", "keys grant", "log checkpoint", "log prove"] {
+            #expect(commands.contains(command.split(separator: " ").map(String.init)), "\(command) is not listed")
+        }
+        for command in commands {
+            let help = try await server.review(command + ["--help"])
+            #expect(help.stdoutText.contains("Example"), "`\(command.joined(separator: " ")) --help` has no example")
         }
         for shell in ["bash", "zsh", "fish"] {
             let script = try await server.review(["--generate-completion-script", shell])
             #expect(script.status == 0 && script.stdoutText.contains("list") && script.stdoutText.contains("status"), "\(shell)")
         }
+    }
+
+    @Test("keygen writes FILE (0600, PKCS#8 encrypted: openssl opens it with the passphrase only) and FILE.pub, and never overwrites")
+    func keygen() async throws {
+        let folder = try TestFolder()
+        let binary = Paths.binaries.appendingPathComponent("evidence-review").path
+        let key = folder.path("alice.key")
+        let passphrase = "four words make a passphrase"
+        let made = try await Subprocess.run(binary, ["keygen", "--out", key.path], environment: ["EVIDENCE_KEY_PASSPHRASE": passphrase])
+        #expect(made.status == 0, "\(made.stderr)")
+        let permissions = { (url: URL) in
+            (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue
+        }
+        let pub = URL(fileURLWithPath: key.path + ".pub")
+        #expect(try permissions(key) == 0o600)
+        #expect(try permissions(pub) == 0o644)
+        let pem = try String(contentsOf: key, encoding: .utf8)
+        #expect(pem.hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----"), "\(pem)")
+
+        // OpenSSL, not this program, opens the key with the passphrase, and derives the same public key.
+        let opened = try await Subprocess.run(
+            "openssl", ["pkey", "-in", key.path, "-passin", "env:KEY_PASS", "-pubout"], environment: ["KEY_PASS": passphrase])
+        #expect(opened.status == 0, "\(opened.stderr)")
+        #expect(opened.stdoutText == (try String(contentsOf: pub, encoding: .utf8)))
+        let fingerprint = try X25519PublicKey(pem: opened.stdoutText).fingerprint
+        #expect(made.stdoutText.contains("fingerprint: \(fingerprint)"), "\(made.stdoutText)")
+        let wrong = try await Subprocess.run(
+            "openssl", ["pkey", "-in", key.path, "-passin", "env:KEY_PASS", "-noout"], environment: ["KEY_PASS": passphrase + "!"])
+        #expect(wrong.status != 0)
+
+        let again = try await Subprocess.run(binary, ["keygen", "--out", key.path], environment: ["EVIDENCE_KEY_PASSPHRASE": passphrase])
+        #expect(again.status == 2 && again.stderr.contains("already exists"), "\(again.stderr)")
+        #expect(try String(contentsOf: key, encoding: .utf8) == pem)
+        let short = try await Subprocess.run(
+            binary, ["keygen", "--out", folder.path("short.key").path], environment: ["EVIDENCE_KEY_PASSPHRASE": "short"])
+        #expect(short.status == 2 && short.stderr.contains("too short"), "\(short.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("short.key").path))
     }
 }

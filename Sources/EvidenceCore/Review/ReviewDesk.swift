@@ -48,8 +48,12 @@ public struct ReviewDesk: Sendable {
     /// Decrypts a file into `folder`, checks its cleaned SHA-256 before it gets its final name,
     /// and adds its line to `manifest.sha256` (the format `sha256sum -c` reads). With `original`, exports the
     /// original kept at the submitter's request instead, checked against the SHA-256 of what was uploaded.
+    /// `progress` gets the number of bytes of each block written.
     @discardableResult
-    public func export(fileID: Int64, identity: X25519PrivateKey, to folder: URL, actor: String, original: Bool = false) throws -> URL {
+    public func export(
+        fileID: Int64, identity: X25519PrivateKey, to folder: URL, actor: String, original: Bool = false,
+        progress: (Int64) -> Void = { _ in }
+    ) throws -> URL {
         let file = try store.file(id: fileID)
         let blobKey: String
         let expectedSHA256: String
@@ -74,6 +78,7 @@ public struct ReviewDesk: Sendable {
             try decrypt(blobKey: blobKey, identity: identity) { plain in
                 hasher.update(plain)
                 try output.write(plain)
+                progress(Int64(plain.count))
             }
             try output.close()
             let actual = Hex.encode(hasher.finalize())

@@ -32,6 +32,19 @@ extension EvidenceStore {
         try database.read { session in try Self.annotations(in: session) }
     }
 
+    /// The annotations of one file, read in one transaction with the per-file queries: what `show` needs without
+    /// reading every duplicate group, tag and hold in the store.
+    public func annotations(of file: FileRecord) throws -> FileAnnotations {
+        try database.read { session in
+            let duplicates = try Self.duplicates(of: file, in: session)
+            let tags = try Self.tags(submissionID: file.submissionID, in: session)
+            let held = try SubmissionRecord.fetch(session, id: file.submissionID)?.legalHold ?? false
+            return FileAnnotations(
+                duplicates: duplicates.isEmpty ? [:] : [file.id!: duplicates], tags: [file.submissionID: tags],
+                heldSubmissions: held ? [file.submissionID] : [])
+        }
+    }
+
     static func annotations(in session: any SQLSession) throws -> FileAnnotations {
         FileAnnotations(
             duplicates: try duplicateGroups(in: session), tags: try tagsBySubmission(in: session),

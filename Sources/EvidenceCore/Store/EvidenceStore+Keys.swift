@@ -8,6 +8,12 @@ extension EvidenceStore {
         }
     }
 
+    /// The fingerprint of the one unrevoked key recorded under `name`; nil when there is none, or several.
+    public func activeReviewerFingerprint(named name: String) throws -> String? {
+        let matches = try reviewerKeyRecords().filter { $0.name == name && $0.revokedHour == nil }
+        return matches.count == 1 ? matches[0].fingerprint : nil
+    }
+
     /// In one write transaction: `decide` checks and returns the key's new record, which is saved, then `apply`
     /// changes recipients/ to match it. If either throws nothing is saved; the transaction also serialises reviewers.
     func changeReviewerKey(

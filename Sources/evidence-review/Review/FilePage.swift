@@ -24,8 +24,9 @@ struct FilePage {
 
     init(fileID: Int64, desk: ReviewDesk, identity: X25519PrivateKey?) throws {
         file = try desk.store.file(id: fileID)
-        duplicates = try desk.store.duplicates(of: file)
-        tags = try desk.store.tags(of: file)
+        let annotations = try desk.store.annotations(of: file)
+        duplicates = annotations.duplicates(of: file)
+        tags = annotations.tags(of: file)
         custody = try desk.store.custody(fileID: fileID)
         let thisFile = file.id
         let onThisFile = { (fileID: Int64?) in fileID == nil || fileID == thisFile }

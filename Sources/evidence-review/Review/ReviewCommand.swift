@@ -35,7 +35,7 @@ struct ReviewCommand: ParsableCommand {
         }
         // Whatever may ask something on the terminal (the passphrase prompt) runs before raw mode.
         let identity = try key.map(PassphrasePrompt.loadKey)
-        let actor = reviewer.actor(keyPath: key)
+        let actor = try reviewer.actor(keyPath: key, in: desk.store)
         let terminal = try RawTerminal()
         let session = ReviewSession(
             desk: desk, terminal: terminal, queue: ReviewQueue(fileIDs: ids), queueName: queueName, identity: identity,

@@ -71,7 +71,7 @@ enum ReviewScreen {
         lines += field("cleaned", "\(file.cleanedSize) bytes, SHA-256 \(file.cleanedSHA256)", width: width)
         lines += field("sealed", "SHA-256 \(file.sealedSHA256)", width: width)
         if let kept = file.originalSealedSHA256 { lines += field("original kept", "sealed SHA-256 \(kept)", width: width) }
-        lines += field("scrubber", file.scrubberVersion, width: width)
+        lines += field("scrubber", SafeText.neutralise(file.scrubberVersion), width: width)
         lines += field("duplicates", duplicatesText(page.duplicates), width: width)
         lines += field("tags", page.tags.isEmpty ? "none" : SafeText.neutralise(page.tags.joined(separator: ", ")), width: width)
         lines.append(ScreenLine("removed:", .bold))

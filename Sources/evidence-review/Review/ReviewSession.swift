@@ -162,8 +162,13 @@ final class ReviewSession {
         }
         status = .info("exporting file \(id)…")
         drawPage()
+        let file = try? desk.store.file(id: id)
+        let bar = ProgressBar(title: "exporting file \(id)", total: file?.cleanedSize ?? 0, unit: .bytes, width: { self.terminal.size.columns }) {
+            self.status = .info($0)
+            self.drawPage()
+        }
         attempt {
-            let written = try desk.export(fileID: id, identity: identity, to: exportFolder, actor: actor)
+            let written = try desk.export(fileID: id, identity: identity, to: exportFolder, actor: actor) { bar.advance(by: $0) }
             tally.exported += 1
             loadPage()
             // The path last: it is the longest part, and a wrapped path is still one to copy.

@@ -22,7 +22,10 @@ final class ProgressBar {
     private let title: String
     private let total: Int64
     private let unit: Unit
+    /// Draws the line made for the target's width.
+    private let draw: ((Int) -> String) -> Void
     private let enabled: Bool
+    private let onStandardError: Bool
     private let start = Date()
     private var done: Int64 = 0
     private var lastDrawn: Date?
@@ -30,11 +33,24 @@ final class ProgressBar {
     /// Redraws are at most this often: a redraw per 256 KiB block would flood a slow terminal.
     private static let redrawInterval: TimeInterval = 0.1
 
+    /// A bar on standard error, when it is a terminal.
     init(title: String, total: Int64, unit: Unit) {
         self.title = title
         self.total = total
         self.unit = unit
         enabled = isatty(STDERR_FILENO) == 1
+        onStandardError = true
+        draw = { line in FileHandle.standardError.write(Data(("\r" + line(Self.width) + "\u{1B}[K").utf8)) }
+    }
+
+    /// A bar drawn by `draw`, given the line (e.g. on the review screen's status row); `finish()` leaves it to the caller.
+    init(title: String, total: Int64, unit: Unit, width: @escaping () -> Int, draw: @escaping (String) -> Void) {
+        self.title = title
+        self.total = total
+        self.unit = unit
+        enabled = true
+        onStandardError = false
+        self.draw = { line in draw(line(width())) }
     }
 
     func advance(by amount: Int64 = 1) {
@@ -43,13 +59,13 @@ final class ProgressBar {
         let now = Date()
         if let lastDrawn, now.timeIntervalSince(lastDrawn) < Self.redrawInterval, done < total { return }
         lastDrawn = now
-        let line = Self.line(title: title, done: done, total: total, unit: unit, elapsed: now.timeIntervalSince(start), width: Self.width)
-        FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
+        let (title, done, total, unit, elapsed) = (title, done, total, unit, now.timeIntervalSince(start))
+        draw { width in Self.line(title: title, done: done, total: total, unit: unit, elapsed: elapsed, width: width) }
     }
 
     /// Clears the line; call it before printing the result.
     func finish() {
-        if enabled, lastDrawn != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if enabled, onStandardError, lastDrawn != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
     /// Columns of the terminal on standard error (the bar's terminal, which may not be standard output's).

@@ -52,12 +52,16 @@ struct TestServer {
         }
     }
 
-    /// Runs `evidence-review` against this data folder with the key passphrase in the environment.
-    func review(_ arguments: [String], passphrase: String = TestServer.passphrase) async throws -> Subprocess.Result {
-        try await Subprocess.run(
+    /// Runs `evidence-review` against this data folder with the key passphrase in the environment. The config file
+    /// of whoever runs the tests is kept out (unless `environment` names one), so it cannot change the actor strings.
+    func review(
+        _ arguments: [String], passphrase: String = TestServer.passphrase, environment: [String: String] = [:]
+    ) async throws -> Subprocess.Result {
+        let isolated = ["EVIDENCE_KEY_PASSPHRASE": passphrase, "EVIDENCE_REVIEW_CONFIG": folder.path("no-config.json").path]
+        return try await Subprocess.run(
             Paths.binaries.appendingPathComponent("evidence-review").path,
             arguments + ["--data", data.root.path],
-            environment: ["EVIDENCE_KEY_PASSPHRASE": passphrase])
+            environment: isolated.merging(environment) { $1 })
     }
 }
 
