@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EvidenceCore", targets: ["EvidenceCore"]),
         .library(name: "EvidenceServer", targets: ["EvidenceServer"]),
         .library(name: "ObjectStorage", targets: ["ObjectStorage"]),
+        .library(name: "PostgresStore", targets: ["PostgresStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -25,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -73,6 +76,19 @@ let package = Package(
         // The BlobStore of sealed files kept in an S3 bucket: its own target, so that EvidenceCore does not pull in
         // AsyncHTTPClient and ObjectStorage stays a plain S3 client that knows nothing of evidence.
         .target(name: "ObjectBlobStore", dependencies: ["EvidenceCore", "EvidenceCrypto", "ObjectStorage"]),
+        // The store's database on PostgreSQL, for several server nodes: its own target, so that EvidenceCore does not
+        // pull in PostgresNIO.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "EvidenceCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "evidence-drop",
             dependencies: [
@@ -94,6 +110,14 @@ let package = Package(
         // Live tests need an S3 server: Scripts/test.sh starts SeaweedFS (Scripts/s3-test-server.sh).
         // The S3 server the live tests share (OBJECTSTORAGE_TEST_URL, or a SeaweedFS started for the test process).
         .target(name: "S3TestSupport", dependencies: ["ObjectStorage"], path: "Tests/S3TestSupport"),
+        // The PostgreSQL cluster the store tests share (EVIDENCE_TEST_POSTGRES_URL, or one started for the test process).
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                "PostgresStore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PostgresTestSupport"),
         // ../shared/corpus for the test targets that read it.
         .target(name: "TestCorpus", path: "Tests/TestCorpus"),
         .testTarget(
@@ -109,7 +133,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EvidenceCoreTests",
-            dependencies: ["EvidenceCore", "TestCorpus", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "EvidenceCore", "TestCorpus", "PostgresStore", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // The reviewer CLI's own pure functions (progress text, ages); its commands are tested end to end in
         // EvidenceServerTests by running the built binary.

@@ -1,23 +1,67 @@
 import EvidenceCore
 import EvidenceCrypto
 import Foundation
+import PostgresStore
+import PostgresTestSupport
+import Testing
 
-/// A fresh data folder with one reviewer key, removed when released.
+/// The databases the store's tests run on: the embedded SQLite file, and PostgreSQL when a test cluster can be had
+/// (Scripts/test.sh provides one and requires it).
+enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    static var all: [StoreBackend] { PostgresTestServer.isAvailable ? [.sqlite, .postgres] : [.sqlite] }
+
+    var testDescription: String { rawValue }
+}
+
+/// A fresh data folder with one reviewer key and a fresh store on `backend`, removed when released.
 final class CoreFixture {
     let root: URL
     let folder: DataFolder
     let identity = X25519PrivateKey.generate()
+    let backend: StoreBackend
+    let store: EvidenceStore
+    /// The PostgreSQL database of the store, when it is on PostgreSQL.
+    private var postgres: PostgresLocation?
 
-    init() throws {
+    init(_ backend: StoreBackend = .sqlite) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("evidence-core-\(UUID().uuidString)")
         folder = DataFolder(root.appendingPathComponent("data").path)
         try folder.initialise()
         try folder.addRecipient(identity.publicKey)
+        self.backend = backend
+        switch backend {
+        case .sqlite: store = try EvidenceStore(url: folder.database)
+        case .postgres:
+            let location = try PostgresTestServer.freshDatabase()
+            postgres = location
+            store = EvidenceStore(database: try PostgresSQLDatabase(location))
+        }
+    }
+
+    /// Another handle on the same database, with connections of its own, as another process or node has.
+    func anotherStore() throws -> EvidenceStore {
+        switch backend {
+        case .sqlite: try EvidenceStore(url: folder.database)
+        case .postgres: EvidenceStore(database: try PostgresSQLDatabase(postgres!))
+        }
     }
 
     deinit { try? FileManager.default.removeItem(at: root) }
 
-    func pipeline() throws -> IngestPipeline { try IngestPipeline(folder: folder) }
+    func pipeline() throws -> IngestPipeline {
+        try IngestPipeline(folder: folder, blobs: LocalBlobStore(root: folder.blobs), store: store)
+    }
+
+    func desk() throws -> ReviewDesk {
+        try ReviewDesk(folder: folder, blobs: LocalBlobStore(root: folder.blobs), store: store)
+    }
+
+    /// Runs `statement` on the store's database, as someone tampering with it would.
+    func sql(_ statement: String, _ arguments: [any SQLValueConvertible] = []) throws {
+        try store.database.write { session in try session.execute(statement, arguments) }
+    }
 
     /// Spools `bytes` as the server does with an upload.
     func spool(_ bytes: [UInt8], budget: SpoolMemoryBudget = .shared) throws -> SpooledUpload {

@@ -23,7 +23,7 @@ struct FileAnnotationsTests {
         _ = try pipeline.ingest([fixture.spool(png), fixture.spool(jpeg)], message: nil)
         _ = try pipeline.ingest([fixture.spool(Self.commented(jpeg)), fixture.spool(Corpus.bytes("exiftool/t/images/GIF.gif"))], message: nil)
         _ = try pipeline.ingest([fixture.spool(png)], message: nil)
-        let desk = try ReviewDesk(folder: fixture.folder)
+        let desk = try fixture.desk()
         try desk.tag("bridge", fileID: 2, actor: "alice")
         try desk.tag("batch-7", fileID: 2, wholeSubmission: true, actor: "alice")
         try desk.tag("aardvark", fileID: 3, actor: "bob")
@@ -32,9 +32,9 @@ struct FileAnnotationsTests {
         return desk
     }
 
-    @Test("duplicates, tags and legal holds match the per-file queries for every file")
-    func matchesPerFileQueries() throws {
-        let fixture = try CoreFixture()
+    @Test("duplicates, tags and legal holds match the per-file queries for every file", arguments: StoreBackend.all)
+    func matchesPerFileQueries(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
         let desk = try Self.annotatedStore(fixture)
         let files = try desk.store.files(status: nil)
         #expect(files.count == 6)
@@ -55,9 +55,9 @@ struct FileAnnotationsTests {
         #expect(annotations.legalHold(of: byID[5]!) && !annotations.legalHold(of: byID[1]!))
     }
 
-    @Test("one file's annotations, read alone, equal the whole store's for every file")
-    func perFileAnnotations() throws {
-        let fixture = try CoreFixture()
+    @Test("one file's annotations, read alone, equal the whole store's for every file", arguments: StoreBackend.all)
+    func perFileAnnotations(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
         let desk = try Self.annotatedStore(fixture)
         let whole = try desk.store.annotations()
         let files = try desk.store.files(status: nil)
@@ -74,14 +74,14 @@ struct FileAnnotationsTests {
         #expect(try desk.store.annotations(of: byID[5]!).legalHold(of: byID[5]!))
     }
 
-    @Test("files and their annotations come from one query set, with the list's filters")
-    func annotatedFiles() throws {
-        let fixture = try CoreFixture()
+    @Test("files and their annotations come from one query set, with the list's filters", arguments: StoreBackend.all)
+    func annotatedFiles(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
         let pipeline = try fixture.pipeline()
         let jpeg = try Corpus.bytes("exiftool/t/images/GPS.jpg")
         _ = try pipeline.ingest([fixture.spool(jpeg)], message: nil)
         _ = try pipeline.ingest([fixture.spool(Corpus.bytes("exiftool/t/images/PNG.png")), fixture.spool(jpeg)], message: nil)
-        let desk = try ReviewDesk(folder: fixture.folder)
+        let desk = try fixture.desk()
         var query = FileQuery()
         query.mediaTypes = ["png"]
         let (files, annotations) = try desk.store.annotatedFiles(matching: query)

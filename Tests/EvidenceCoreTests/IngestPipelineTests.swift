@@ -8,9 +8,9 @@ import Testing
 
 @Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
 struct IngestPipelineTests {
-    @Test("a file is scrubbed, sealed, stored and recorded with three hashes that each check out")
-    func ingestOne() throws {
-        let fixture = try CoreFixture()
+    @Test("a file is scrubbed, sealed, stored and recorded with three hashes that each check out", arguments: StoreBackend.all)
+    func ingestOne(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
         let original = try Corpus.bytes("exiftool/t/images/GPS.jpg")
         let pipeline = try fixture.pipeline()
         let receipt = try pipeline.ingest([fixture.spool(original)], message: "  at the bridge \n")
@@ -37,9 +37,9 @@ struct IngestPipelineTests {
         #expect(try pipeline.store.custody(fileID: file.id!).map(\.action) == ["received"])
     }
 
-    @Test("an unsupported or damaged file in a submission stores nothing of it, and no blob is left")
-    func failureStoresNothing() throws {
-        let fixture = try CoreFixture()
+    @Test("an unsupported or damaged file in a submission stores nothing of it, and no blob is left", arguments: StoreBackend.all)
+    func failureStoresNothing(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
         let pipeline = try fixture.pipeline()
         let good = try Corpus.bytes("exiftool/t/images/GPS.jpg")
         let pdf = try Corpus.bytes("exiftool/t/images/PDF.pdf")
@@ -65,9 +65,9 @@ struct IngestPipelineTests {
             + Array("data".utf8) + le32(declared) + samples
     }
 
-    @Test("a large file is sealed on a second thread: the blob opens to exactly the cleaned bytes; a damaged one leaves nothing")
-    func backgroundSealing() throws {
-        let fixture = try CoreFixture()
+    @Test("a large file is sealed on a second thread: the blob opens to exactly the cleaned bytes; a damaged one leaves nothing", arguments: StoreBackend.all)
+    func backgroundSealing(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
         let pipeline = try fixture.pipeline()
         let size = Int(IngestPipeline.backgroundSealingSize) + 3_000_000
         let original = Self.wave(sampleBytes: size)
@@ -90,9 +90,9 @@ struct IngestPipelineTests {
         #expect(try pipeline.store.files(status: nil).count == 1)
     }
 
-    @Test("a phone video with its index after the media data is cleaned in two passes over the encrypted spool")
-    func twoPassVideo() throws {
-        let fixture = try CoreFixture()
+    @Test("a phone video with its index after the media data is cleaned in two passes over the encrypted spool", arguments: StoreBackend.all)
+    func twoPassVideo(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
         let original = try Corpus.bytes("metadata-extractor-images/mov/with-gps.mov")
         let pipeline = try fixture.pipeline()
         let receipt = try pipeline.ingest([fixture.spool(original)], message: nil)

@@ -1,23 +1,22 @@
 import EvidenceCore
 import EvidenceCrypto
 import Foundation
-import GRDB
 import TestCorpus
 import Testing
 
 @Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
 struct ReviewDeskTests {
-    static func stored() throws -> (CoreFixture, ReviewDesk, FileRecord) {
-        let fixture = try CoreFixture()
+    static func stored(_ backend: StoreBackend) throws -> (CoreFixture, ReviewDesk, FileRecord) {
+        let fixture = try CoreFixture(backend)
         let pipeline = try fixture.pipeline()
         _ = try pipeline.ingest([fixture.spool(Corpus.bytes("exiftool/t/images/PNG.png"))], message: nil)
         let desk = ReviewDesk(store: pipeline.store, blobs: pipeline.blobs)
         return (fixture, desk, try #require(try desk.store.files(status: nil).first))
     }
 
-    @Test("decisions change the status once and each leaves a custody entry with the reviewer's name")
-    func decisions() throws {
-        let (_, desk, file) = try Self.stored()
+    @Test("decisions change the status once and each leaves a custody entry with the reviewer's name", arguments: StoreBackend.all)
+    func decisions(backend: StoreBackend) throws {
+        let (_, desk, file) = try Self.stored(backend)
         try desk.approve(fileID: file.id!, note: "clear", actor: "alice")
         #expect(throws: CoreError.self) { try desk.approve(fileID: file.id!, note: nil, actor: "alice") }
         #expect(throws: CoreError.self) { try desk.reject(fileID: file.id!, reason: "  ", actor: "bob") }
@@ -30,9 +29,9 @@ struct ReviewDeskTests {
         #expect(throws: CoreError.unknownFile(999)) { try desk.approve(fileID: 999, note: nil, actor: "alice") }
     }
 
-    @Test("export with someone else's key fails and leaves no file")
-    func wrongKey() throws {
-        let (fixture, desk, file) = try Self.stored()
+    @Test("export with someone else's key fails and leaves no file", arguments: StoreBackend.all)
+    func wrongKey(backend: StoreBackend) throws {
+        let (fixture, desk, file) = try Self.stored(backend)
         let out = fixture.root.appendingPathComponent("out")
         #expect(throws: SealedFileError.noMatchingRecipient) {
             try desk.export(fileID: file.id!, identity: X25519PrivateKey.generate(), to: out, actor: "eve")
@@ -40,13 +39,10 @@ struct ReviewDeskTests {
         #expect(fixture.files(under: out).isEmpty)
     }
 
-    @Test("export notices when the decrypted bytes do not match the recorded hash, and keeps nothing")
-    func hashMismatch() throws {
-        let (fixture, desk, file) = try Self.stored()
-        let queue = try DatabaseQueue(path: fixture.folder.database.path)
-        try queue.write { db in
-            try db.execute(sql: "UPDATE file SET cleaned_sha256 = ? WHERE id = ?", arguments: [String(repeating: "0", count: 64), file.id])
-        }
+    @Test("export notices when the decrypted bytes do not match the recorded hash, and keeps nothing", arguments: StoreBackend.all)
+    func hashMismatch(backend: StoreBackend) throws {
+        let (fixture, desk, file) = try Self.stored(backend)
+        try fixture.sql("UPDATE file SET cleaned_sha256 = ? WHERE id = ?", [String(repeating: "0", count: 64), file.id])
         let out = fixture.root.appendingPathComponent("out")
         #expect(throws: CoreError.self) {
             try desk.export(fileID: file.id!, identity: fixture.identity, to: out, actor: "alice")
@@ -55,9 +51,9 @@ struct ReviewDeskTests {
         #expect(try desk.store.custody(fileID: file.id!).map(\.action) == ["received"])
     }
 
-    @Test("export writes the file and a manifest line that sha256sum accepts")
-    func export() throws {
-        let (fixture, desk, file) = try Self.stored()
+    @Test("export writes the file and a manifest line that sha256sum accepts", arguments: StoreBackend.all)
+    func export(backend: StoreBackend) throws {
+        let (fixture, desk, file) = try Self.stored(backend)
         let out = fixture.root.appendingPathComponent("out")
         let written = try desk.export(fileID: file.id!, identity: fixture.identity, to: out, actor: "alice")
         #expect(written.lastPathComponent == "\(file.id!).png")

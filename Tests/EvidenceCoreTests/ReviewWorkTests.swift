@@ -8,18 +8,18 @@ import Testing
 @Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
 struct ReviewWorkTests {
     /// Two submissions: a JPEG, then a PNG and the same JPEG again (a duplicate).
-    static func stored() throws -> (CoreFixture, ReviewDesk) {
-        let fixture = try CoreFixture()
+    static func stored(_ backend: StoreBackend) throws -> (CoreFixture, ReviewDesk) {
+        let fixture = try CoreFixture(backend)
         let pipeline = try fixture.pipeline()
         let jpeg = try Corpus.bytes("exiftool/t/images/GPS.jpg")
         _ = try pipeline.ingest([fixture.spool(jpeg)], message: nil)
         _ = try pipeline.ingest([fixture.spool(Corpus.bytes("exiftool/t/images/PNG.png")), fixture.spool(jpeg)], message: nil)
-        return (fixture, try ReviewDesk(folder: fixture.folder))
+        return (fixture, try fixture.desk())
     }
 
-    @Test("notes are sealed, readable with a reviewer's key, and logged by hash only")
-    func notes() throws {
-        let (fixture, desk) = try Self.stored()
+    @Test("notes are sealed, readable with a reviewer's key, and logged by hash only", arguments: StoreBackend.all)
+    func notes(backend: StoreBackend) throws {
+        let (fixture, desk) = try Self.stored(backend)
         try desk.addNote("faces visible at 0:12 — blur before publishing", fileID: 2, actor: "alice")
         try desk.addNote("whole batch from one phone", fileID: 2, wholeSubmission: true, actor: "bob")
         #expect(throws: CoreError.self) { try desk.addNote("   ", fileID: 2, actor: "alice") }
@@ -27,16 +27,25 @@ struct ReviewWorkTests {
         #expect(notes.map(\.text) == ["faces visible at 0:12 — blur before publishing", "whole batch from one phone"])
         #expect(notes.map(\.fileID) == [2, nil])
         #expect(throws: SealedFileError.noMatchingRecipient) { try desk.notes(submissionID: 2, identity: X25519PrivateKey.generate()) }
-        // The note is nowhere in plain text: not in the database, not in the log.
-        let database = try Data(contentsOf: fixture.folder.database)
-        #expect(database.range(of: Data("blur before".utf8)) == nil)
+        // The note is nowhere in plain text: not in the database (the SQLite file's every byte, or on PostgreSQL the
+        // note and log tables), not in the log.
+        let stored: [Data] =
+            switch backend {
+            case .sqlite: [try Data(contentsOf: fixture.folder.database)]
+            case .postgres:
+                try desk.store.database.read { session in
+                    try session.rows("SELECT sealed_text FROM note").map { try $0.data(0) }
+                        + session.rows("SELECT entry FROM log_entry").map { try $0.data(0) }
+                }
+            }
+        #expect(!stored.isEmpty && stored.allSatisfy { $0.range(of: Data("blur before".utf8)) == nil })
         #expect(try desk.store.custody(fileID: 3).map(\.action).contains("note"), "the submission note reaches every file")
         #expect(try !desk.store.custody(fileID: 1).map(\.action).contains("note"))
     }
 
-    @Test("tags on a file or a submission filter the list; the same tag twice is one tag")
-    func tags() throws {
-        let (fixture, desk) = try Self.stored()
+    @Test("tags on a file or a submission filter the list; the same tag twice is one tag", arguments: StoreBackend.all)
+    func tags(backend: StoreBackend) throws {
+        let (fixture, desk) = try Self.stored(backend)
         defer { withExtendedLifetime(fixture) {} }
         #expect(try desk.tag("bridge", fileID: 2, actor: "alice"))
         #expect(try !desk.tag("bridge", fileID: 2, actor: "alice"))
@@ -52,9 +61,9 @@ struct ReviewWorkTests {
         #expect(try desk.store.custody(fileID: 2).map(\.action).suffix(3) == ["tagged", "tagged", "untagged"])
     }
 
-    @Test("list filters by type and status and sorts by size")
-    func query() throws {
-        let (fixture, desk) = try Self.stored()
+    @Test("list filters by type and status and sorts by size", arguments: StoreBackend.all)
+    func query(backend: StoreBackend) throws {
+        let (fixture, desk) = try Self.stored(backend)
         defer { withExtendedLifetime(fixture) {} }
         try desk.reject(fileID: 1, reason: "staged", actor: "alice")
         var query = FileQuery()
@@ -70,9 +79,9 @@ struct ReviewWorkTests {
         #expect(try desk.store.duplicates(of: desk.store.file(id: 1)) == [3])
     }
 
-    @Test("purge deletes sealed copies of old rejected files, keeps hashes, logs it, and never touches a legal hold")
-    func purge() throws {
-        let (fixture, desk) = try Self.stored()
+    @Test("purge deletes sealed copies of old rejected files, keeps hashes, logs it, and never touches a legal hold", arguments: StoreBackend.all)
+    func purge(backend: StoreBackend) throws {
+        let (fixture, desk) = try Self.stored(backend)
         try desk.reject(fileID: 1, reason: "staged", actor: "alice")
         try desk.reject(fileID: 2, reason: "duplicate", actor: "alice")
         try desk.setLegalHold(true, fileID: 2, reason: "court order 12/2026", actor: "carol")

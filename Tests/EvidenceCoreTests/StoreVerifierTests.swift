@@ -1,7 +1,6 @@
 import EvidenceCore
 import EvidenceCrypto
 import Foundation
-import GRDB
 import TestCorpus
 import Testing
 
@@ -9,8 +8,8 @@ import Testing
 @Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
 struct StoreVerifierTests {
     /// A store with two submissions, a decision, an export and stored checkpoints.
-    static func populated() throws -> (CoreFixture, IngestPipeline, ReviewDesk) {
-        let fixture = try CoreFixture()
+    static func populated(_ backend: StoreBackend) throws -> (CoreFixture, IngestPipeline, ReviewDesk) {
+        let fixture = try CoreFixture(backend)
         let pipeline = try fixture.pipeline()
         _ = try pipeline.ingest([fixture.spool(Corpus.bytes("exiftool/t/images/GPS.jpg"))], message: nil)
         _ = try pipeline.ingest([fixture.spool(Corpus.bytes("exiftool/t/images/PNG.png"))], message: "x")
@@ -25,14 +24,9 @@ struct StoreVerifierTests {
         try StoreVerifier(desk: desk, log: pipeline.log).run(identity: identity).problems.map(\.description)
     }
 
-    static func sql(_ fixture: CoreFixture, _ statement: String, _ arguments: StatementArguments = []) throws {
-        let queue = try DatabaseQueue(path: fixture.folder.database.path)
-        try queue.write { db in try db.execute(sql: statement, arguments: arguments) }
-    }
-
-    @Test("an untouched store verifies clean, with and without the key")
-    func clean() throws {
-        let (fixture, pipeline, desk) = try Self.populated()
+    @Test("an untouched store verifies clean, with and without the key", arguments: StoreBackend.all)
+    func clean(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
         let report = try StoreVerifier(desk: desk, log: pipeline.log).run(identity: fixture.identity)
         #expect(report.problems.isEmpty, "\(report.problems)")
         #expect(report.filesChecked == 2 && report.decryptedChecked == 2)
@@ -41,16 +35,16 @@ struct StoreVerifierTests {
         #expect(report.checkpointsChecked >= 2)
     }
 
-    @Test("every state change is logged with the change")
-    func everyChangeLogged() throws {
-        let (_, pipeline, _) = try Self.populated()
+    @Test("every state change is logged with the change", arguments: StoreBackend.all)
+    func everyChangeLogged(backend: StoreBackend) throws {
+        let (_, pipeline, _) = try Self.populated(backend)
         let kinds = try pipeline.store.logEntries().map { $0.text.split(separator: "\n")[1] }
         #expect(kinds == ["kind received", "kind received", "kind reviewed", "kind exported"])
     }
 
-    @Test("a flipped byte in a sealed blob is named")
-    func flippedBlobByte() throws {
-        let (fixture, pipeline, desk) = try Self.populated()
+    @Test("a flipped byte in a sealed blob is named", arguments: StoreBackend.all)
+    func flippedBlobByte(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
         let file = try pipeline.store.file(id: 1)
         let url = fixture.folder.blobs.appendingPathComponent(file.blobKey)
         var bytes = try [UInt8](Data(contentsOf: url))
@@ -61,83 +55,81 @@ struct StoreVerifierTests {
         #expect(found.contains { $0.hasPrefix("file 1: does not decrypt") }, "\(found)")
     }
 
-    @Test("a deleted blob is named")
-    func deletedBlob() throws {
-        let (fixture, pipeline, desk) = try Self.populated()
+    @Test("a deleted blob is named", arguments: StoreBackend.all)
+    func deletedBlob(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
         try FileManager.default.removeItem(at: fixture.folder.blobs.appendingPathComponent(try pipeline.store.file(id: 2).blobKey))
         #expect(try Self.problems(desk, pipeline).contains { $0.hasPrefix("file 2: its sealed blob") && $0.hasSuffix("is missing") })
     }
 
-    @Test("an edited hash in the files table is named")
-    func editedHash() throws {
-        let (fixture, pipeline, desk) = try Self.populated()
-        try Self.sql(fixture, "UPDATE file SET original_sha256 = ? WHERE id = 1", [String(repeating: "a", count: 64)])
+    @Test("an edited hash in the files table is named", arguments: StoreBackend.all)
+    func editedHash(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
+        try fixture.sql("UPDATE file SET original_sha256 = ? WHERE id = 1", [String(repeating: "a", count: 64)])
         #expect(try Self.problems(desk, pipeline).contains { $0.hasPrefix("file 1: original SHA-256 in the database") })
     }
 
-    @Test("a status edited without a log entry is named")
-    func editedStatus() throws {
-        let (fixture, pipeline, desk) = try Self.populated()
-        try Self.sql(fixture, "UPDATE file SET status = 'approved' WHERE id = 2")
+    @Test("a status edited without a log entry is named", arguments: StoreBackend.all)
+    func editedStatus(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
+        try fixture.sql("UPDATE file SET status = 'approved' WHERE id = 2")
         #expect(try Self.problems(desk, pipeline) == ["file 2: status is 'approved' but the log says 'pending' (changed without a log entry)"])
     }
 
-    @Test("a removed log entry is named")
-    func removedEntry() throws {
-        let (fixture, pipeline, desk) = try Self.populated()
-        try Self.sql(fixture, "DELETE FROM log_entry WHERE leaf_index = 2")
+    @Test("a removed log entry is named", arguments: StoreBackend.all)
+    func removedEntry(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
+        try fixture.sql("DELETE FROM log_entry WHERE leaf_index = 2")
         let found = try Self.problems(desk, pipeline)
         #expect(found.contains("log entry 2: missing: the log has a gap (entries were removed)"), "\(found)")
     }
 
-    @Test("a rewritten log entry is caught by the signed checkpoints even when its leaf hash is recomputed")
-    func rewrittenEntry() throws {
-        let (fixture, pipeline, desk) = try Self.populated()
+    @Test("a rewritten log entry is caught by the signed checkpoints even when its leaf hash is recomputed", arguments: StoreBackend.all)
+    func rewrittenEntry(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
         let original = try #require(try pipeline.store.logEntries(2..<3).first)
         let forged = Array(original.text.replacingOccurrences(of: "reason ok", with: "reason no").utf8)
         #expect(forged != original.bytes)
-        try Self.sql(
-            fixture, "UPDATE log_entry SET entry = ?, leaf_hash = ? WHERE leaf_index = 2",
+        try fixture.sql("UPDATE log_entry SET entry = ?, leaf_hash = ? WHERE leaf_index = 2",
             [Data(forged), Data(MerkleTree.leafHash(forged))])
         let found = try Self.problems(desk, pipeline)
         #expect(found.contains { $0.hasSuffix("its root hash does not match the log's entries (entries were rewritten)") }, "\(found)")
     }
 
-    @Test("a rewritten entry is named by exactly the checkpoints that include it, and no others")
-    func rewrittenEntryEveryCheckpoint() throws {
-        let (fixture, pipeline, desk) = try Self.populated()
+    @Test("a rewritten entry is named by exactly the checkpoints that include it, and no others", arguments: StoreBackend.all)
+    func rewrittenEntryEveryCheckpoint(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
         let sizes = try pipeline.store.storedCheckpoints().map(\.size)
         #expect(sizes.contains { $0 <= 2 } && sizes.contains { $0 > 2 })
         let original = try #require(try pipeline.store.logEntries(2..<3).first)
         let forged = Array(original.text.replacingOccurrences(of: "reason ok", with: "reason no").utf8)
-        try Self.sql(
-            fixture, "UPDATE log_entry SET entry = ?, leaf_hash = ? WHERE leaf_index = 2",
+        try fixture.sql("UPDATE log_entry SET entry = ?, leaf_hash = ? WHERE leaf_index = 2",
             [Data(forged), Data(MerkleTree.leafHash(forged))])
         #expect(try Self.problems(desk, pipeline) == sizes.filter { $0 > 2 }.map {
             "checkpoint of size \($0): its root hash does not match the log's entries (entries were rewritten)"
         })
     }
 
-    @Test("entries removed from the end are named by every checkpoint beyond them")
-    func removedLastEntry() throws {
-        let (fixture, pipeline, desk) = try Self.populated()
+    @Test("entries removed from the end are named by every checkpoint beyond them", arguments: StoreBackend.all)
+    func removedLastEntry(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
         let sizes = try pipeline.store.storedCheckpoints().map(\.size)
         #expect(sizes.last == 4)
-        try Self.sql(fixture, "DELETE FROM log_entry WHERE leaf_index = 3")
+        try fixture.sql("DELETE FROM log_entry WHERE leaf_index = 3")
         #expect(try Self.problems(desk, pipeline) == sizes.filter { $0 > 3 }.map {
             "checkpoint of size \($0): the log now has only 3 entries (entries were removed)"
         })
     }
 
-    @Test("a forged checkpoint is named")
-    func forgedCheckpoint() throws {
-        let (fixture, pipeline, desk) = try Self.populated()
+    @Test("a forged checkpoint is named", arguments: StoreBackend.all)
+    func forgedCheckpoint(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
         let size = try pipeline.store.logSize()
         let note = try #require(try pipeline.store.storedCheckpoint(size: size))
         let other = Ed25519PrivateKey.generate()
         let parsed = try Checkpoint.parse(note)
         let forged = try Checkpoint.sign(origin: parsed.origin, size: size, root: [UInt8](repeating: 7, count: 32), key: other, keyName: pipeline.log.origin)
-        try Self.sql(fixture, "UPDATE checkpoint SET signed_note = ? WHERE tree_size = ?", [forged, size])
+        try fixture.sql("UPDATE checkpoint SET signed_note = ? WHERE tree_size = ?", [forged, size])
         let found = try Self.problems(desk, pipeline)
         #expect(found.contains { $0.hasPrefix("checkpoint of size \(size): its signature does not verify") }, "\(found)")
     }

@@ -35,11 +35,12 @@ public struct IngestPipeline: Sendable {
         try self.init(folder: folder, blobs: LocalBlobStore(root: folder.blobs))
     }
 
-    /// Opens the pipeline over an initialised data folder with sealed files kept in `blobs` (an object store);
-    /// the database, keys, spool and crash journal stay in the folder.
-    public init(folder: DataFolder, blobs: any BlobStore) throws {
+    /// Opens the pipeline over an initialised data folder with sealed files kept in `blobs` (an object store) and
+    /// the metadata in `store` (PostgreSQL), or in the folder's SQLite database when it is nil; keys, spool and
+    /// crash journal stay in the folder.
+    public init(folder: DataFolder, blobs: any BlobStore, store: EvidenceStore? = nil) throws {
         guard !(try folder.loadRecipients()).isEmpty else { throw CoreError.noRecipients(folder: folder.recipients.path) }
-        let store = try EvidenceStore(url: folder.database)
+        let store = try store ?? EvidenceStore(url: folder.database)
         self.store = store
         self.blobs = blobs
         fixedRecipients = []

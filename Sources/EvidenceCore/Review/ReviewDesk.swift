@@ -21,12 +21,13 @@ public struct ReviewDesk: Sendable {
         try self.init(folder: folder, blobs: LocalBlobStore(root: folder.blobs))
     }
 
-    /// Opens the desk on a data folder whose sealed files are kept in `blobs` (an object store).
-    public init(folder: DataFolder, blobs: any BlobStore) throws {
+    /// Opens the desk on a data folder whose sealed files are kept in `blobs` (an object store), with the metadata
+    /// in `store` (PostgreSQL) or, when it is nil, in the folder's SQLite database.
+    public init(folder: DataFolder, blobs: any BlobStore, store: EvidenceStore? = nil) throws {
         guard folder.isInitialised else {
             throw CoreError.storage("\(folder.root.path) holds no evidence store; start `evidence-drop serve --data \(folder.root.path)` once, or pass --data")
         }
-        let store = try EvidenceStore(url: folder.database)
+        let store = try store ?? EvidenceStore(url: folder.database)
         self.init(store: store, blobs: blobs, log: try TransparencyLog(folder: folder, store: store))
         self.folder = folder
     }

@@ -41,8 +41,9 @@ public struct DataFolder: Sendable {
         }
     }
 
+    /// Whether `initialise` ran here: its keys exist (the database may live elsewhere, in PostgreSQL).
     public var isInitialised: Bool {
-        FileManager.default.fileExists(atPath: database.path)
+        FileManager.default.fileExists(atPath: database.path) || FileManager.default.fileExists(atPath: logSigningKeyFile.path)
     }
 
     /// The reviewers' public keys, `recipients/*.pub`, in name order; a key present under two names counts once.

@@ -31,20 +31,19 @@ import Testing
         #expect(try store.logRoot(size: size) == root, comment)
     }
 
-    @Test("after many appends, a reopen and appends through a second connection, the stored root is the recomputed one")
-    func appendsReopenAndSecondConnection() throws {
-        let fixture = try CoreFixture()
-        var store: EvidenceStore? = try EvidenceStore(url: fixture.folder.database)
+    @Test("after many appends, a reopen and appends through a second connection, the stored root is the recomputed one",
+          arguments: StoreBackend.all)
+    func appendsReopenAndSecondConnection(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
         for step in 1...70 {
-            try Self.append(1, to: store!, actor: "alice")
-            try Self.expectStoredRangeHolds(store!, "after append \(step)")
+            try Self.append(1, to: fixture.store, actor: "alice")
+            try Self.expectStoredRangeHolds(fixture.store, "after append \(step)")
         }
-        store = nil
-        let reopened = try EvidenceStore(url: fixture.folder.database)
+        let reopened = try fixture.anotherStore()
         try Self.append(33, to: reopened, actor: "bob")
         try Self.expectStoredRangeHolds(reopened, "after a reopen")
-        // Another pool on the same file: its own SQLite connections, as another process has.
-        let other = try EvidenceStore(url: fixture.folder.database)
+        // Another handle on the same database: its own connections, as another process (or server node) has.
+        let other = try fixture.anotherStore()
         for round in 1...25 {
             try Self.append(round % 3 + 1, to: other, actor: "carol")
             try Self.append(round % 2 + 1, to: reopened, actor: "dave")
@@ -54,10 +53,10 @@ import Testing
         #expect(try reopened.logSize() == 70 + 33 + (1...25).map { $0 % 3 + 1 + $0 % 2 + 1 }.reduce(0, +))
     }
 
-    @Test("entries written without the range (an older build, a log from before it) are taken in on the next append")
-    func entriesWrittenWithoutTheRange() throws {
-        let fixture = try CoreFixture()
-        let store = try EvidenceStore(url: fixture.folder.database)
+    @Test("entries written without the range (an older build, a log from before it) are taken in on the next append", arguments: StoreBackend.all)
+    func entriesWrittenWithoutTheRange(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
+        let store = fixture.store
         try Self.append(10, to: store, actor: "alice")
         // An entry appended as builds before the range did: the stored range no longer has the log's size.
         let bytes = LogEntry.exported(try LogEntry.Exported(fileID: 99, actor: "old", hour: HourStamp.now())).encode()

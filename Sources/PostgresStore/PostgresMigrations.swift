@@ -1,0 +1,97 @@
+import EvidenceCore
+
+/// The schema on PostgreSQL: the same tables, columns and steps as the SQLite migrations (StoreMigrations), in
+/// PostgreSQL's types. Integers are BIGINT throughout; texts the store sorts on compare byte by byte (COLLATE "C"),
+/// as SQLite compares them, so listings come out in the same order on both. Never edit a shipped step.
+enum PostgresMigrations {
+    static let steps: [(name: String, statements: [String])] = [
+        ("v1: submissions, files, custody", [
+            """
+            CREATE TABLE submission (id BIGSERIAL PRIMARY KEY, receipt_hash BYTEA NOT NULL UNIQUE,
+                received_hour TEXT COLLATE "C" NOT NULL, sealed_message BYTEA)
+            """,
+            """
+            CREATE TABLE file (id BIGSERIAL PRIMARY KEY, submission_id BIGINT NOT NULL REFERENCES submission (id) ON DELETE RESTRICT,
+                position BIGINT NOT NULL, media_type TEXT COLLATE "C", original_size BIGINT NOT NULL, cleaned_size BIGINT NOT NULL,
+                sealed_size BIGINT NOT NULL, original_sha256 TEXT COLLATE "C" NOT NULL, cleaned_sha256 TEXT COLLATE "C" NOT NULL,
+                sealed_sha256 TEXT COLLATE "C" NOT NULL, removal_report TEXT NOT NULL, scrubber_version TEXT NOT NULL,
+                blob_key TEXT NOT NULL, status TEXT COLLATE "C" NOT NULL, received_hour TEXT COLLATE "C" NOT NULL)
+            """,
+            "CREATE INDEX file_on_submission_id ON file (submission_id)",
+            "CREATE INDEX file_on_original_sha256 ON file (original_sha256)",
+            "CREATE INDEX file_on_cleaned_sha256 ON file (cleaned_sha256)",
+            "CREATE INDEX file_on_status ON file (status)",
+            """
+            CREATE TABLE custody (id BIGSERIAL PRIMARY KEY, file_id BIGINT NOT NULL REFERENCES file (id) ON DELETE RESTRICT,
+                action TEXT NOT NULL, detail TEXT, actor TEXT NOT NULL, hour TEXT NOT NULL)
+            """,
+            "CREATE INDEX custody_on_file_id ON custody (file_id)",
+        ]),
+        ("v2: transparency log and checkpoints", [
+            // 0-based leaf index, gap-free; `entry` is the canonical byte string, `leaf_hash` SHA-256(0x00 || entry).
+            "CREATE TABLE log_entry (leaf_index BIGINT PRIMARY KEY, entry BYTEA NOT NULL, leaf_hash BYTEA NOT NULL, file_id BIGINT NOT NULL)",
+            "CREATE INDEX log_entry_on_file_id ON log_entry (file_id)",
+            "CREATE TABLE checkpoint (tree_size BIGINT PRIMARY KEY, signed_note TEXT NOT NULL)",
+        ]),
+        ("v3: originals kept on request", [
+            "ALTER TABLE file ADD COLUMN original_blob_key TEXT, ADD COLUMN original_sealed_sha256 TEXT, ADD COLUMN original_sealed_size BIGINT",
+        ]),
+        ("v4: messages added later to a submission", [
+            """
+            CREATE TABLE submission_message (id BIGSERIAL PRIMARY KEY,
+                submission_id BIGINT NOT NULL REFERENCES submission (id) ON DELETE RESTRICT, sealed_message BYTEA NOT NULL,
+                received_hour TEXT NOT NULL)
+            """,
+            "CREATE INDEX submission_message_on_submission_id ON submission_message (submission_id)",
+        ]),
+        ("v5: replies to the submitter", [
+            "ALTER TABLE submission ADD COLUMN reply_public_key BYTEA",
+            """
+            CREATE TABLE submitter_reply (id BIGSERIAL PRIMARY KEY,
+                submission_id BIGINT NOT NULL REFERENCES submission (id) ON DELETE RESTRICT, sealed_reply BYTEA NOT NULL,
+                actor TEXT NOT NULL, written_hour TEXT NOT NULL)
+            """,
+            "CREATE INDEX submitter_reply_on_submission_id ON submitter_reply (submission_id)",
+        ]),
+        ("v6: notes, tags, legal hold, purge", [
+            """
+            CREATE TABLE note (id BIGSERIAL PRIMARY KEY, submission_id BIGINT NOT NULL REFERENCES submission (id) ON DELETE RESTRICT,
+                file_id BIGINT REFERENCES file (id) ON DELETE RESTRICT, sealed_text BYTEA NOT NULL, actor TEXT NOT NULL, hour TEXT NOT NULL)
+            """,
+            "CREATE INDEX note_on_submission_id ON note (submission_id)",
+            // file_id 0 is a tag on the whole submission (NULL would defeat the unique key).
+            """
+            CREATE TABLE tag (submission_id BIGINT NOT NULL REFERENCES submission (id) ON DELETE RESTRICT,
+                file_id BIGINT NOT NULL DEFAULT 0, name TEXT COLLATE "C" NOT NULL, actor TEXT NOT NULL, hour TEXT NOT NULL,
+                UNIQUE (submission_id, file_id, name))
+            """,
+            "CREATE INDEX tag_on_submission_id ON tag (submission_id)",
+            "ALTER TABLE submission ADD COLUMN legal_hold BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE file ADD COLUMN purged_hour TEXT",
+        ]),
+        ("v7: reviewer keys", [
+            """
+            CREATE TABLE reviewer_key (fingerprint TEXT COLLATE "C" PRIMARY KEY, name TEXT NOT NULL, public_key BYTEA NOT NULL,
+                added_hour TEXT, added_by TEXT, revoked_hour TEXT, revoked_by TEXT)
+            """,
+        ]),
+        ("v8: the log's compact range", [
+            "CREATE TABLE log_compact_range (id BIGINT PRIMARY KEY CHECK (id = 1), tree_size BIGINT NOT NULL, hashes BYTEA NOT NULL)",
+        ]),
+    ]
+
+    /// Applies the steps not yet applied, each in its own transaction under the store's write lock, so nodes
+    /// starting together migrate once.
+    static func migrate(_ database: PostgresSQLDatabase) throws {
+        try database.write { session in
+            try session.execute("CREATE TABLE IF NOT EXISTS schema_migration (name TEXT PRIMARY KEY)")
+        }
+        for step in steps {
+            try database.write { session in
+                guard try session.rows("SELECT name FROM schema_migration WHERE name = ?", [step.name]).isEmpty else { return }
+                for statement in step.statements { try session.execute(statement) }
+                try session.execute("INSERT INTO schema_migration (name) VALUES (?)", [step.name])
+            }
+        }
+    }
+}
