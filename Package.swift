@@ -92,6 +92,7 @@ let package = Package(
         .executableTarget(
             name: "evidence-drop",
             dependencies: [
+                "PostgresStore",
                 "EvidenceServer",
                 "ObjectBlobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -100,6 +101,7 @@ let package = Package(
         .executableTarget(
             name: "evidence-review",
             dependencies: [
+                "PostgresStore",
                 "EvidenceCore",
                 "ObjectBlobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -145,6 +147,7 @@ let package = Package(
             dependencies: [
                 "EvidenceServer",
                 "S3TestSupport",
+                "PostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

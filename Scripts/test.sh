@@ -8,7 +8,7 @@ Scripts/setup.sh
 # The browser tests drive a real headless Chromium through Selenium (Debian's packages); the reviewer's
 # interactive queue is driven through tmux.
 test_packages=()
-for package in chromium chromium-driver python3-selenium tmux; do
+for package in chromium chromium-driver python3-selenium tmux postgresql; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || test_packages+=("$package")
 done
 if [ ${#test_packages[@]} -gt 0 ]; then
@@ -32,9 +32,15 @@ if ! command -v weed >/dev/null; then
   hash -r
 fi
 s3_dir=$(mktemp -d)
-trap 'Scripts/s3-test-server.sh stop "$s3_dir"; rm -rf "$s3_dir"' EXIT
+# The store's tests also run on PostgreSQL: a throwaway cluster (initdb, pg_ctl) on a free loopback port.
+pg_dir=$(mktemp -d)
+trap 'Scripts/s3-test-server.sh stop "$s3_dir"; rm -rf "$s3_dir"; Scripts/postgres-test-server.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
 OBJECTSTORAGE_TEST_URL=$(Scripts/s3-test-server.sh start "$s3_dir")
 export OBJECTSTORAGE_TEST_URL
+EVIDENCE_TEST_POSTGRES_URL=$(Scripts/postgres-test-server.sh start "$pg_dir")
+export EVIDENCE_TEST_POSTGRES_URL
+# Here a missing PostgreSQL fails its test cases instead of leaving them out.
+export EVIDENCE_REQUIRE_POSTGRES=1
 
 if [ ! -d ../shared/corpus ]; then
   echo "test: ../shared/corpus is absent: corpus tests will be skipped" >&2

@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ObjectBlobStore
+import PostgresStore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,6 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Keep sealed files in an S3 bucket: s3://ACCESS:SECRET@HOST[:PORT]/BUCKET[?region=…&style=path|virtualHost&scheme=https|http] (default: $EVIDENCE_BLOBS, else the data folder's blobs/; the environment keeps the secret out of ps).")
     var blobs: String?
+
+    @Option(help: "Keep the metadata store in PostgreSQL, shared by several nodes: postgres://USER:PASSWORD@HOST[:PORT]/DATABASE[?sslmode=disable] (default: $EVIDENCE_STORE, else the data folder's evidence.sqlite; the environment keeps the password out of ps).")
+    var store: String?
 
     @Option(help: "Address to listen on (default: $EVIDENCE_HOST or 127.0.0.1).")
     var host: String?
@@ -83,6 +87,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.blobs = objectStore
         }
 
+        let storeURL = store ?? environment["EVIDENCE_STORE"]
+        configuration.store = try await onThreadOfItsOwn { try StoreURL.open(storeURL) }
+
         try configuration.dataFolder.initialise()
         for path in recipients {
             let text: String
@@ -103,7 +110,9 @@ struct ServeCommand: AsyncParsableCommand {
             print("evidence-drop: sealed files in \(objectStore.client.configuration)")
         }
         print("evidence-drop: sealing to \(keys.count) reviewer key(s): \(keys.map(\.fingerprint).joined(separator: ", "))")
-        let log = try TransparencyLog(folder: configuration.dataFolder, store: EvidenceStore(url: configuration.dataFolder.database))
+        if let store = configuration.store { print("evidence-drop: metadata in \(store.database.location)") }
+        let logStore = try configuration.store ?? EvidenceStore(url: configuration.dataFolder.database)
+        let log = try TransparencyLog(folder: configuration.dataFolder, store: logStore)
         print("evidence-drop: transparency log key \(log.verifierKey)")
         print("evidence-drop: listening on http://\(configuration.host):\(configuration.port)/")
         let drain = drainSeconds ?? environment["EVIDENCE_DRAIN_SECONDS"].flatMap(Int.init) ?? 30

@@ -3,6 +3,7 @@ import EvidenceCore
 import EvidenceCrypto
 import Foundation
 import ObjectBlobStore
+import PostgresStore
 
 @main
 struct EvidenceReview: ParsableCommand {
@@ -57,6 +58,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Sealed files in an S3 bucket, s3://ACCESS:SECRET@HOST[:PORT]/BUCKET[?…] (default: $EVIDENCE_BLOBS, else the data folder's blobs/).")
     var blobs: String?
 
+    @Option(name: .long, help: "The metadata store in PostgreSQL, postgres://USER:PASSWORD@HOST[:PORT]/DATABASE[?sslmode=disable] (default: $EVIDENCE_STORE, else the data folder's evidence.sqlite).")
+    var store: String?
+
     var folder: DataFolder { DataFolder(data ?? DataFolder.defaultPath()) }
 
     /// The bucket `--blobs` or EVIDENCE_BLOBS names, else the data folder's blobs/.
@@ -68,7 +72,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     func openDesk() throws -> ReviewDesk {
-        try ReviewDesk(folder: folder, blobs: openBlobStore())
+        try ReviewDesk(folder: folder, blobs: openBlobStore(), store: StoreURL.open(store ?? ProcessInfo.processInfo.environment["EVIDENCE_STORE"]))
     }
 
     func openLog() throws -> TransparencyLog {

@@ -36,6 +36,20 @@ public enum PostgresTestServer {
         return location
     }
 
+    /// A new empty database, as the postgres:// URL that `--store` and EVIDENCE_STORE take.
+    public static func freshDatabaseURL() throws -> String {
+        let location = try freshDatabase()
+        var url = URLComponents()
+        url.scheme = "postgres"
+        url.user = location.username
+        url.password = location.password
+        url.host = location.host
+        url.port = location.port
+        url.path = "/" + location.database
+        url.queryItems = [URLQueryItem(name: "sslmode", value: "disable")]
+        return url.string!
+    }
+
     static let logger = Logger(label: "postgres-test-server")
 
     private static let server: Result<String, any Error> = Result {

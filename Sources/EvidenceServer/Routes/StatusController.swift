@@ -2,6 +2,7 @@ import EvidenceCore
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOPosix
 import Synchronization
 
 /// `GET|POST /status`. Every answer to a code takes the same time whether or not the code exists, and failed
@@ -20,7 +21,13 @@ struct StatusController: Sendable {
             let started = ContinuousClock.now
             let body = try await request.body.collect(upTo: 4096)
             let code = FormBody.value(of: "code", in: String(buffer: body)) ?? ""
-            let outcome = Result { try lookUp(code) }
+            // Off the cooperative threads: the store may block on disk or on a PostgreSQL round trip.
+            let outcome: Result<StatusPage.Outcome, any Error>
+            do {
+                outcome = .success(try await NIOThreadPool.singleton.runIfActive { try lookUp(code) })
+            } catch {
+                outcome = .failure(error)
+            }
             try await Task.sleep(until: started + uniformDelay, clock: .continuous)
             return StatusPage.response(pages, Language.of(request), outcome: try outcome.get(), code: code)
         }

@@ -80,7 +80,8 @@ struct SubmissionController: Sendable {
         let collected = uploads
         var existing: (code: String, submission: SubmissionRecord)?
         if addingToExisting {
-            guard let submission = try pipeline.submission(receiptCode: receiver.receiptCode) else {
+            let code = receiver.receiptCode
+            guard let submission = try await NIOThreadPool.singleton.runIfActive({ [pipeline] in try pipeline.submission(receiptCode: code) }) else {
                 uploads.forEach { $0.remove() }
                 return StatusPage.response(pages, language, outcome: .notFound)
             }

@@ -13,7 +13,8 @@ public enum EvidenceApplication {
         let folder = configuration.dataFolder
         try folder.initialise()
         try folder.removeLeftovers(partialUploadMaxAge: configuration.limits.partialUploadMaxAge)
-        var pipeline = try IngestPipeline(folder: folder, blobs: configuration.blobs ?? LocalBlobStore(root: folder.blobs))
+        var pipeline = try IngestPipeline(
+            folder: folder, blobs: configuration.blobs ?? LocalBlobStore(root: folder.blobs), store: configuration.store)
         try pipeline.recoverInterruptedIngests()
         pipeline.acceptsUnknownTypes = configuration.limits.acceptsUnknownTypes
         let partials = PartialUploads(

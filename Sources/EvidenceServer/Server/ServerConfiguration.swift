@@ -8,6 +8,8 @@ public struct ServerConfiguration: Sendable {
     public var dataFolder = DataFolder(DataFolder.defaultPath())
     /// Where sealed files are kept; nil for the data folder's blobs/.
     public var blobs: (any BlobStore)?
+    /// The metadata store (PostgreSQL, shared by several nodes); nil for the data folder's SQLite database.
+    public var store: EvidenceStore?
     /// The web form and its assets.
     public var publicFolder: URL
     public var limits = SubmissionLimits()
