@@ -5,9 +5,11 @@ An independent implementation of docs/TRANSPARENCY-LOG.md, so anyone can check
 the log without the evidence-drop program. Needs only Python 3 and the
 `cryptography` package (version 38 or newer).
 
-    verify_log.py checkpoint  --key KEY CHECKPOINT
-    verify_log.py inclusion   --key KEY PROOF.json
-    verify_log.py consistency --key KEY PROOF.json
+    verify_log.py checkpoint  --key KEY CHECKPOINT...
+    verify_log.py inclusion   --key KEY PROOF.json...
+    verify_log.py consistency --key KEY PROOF.json...
+
+Each command checks every file it is given and stops at the first that fails.
 
 KEY is the log's verifier key as served at /log/key, "name+keyid+base64".
 CHECKPOINT is a signed checkpoint as served at /log/checkpoint.
@@ -292,10 +294,18 @@ def run(arguments):
     ):
         command = commands.add_parser(name)
         command.add_argument("--key", required=True, help="the log's verifier key, as served at /log/key")
-        command.add_argument("file", help=what)
+        command.add_argument("files", nargs="+", metavar="file", help=what + " (one or more)")
         command.set_defaults(function=function)
     options = parser.parse_args(arguments)
-    options.function(options, parse_verifier_key(options.key))
+    verifier = parse_verifier_key(options.key)
+    for path in options.files:
+        options.file = path
+        try:
+            options.function(options, verifier)
+        except Failure as failure:
+            if len(options.files) == 1:
+                raise
+            raise Failure("%s: %s" % (path, failure))
 
 
 def main():

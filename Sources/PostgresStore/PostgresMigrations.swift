@@ -78,6 +78,14 @@ enum PostgresMigrations {
         ("v8: the log's compact range", [
             "CREATE TABLE log_compact_range (id BIGINT PRIMARY KEY CHECK (id = 1), tree_size BIGINT NOT NULL, hashes BYTEA NOT NULL)",
         ]),
+        ("v9: resumable uploads shared by nodes", [
+            "CREATE TABLE partial_upload (id TEXT PRIMARY KEY, length BIGINT NOT NULL, started_hour BIGINT NOT NULL, key_check TEXT NOT NULL)",
+            """
+            CREATE TABLE partial_segment (upload_id TEXT NOT NULL, start_offset BIGINT NOT NULL, end_offset BIGINT NOT NULL,
+                blob_key TEXT NOT NULL)
+            """,
+            "CREATE INDEX partial_segment_on_upload_id ON partial_segment (upload_id)",
+        ]),
     ]
 
     /// Applies the steps not yet applied, each in its own transaction under the store's write lock, so nodes

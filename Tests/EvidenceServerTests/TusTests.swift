@@ -67,7 +67,7 @@ struct TusTests {
         #expect(receipt.files.count == 1)
         #expect(receipt.files.first?.originalSHA256 == String(expected))
         #expect(filesContaining(Array(marker.utf8), under: server.data.root).isEmpty)
-        #expect((try? FileManager.default.contentsOfDirectory(atPath: PartialUploads(spool: server.data.spool).root.path))?.isEmpty ?? true)
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: server.data.spool.appendingPathComponent("partial").path))?.isEmpty ?? true)
         // The cleaned copy keeps the scan data, marker included: the reviewer's export finds it.
         let out = server.folder.path("out")
         #expect(try await server.review(["export", "1", "--key", server.keyFile.path, "--to", out.path]).status == 0)
@@ -106,7 +106,7 @@ struct TusTests {
             let fresh = try await Self.curl(["-I"] + tus + [base + location])
             // 25 hours pass: the upload's recorded start hour is moved back, as the clock would have moved on.
             let id = String(location.split(separator: "/").last!.split(separator: "-")[0])
-            let info = PartialUploads(spool: server.data.spool).root.appendingPathComponent(id).appendingPathComponent("info.json")
+            let info = server.data.spool.appendingPathComponent("partial").appendingPathComponent(id).appendingPathComponent("info.json")
             var fields = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: info)) as? [String: Any])
             fields["hour"] = (fields["hour"] as! Int) - 25 * 3600
             try JSONSerialization.data(withJSONObject: fields).write(to: info)
@@ -120,7 +120,7 @@ struct TusTests {
         #expect(after.status == 404)
         #expect(patched.status == 404)
         #expect(refused.stdoutText.hasSuffix("400"))
-        let left = try FileManager.default.contentsOfDirectory(atPath: PartialUploads(spool: server.data.spool).root.path)
+        let left = try FileManager.default.contentsOfDirectory(atPath: server.data.spool.appendingPathComponent("partial").path)
         #expect(left.isEmpty, "\(left)")
         // tus: a 412 names the versions the server supports.
         #expect(versionless.status == 412 && Self.header("Tus-Version", in: versionless.headers) == "1.0.0")

@@ -2,20 +2,37 @@ import EvidenceCrypto
 import Foundation
 import MediaScrub
 
-/// Resumable (tus) uploads in progress, kept in `spool/partial/<id>/` so they survive a restart, yet unreadable to
-/// the server alone: each piece is encrypted under a key derived from a secret that only the client's upload URL
-/// holds. The server keeps the id, the declared length, the hour it began, and a check value of the key.
+/// Resumable (tus) uploads in progress, unreadable to the server alone: each piece is encrypted under a key derived
+/// from a secret that only the client's upload URL holds. The server keeps the id, the declared length, the hour it
+/// began, and a check value of the key. Where the pieces live is the backing's business: `spool/partial/<id>/` on
+/// one machine, or the shared store and bucket when several nodes serve one deployment (`init(store:blobs:…)`),
+/// so that an upload begun on one node continues on another.
 public struct PartialUploads: Sendable {
-    public let root: URL
+    let backing: any PartialUploadBacking
     public let maxAge: TimeInterval
     /// Checked before each PATCH and while it streams.
     public let floor: FreeSpaceFloor
+    /// The local folder the floor is measured on.
+    public let floorFolder: URL
 
+    /// Partial uploads in `spool/partial/`, for one node.
     public init(spool: URL, maxAge: TimeInterval = 24 * 3600, floor: FreeSpaceFloor = .none) {
-        root = spool.appendingPathComponent("partial", isDirectory: true)
+        backing = PartialUploadFolder(root: spool.appendingPathComponent("partial", isDirectory: true))
         self.maxAge = maxAge
         self.floor = floor
+        floorFolder = spool
     }
+
+    /// Partial uploads recorded in `store` with their pieces in `blobs`, shared by every node on them.
+    public init(store: EvidenceStore, blobs: any BlobStore, spool: URL, maxAge: TimeInterval = 24 * 3600, floor: FreeSpaceFloor = .none) {
+        backing = PartialUploadsInStore(store: store, blobs: blobs)
+        self.maxAge = maxAge
+        self.floor = floor
+        floorFolder = spool
+    }
+
+    /// The local folder of a one-node backing (tests look into it); nil when the pieces are shared.
+    public var root: URL? { (backing as? PartialUploadFolder)?.root }
 
     /// A partial upload named by the client: its id and the secret from its URL.
     public struct Handle: Sendable {
@@ -54,18 +71,15 @@ public struct PartialUploads: Sendable {
     /// Starts an upload of `length` bytes and returns its handle (the client keeps the secret).
     public func create(length: Int64) throws -> Handle {
         let handle = Handle(id: Hex.encode(SecureRandom.bytes(count: 16)), secret: SecureRandom.bytes(count: 32))
-        let folder = root.appendingPathComponent(handle.id, isDirectory: true)
-        try FileSystem.makeDirectory(folder)
         let now = Int64(Date().timeIntervalSince1970)
-        let info = Info(length: length, hour: now - now % 3600, keyCheck: Hex.encode(handle.key(for: "check")))
-        try FileSystem.writeAtomically(Array(try JSONEncoder().encode(info)), to: folder.appendingPathComponent("info.json"))
+        try backing.create(id: handle.id, info: Info(length: length, hour: now - now % 3600, keyCheck: Hex.encode(handle.key(for: "check"))))
         return handle
     }
 
     /// The declared length and the bytes received so far; nil when there is no such upload or the secret is wrong.
     public func state(_ handle: Handle) throws -> (length: Int64, offset: Int64)? {
         guard let info = try info(handle) else { return nil }
-        return (info.length, try segments(handle).last?.end ?? 0)
+        return (info.length, try backing.segments(id: handle.id).last?.end ?? 0)
     }
 
     /// Appends the bytes of one PATCH, which must start at the current offset. The bytes received before a
@@ -73,10 +87,10 @@ public struct PartialUploads: Sendable {
     public func append(_ handle: Handle, at offset: Int64) throws -> PartialSegmentWriter? {
         guard let (length, current) = try state(handle) else { return nil }
         guard offset == current else { throw PartialUploadError.wrongOffset(expected: current) }
-        let folder = root.appendingPathComponent(handle.id, isDirectory: true)
-        try floor.check(root)
+        try floor.check(floorFolder)
         return try PartialSegmentWriter(
-            folder: folder, start: offset, limit: length - offset, key: handle.key(for: "segment \(offset)"), floor: floor)
+            sink: backing.makeSink(id: handle.id, start: offset), start: offset, limit: length - offset,
+            key: handle.key(for: "segment \(offset)"), floor: floor, floorFolder: floorFolder)
     }
 
     /// Takes a finished upload out of the partial uploads and hands it over for ingest as it lies, its pieces
@@ -86,20 +100,10 @@ public struct PartialUploads: Sendable {
         guard let (length, offset) = try state(handle) else { return nil }
         guard offset == length else { throw PartialUploadError.incomplete(received: offset, length: length) }
         guard length <= sizeLimit else { throw CoreError.fileTooLarge(limit: sizeLimit) }
-        // Renamed out of partial/ at once, so that a second request naming it (or a DELETE) finds nothing. A crash
-        // from here on leaves a folder in spool/ that the next start removes, as it removes spool files.
-        let claimed = spool.appendingPathComponent("claimed-" + Hex.encode(SecureRandom.bytes(count: 16)), isDirectory: true)
-        guard rename(root.appendingPathComponent(handle.id, isDirectory: true).path, claimed.path) == 0 else {
-            if errno == ENOENT { return nil }
-            throw CoreError.storage("cannot take the finished upload: \(FileSystem.reason(errno))")
-        }
-        FileSystem.setConstantModificationTime(root)
-        FileSystem.setConstantModificationTime(spool)
+        // Taken at once, so that a second request naming it (or a DELETE), on this node or another, finds nothing.
+        guard let claimed = try backing.claim(id: handle.id, spool: spool) else { return nil }
         do {
-            let pieces = try Self.segments(in: claimed).map {
-                SpooledUpload.Piece(url: $0.url, key: handle.key(for: "segment \($0.start)"))
-            }
-            let storage = SpooledUpload.Storage.pieces(folder: claimed, pieces)
+            let storage = claimed.makeStorage { handle.key(for: "segment \($0)") }
             let hasher = SHA256Hasher()
             var prefix: [UInt8] = []
             var size: Int64 = 0
@@ -114,8 +118,7 @@ public struct PartialUploads: Sendable {
             guard size == length else { throw PartialUploadError.damaged }
             return SpooledUpload(storage: storage, size: size, originalSHA256: Hex.encode(hasher.finalize()), prefix: prefix)
         } catch {
-            try? FileManager.default.removeItem(at: claimed)
-            FileSystem.setConstantModificationTime(spool)
+            claimed.discard()
             throw error
         }
     }
@@ -124,47 +127,32 @@ public struct PartialUploads: Sendable {
     @discardableResult
     public func remove(_ handle: Handle) throws -> Bool {
         guard try info(handle) != nil else { return false }
-        try FileManager.default.removeItem(at: root.appendingPathComponent(handle.id, isDirectory: true))
-        FileSystem.setConstantModificationTime(root)
-        return true
+        return try backing.remove(id: handle.id)
     }
 
     /// Removes uploads begun more than `maxAge` ago; returns how many.
     @discardableResult
     public func removeExpired(now: Date = Date()) -> Int {
         var removed = 0
-        for id in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
-            let folder = root.appendingPathComponent(id, isDirectory: true)
-            let info = (try? Data(contentsOf: folder.appendingPathComponent("info.json"))).flatMap { try? JSONDecoder().decode(Info.self, from: $0) }
-            // An upload without readable info is debris from a crash during creation: remove it too.
-            if info.map({ isExpired($0, now: now) }) ?? true {
-                try? FileManager.default.removeItem(at: folder)
-                removed += 1
-            }
+        for (id, info) in backing.all() where info.map({ isExpired($0, now: now) }) ?? true {
+            // An upload without readable info is debris from a crash during creation: it goes too.
+            if (try? backing.remove(id: id)) == true { removed += 1 }
         }
         return removed
     }
 
     /// Pieces whose PATCH never finished (the process died mid-request) are not part of any upload.
     public func removeUnfinishedSegments() {
-        for id in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
-            let folder = root.appendingPathComponent(id, isDirectory: true)
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.contains(".part-") {
-                try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
-            }
-        }
+        (backing as? PartialUploadFolder)?.removeUnfinishedSegments()
     }
 
     private func info(_ handle: Handle) throws -> Info? {
-        let url = root.appendingPathComponent(handle.id, isDirectory: true).appendingPathComponent("info.json")
-        guard let data = try? Data(contentsOf: url) else { return nil }
-        let info = try JSONDecoder().decode(Info.self, from: data)
+        guard let info = try backing.info(id: handle.id) else { return nil }
         // A wrong secret derives another key: treat it as no upload at all.
         guard info.keyCheck == Hex.encode(handle.key(for: "check")) else { return nil }
         // Expired uploads are gone at once, not only when the next sweep comes by.
         guard !isExpired(info, now: Date()) else {
-            try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
-            FileSystem.setConstantModificationTime(root)
+            _ = try? backing.remove(id: handle.id)
             return nil
         }
         return info
@@ -173,58 +161,88 @@ public struct PartialUploads: Sendable {
     private func isExpired(_ info: Info, now: Date) -> Bool {
         now.timeIntervalSince1970 - Double(info.hour) > maxAge
     }
-
-    private func segments(_ handle: Handle) throws -> [(start: Int64, end: Int64, url: URL)] {
-        try Self.segments(in: root.appendingPathComponent(handle.id, isDirectory: true))
-    }
-
-    private static func segments(in folder: URL) throws -> [(start: Int64, end: Int64, url: URL)] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".seg") }
-        let found = names.compactMap { name -> (Int64, Int64, URL)? in
-            let bounds = name.dropLast(4).split(separator: "-").compactMap { Int64($0) }
-            guard bounds.count == 2 else { return nil }
-            return (bounds[0], bounds[1], folder.appendingPathComponent(name))
-        }.sorted { ($0.0, $1.1) < ($1.0, $0.1) }
-        // A PATCH resumed while the dropped one was still open starts at the same offset: both hold the same bytes
-        // of the same file from there, so the longer one is kept and the shorter removed.
-        var kept: [(Int64, Int64, URL)] = []
-        for segment in found {
-            if let last = kept.last, last.0 == segment.0 {
-                try? FileManager.default.removeItem(at: segment.2)
-                FileSystem.resetFolderTimes(of: segment.2)
-                continue
-            }
-            kept.append(segment)
-        }
-        var expected: Int64 = 0
-        for segment in kept {
-            guard segment.0 == expected else { throw PartialUploadError.damaged }
-            expected = segment.1
-        }
-        return kept
-    }
 }
 
-/// One PATCH's bytes, encrypted as they arrive; named `<start>-<end>.seg` when finished, so the offset survives.
+/// Where partial uploads live: their info and their pieces, in order.
+protocol PartialUploadBacking: Sendable {
+    func create(id: String, info: PartialUploads.Info) throws
+    func info(id: String) throws -> PartialUploads.Info?
+    /// The upload's pieces from offset 0, each starting where the one before ended (throws `damaged` if they do not).
+    func segments(id: String) throws -> [PartialSegment]
+    func makeSink(id: String, start: Int64) throws -> any PartialSegmentSink
+    /// Takes the upload out of the partial uploads, atomically; nil when it is gone (taken by another request).
+    func claim(id: String, spool: URL) throws -> ClaimedUpload?
+    func remove(id: String) throws -> Bool
+    /// Every upload, with its info when readable.
+    func all() -> [(id: String, info: PartialUploads.Info?)]
+}
+
+/// Bytes `start..<end` of an upload, in one piece.
+struct PartialSegment {
+    let start: Int64
+    let end: Int64
+    /// A file name in the upload's folder, or a blob key.
+    let location: String
+}
+
+/// Where one PATCH's encrypted bytes go until the piece is kept or dropped.
+protocol PartialSegmentSink: AnyObject {
+    func write(_ bytes: [UInt8]) throws
+    /// Makes the piece part of the upload as bytes `start..<end`.
+    func keep(end: Int64) throws
+    func discard()
+}
+
+/// A finished upload taken out of the partial uploads, ready to hand over.
+struct ClaimedUpload {
+    /// The storage of its pieces, given each piece's key by its start.
+    let makeStorage: (_ keyForStart: (Int64) -> [UInt8]) -> SpooledUpload.Storage
+    /// Removes the pieces when the hand-over fails.
+    let discard: () -> Void
+}
+
+/// The pieces in order, of which only the longest of those that start at the same offset (a PATCH resumed while the
+/// dropped one was still open: both hold the same bytes from there), checked to follow each other from 0.
+/// Returns the kept pieces and the shorter ones to drop.
+func orderedSegments(_ found: [PartialSegment]) throws -> (kept: [PartialSegment], dropped: [PartialSegment]) {
+    var kept: [PartialSegment] = []
+    var dropped: [PartialSegment] = []
+    for segment in found.sorted(by: { ($0.start, $1.end) < ($1.start, $0.end) }) {
+        if let last = kept.last, last.start == segment.start {
+            dropped.append(segment)
+            continue
+        }
+        kept.append(segment)
+    }
+    var expected: Int64 = 0
+    for segment in kept {
+        guard segment.start == expected else { throw PartialUploadError.damaged }
+        expected = segment.end
+    }
+    return (kept, dropped)
+}
+
+/// One PATCH's bytes, encrypted as they arrive into a sink; kept as bytes `start..<start+count` when finished, so
+/// the offset survives a restart.
 public final class PartialSegmentWriter {
-    private let folder: URL
+    private let sink: any PartialSegmentSink
     private let start: Int64
     private let limit: Int64
-    private let file: DurableFile
     private let encryptor: ChunkedStreamEncryptor
     private let floor: FreeSpaceFloor
-    /// Bytes written and counted in the upload's offset: only what reached the file.
+    private let floorFolder: URL
+    /// Bytes written and counted in the upload's offset: only what reached the sink.
     public private(set) var count: Int64 = 0
     /// A write failed after the encryptor had taken its bytes: the piece cannot be sealed consistently, so
     /// `finish` drops it and the client sends those bytes again from the previous offset.
     private var broken = false
 
-    init(folder: URL, start: Int64, limit: Int64, key: [UInt8], floor: FreeSpaceFloor) throws {
-        self.floor = floor
-        self.folder = folder
+    init(sink: any PartialSegmentSink, start: Int64, limit: Int64, key: [UInt8], floor: FreeSpaceFloor, floorFolder: URL) throws {
+        self.sink = sink
         self.start = start
         self.limit = limit
-        file = try DurableFile(creating: folder.appendingPathComponent("\(start).part-\(UUID().uuidString)"))
+        self.floor = floor
+        self.floorFolder = floorFolder
         encryptor = try ChunkedStreamEncryptor(key: key)
     }
 
@@ -237,9 +255,9 @@ public final class PartialSegmentWriter {
         }
         let after = count + Int64(bytes.count)
         // Checked before the encryptor sees the bytes: a refusal here leaves the piece whole up to `count`.
-        if count / SpoolFile.floorCheckInterval != after / SpoolFile.floorCheckInterval { try floor.check(folder) }
+        if count / SpoolFile.floorCheckInterval != after / SpoolFile.floorCheckInterval { try floor.check(floorFolder) }
         do {
-            try file.write(encryptor.update(bytes))
+            try sink.write(encryptor.update(bytes))
         } catch {
             broken = true
             throw error
@@ -248,21 +266,18 @@ public final class PartialSegmentWriter {
     }
 
     /// Seals what arrived and makes it part of the upload, returning the upload's new offset. Nothing is kept
-    /// when nothing arrived or a write failed; if sealing fails (a full disk) the piece is removed and the
-    /// error thrown, so the offset never counts bytes that are not on disk.
+    /// when nothing arrived or a write failed; if sealing fails (a full disk) the piece is dropped and the
+    /// error thrown, so the offset never counts bytes that are not stored.
     public func finish() throws -> Int64 {
         guard count > 0, !broken else {
-            try? file.close(syncing: false)
-            try? FileManager.default.removeItem(at: file.url)
+            sink.discard()
             return start
         }
         do {
-            try file.write(encryptor.finish())
-            try file.close()
-            try FileSystem.durableRename(file.url, to: folder.appendingPathComponent("\(start)-\(start + count).seg"))
+            try sink.write(encryptor.finish())
+            try sink.keep(end: start + count)
         } catch {
-            try? file.close(syncing: false)
-            try? FileManager.default.removeItem(at: file.url)
+            sink.discard()
             throw error
         }
         return start + count

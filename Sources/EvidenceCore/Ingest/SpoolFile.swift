@@ -113,11 +113,19 @@ public struct SpooledUpload: Sendable {
         let key: [UInt8]
     }
 
+    /// A piece of a resumable upload kept as a blob (shared by several nodes).
+    struct BlobPiece: Sendable {
+        let blobKey: String
+        let key: [UInt8]
+    }
+
     enum Storage: Sendable {
         case file(URL, key: [UInt8])
         case memory(SpoolMemory, key: [UInt8])
         /// A resumable upload as it was received, one piece per PATCH, in a folder of its own.
         case pieces(folder: URL, [Piece])
+        /// A resumable upload as it was received, one blob per PATCH.
+        case blobs(any BlobStore, [BlobPiece])
     }
 
     let storage: Storage
@@ -131,7 +139,7 @@ public struct SpooledUpload: Sendable {
     public var url: URL? {
         switch storage {
         case .file(let url, _), .pieces(let url, _): url
-        case .memory: nil
+        case .memory, .blobs: nil
         }
     }
 
@@ -141,6 +149,9 @@ public struct SpooledUpload: Sendable {
     }
 
     public func remove() {
+        if case .blobs(let store, let pieces) = storage {
+            for piece in pieces { try? store.delete(piece.blobKey) }
+        }
         guard let url else { return }
         try? FileManager.default.removeItem(at: url)
         FileSystem.resetFolderTimes(of: url)
@@ -153,11 +164,12 @@ final class SpoolReader: RewindableByteSource {
     private enum Source {
         case file(URL)
         case memory(SpoolMemory)
+        case blob(any BlobStore, String)
     }
 
     private let pieces: [(source: Source, key: [UInt8])]
     private var index = 0
-    private var reader: BlockFileReader?
+    private var reader: (any BlobReader)?
     private var memoryOffset = 0
     private var decryptor: ChunkedStreamDecryptor?
     private var pending: [UInt8] = []
@@ -170,6 +182,7 @@ final class SpoolReader: RewindableByteSource {
         case .file(let url, let key): pieces = [(.file(url), key)]
         case .memory(let memory, let key): pieces = [(.memory(memory), key)]
         case .pieces(_, let list): pieces = list.map { (.file($0.url), $0.key) }
+        case .blobs(let store, let list): pieces = list.map { (.blob(store, $0.blobKey), $0.key) }
         }
         try rewind()
     }
@@ -197,7 +210,11 @@ final class SpoolReader: RewindableByteSource {
         memoryOffset = 0
         decryptor = nil
         guard index < pieces.count else { return }
-        if case .file(let url) = pieces[index].source { reader = try BlockFileReader(url) }
+        switch pieces[index].source {
+        case .file(let url): reader = try BlockFileReader(url)
+        case .blob(let store, let key): reader = try store.openReader(key)
+        case .memory: break
+        }
         decryptor = try ChunkedStreamDecryptor(key: pieces[index].key)
     }
 
@@ -205,7 +222,7 @@ final class SpoolReader: RewindableByteSource {
     private func decryptNextBlock() throws -> [UInt8] {
         guard let decryptor else { return [] }
         switch pieces[index].source {
-        case .file:
+        case .file, .blob:
             let block = try reader!.read(maxLength: Self.blockSize)
             if !block.isEmpty { return try decryptor.update(block) }
         case .memory(let memory):

@@ -126,6 +126,21 @@ enum StoreMigrations {
                 t.column("hashes", .blob).notNull()
             }
         }
+        migrator.registerMigration("v9: resumable uploads shared by nodes") { db in
+            // Used when several nodes share the store (PartialUploadsInStore); one node keeps them in spool/partial/.
+            try db.create(table: "partial_upload") { t in
+                t.primaryKey("id", .text)
+                t.column("length", .integer).notNull()
+                t.column("started_hour", .integer).notNull()
+                t.column("key_check", .text).notNull()
+            }
+            try db.create(table: "partial_segment") { t in
+                t.column("upload_id", .text).notNull().indexed()
+                t.column("start_offset", .integer).notNull()
+                t.column("end_offset", .integer).notNull()
+                t.column("blob_key", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -30,7 +30,7 @@ struct TusController: Sendable {
             guard length <= limits.maxFileBytes else { return Self.answer(.contentTooLarge, "the file is larger than the limit") }
             partials.removeExpired()
             do {
-                try partials.floor.check(partials.root.deletingLastPathComponent())
+                try partials.floor.check(partials.floorFolder)
             } catch {
                 return Self.answer(Refusal.insufficientStorage, "the server is out of space")
             }

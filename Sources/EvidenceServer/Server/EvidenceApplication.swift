@@ -17,10 +17,16 @@ public enum EvidenceApplication {
             folder: folder, blobs: configuration.blobs ?? LocalBlobStore(root: folder.blobs), store: configuration.store)
         try pipeline.recoverInterruptedIngests()
         pipeline.acceptsUnknownTypes = configuration.limits.acceptsUnknownTypes
-        let partials = PartialUploads(
-            spool: folder.spool, maxAge: configuration.limits.partialUploadMaxAge, floor: configuration.limits.freeSpaceFloor)
-        let router = makeRouter(configuration, pipeline: pipeline, partials: partials, pages: try PageRenderer.bundled(), logger: logger)
         let limits = configuration.limits
+        // With a shared store (several nodes), resumable uploads live in it and in the blob store, so an upload
+        // begun on one node continues on any other; on one node they stay in spool/partial/.
+        let partials =
+            configuration.store == nil
+            ? PartialUploads(spool: folder.spool, maxAge: limits.partialUploadMaxAge, floor: limits.freeSpaceFloor)
+            : PartialUploads(
+                store: pipeline.store, blobs: pipeline.blobs, spool: folder.spool, maxAge: limits.partialUploadMaxAge,
+                floor: limits.freeSpaceFloor)
+        let router = makeRouter(configuration, pipeline: pipeline, partials: partials, pages: try PageRenderer.bundled(), logger: logger)
         var http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
                 ExpectContinueHandler(maxBodyBytes: limits.maxSubmissionBytes),

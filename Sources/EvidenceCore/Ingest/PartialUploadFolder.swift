@@ -1,0 +1,114 @@
+import EvidenceCrypto
+import Foundation
+
+/// Partial uploads on one node: `spool/partial/<id>/info.json` and one `<start>-<end>.seg` file per PATCH
+/// (`<start>.part-<uuid>` while it is written). They survive a restart; a finished one is renamed out of
+/// `partial/` when it is claimed, so no second request can take it.
+struct PartialUploadFolder: PartialUploadBacking {
+    let root: URL
+
+    private func folder(_ id: String) -> URL { root.appendingPathComponent(id, isDirectory: true) }
+
+    func create(id: String, info: PartialUploads.Info) throws {
+        try FileSystem.makeDirectory(folder(id))
+        try FileSystem.writeAtomically(Array(try JSONEncoder().encode(info)), to: folder(id).appendingPathComponent("info.json"))
+    }
+
+    func info(id: String) throws -> PartialUploads.Info? {
+        guard let data = try? Data(contentsOf: folder(id).appendingPathComponent("info.json")) else { return nil }
+        return try JSONDecoder().decode(PartialUploads.Info.self, from: data)
+    }
+
+    func segments(id: String) throws -> [PartialSegment] {
+        let (kept, dropped) = try orderedSegments(try Self.found(in: folder(id)))
+        for segment in dropped {
+            let url = folder(id).appendingPathComponent(segment.location)
+            try? FileManager.default.removeItem(at: url)
+            FileSystem.resetFolderTimes(of: url)
+        }
+        return kept
+    }
+
+    private static func found(in folder: URL) throws -> [PartialSegment] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".seg") }.compactMap { name in
+            let bounds = name.dropLast(4).split(separator: "-").compactMap { Int64($0) }
+            guard bounds.count == 2 else { return nil }
+            return PartialSegment(start: bounds[0], end: bounds[1], location: name)
+        }
+    }
+
+    func makeSink(id: String, start: Int64) throws -> any PartialSegmentSink {
+        try FileSegmentSink(folder: folder(id), start: start)
+    }
+
+    func claim(id: String, spool: URL) throws -> ClaimedUpload? {
+        let claimed = spool.appendingPathComponent("claimed-" + Hex.encode(SecureRandom.bytes(count: 16)), isDirectory: true)
+        // A crash from here on leaves a folder in spool/ that the next start removes, as it removes spool files.
+        guard rename(folder(id).path, claimed.path) == 0 else {
+            if errno == ENOENT { return nil }
+            throw CoreError.storage("cannot take the finished upload: \(FileSystem.reason(errno))")
+        }
+        FileSystem.setConstantModificationTime(root)
+        FileSystem.setConstantModificationTime(spool)
+        let discard = {
+            try? FileManager.default.removeItem(at: claimed)
+            FileSystem.setConstantModificationTime(spool)
+        }
+        do {
+            let pieces = try orderedSegments(try Self.found(in: claimed)).kept
+            return ClaimedUpload(
+                makeStorage: { key in
+                    .pieces(folder: claimed, pieces.map { SpooledUpload.Piece(url: claimed.appendingPathComponent($0.location), key: key($0.start)) })
+                },
+                discard: discard)
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    func remove(id: String) throws -> Bool {
+        guard FileManager.default.fileExists(atPath: folder(id).path) else { return false }
+        try FileManager.default.removeItem(at: folder(id))
+        FileSystem.setConstantModificationTime(root)
+        return true
+    }
+
+    func all() -> [(id: String, info: PartialUploads.Info?)] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).map { id in (id, try? info(id: id)) }
+    }
+
+    /// Pieces whose PATCH never finished (the process died mid-request) are not part of any upload.
+    func removeUnfinishedSegments() {
+        for id in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder(id).path)) ?? [] where name.contains(".part-") {
+                try? FileManager.default.removeItem(at: folder(id).appendingPathComponent(name))
+            }
+        }
+    }
+}
+
+/// One PATCH's piece as a file, fsync'd and renamed `<start>-<end>.seg` when kept.
+final class FileSegmentSink: PartialSegmentSink {
+    private let file: DurableFile
+    private let folder: URL
+    private let start: Int64
+
+    init(folder: URL, start: Int64) throws {
+        self.folder = folder
+        self.start = start
+        file = try DurableFile(creating: folder.appendingPathComponent("\(start).part-\(UUID().uuidString)"))
+    }
+
+    func write(_ bytes: [UInt8]) throws { try file.write(bytes) }
+
+    func keep(end: Int64) throws {
+        try file.close()
+        try FileSystem.durableRename(file.url, to: folder.appendingPathComponent("\(start)-\(end).seg"))
+    }
+
+    func discard() {
+        try? file.close(syncing: false)
+        try? FileManager.default.removeItem(at: file.url)
+    }
+}

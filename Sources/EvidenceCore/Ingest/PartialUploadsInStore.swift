@@ -1,0 +1,88 @@
+import Foundation
+
+/// Partial uploads shared by every node of a deployment: their info and the list of their pieces in the store
+/// (PostgreSQL), the pieces themselves as blobs (in the bucket), still encrypted under the client's keys. A claim
+/// is one transaction that deletes the upload's rows, so exactly one request on one node gets it.
+struct PartialUploadsInStore: PartialUploadBacking {
+    let store: EvidenceStore
+    let blobs: any BlobStore
+
+    func create(id: String, info: PartialUploads.Info) throws {
+        try store.createPartialUpload(id: id, length: info.length, hour: info.hour, keyCheck: info.keyCheck)
+    }
+
+    func info(id: String) throws -> PartialUploads.Info? {
+        try store.partialUpload(id: id).map { PartialUploads.Info(length: $0.length, hour: $0.hour, keyCheck: $0.keyCheck) }
+    }
+
+    func segments(id: String) throws -> [PartialSegment] {
+        let (kept, dropped) = try orderedSegments(try store.partialSegments(uploadID: id))
+        for segment in dropped where try store.removePartialSegment(uploadID: id, blobKey: segment.location) {
+            try? blobs.delete(segment.location)
+        }
+        return kept
+    }
+
+    func makeSink(id: String, start: Int64) throws -> any PartialSegmentSink {
+        BlobSegmentSink(writer: try blobs.makeWriter(), blobs: blobs, store: store, uploadID: id, start: start)
+    }
+
+    func claim(id: String, spool: URL) throws -> ClaimedUpload? {
+        guard let found = try store.claimPartialUpload(id: id) else { return nil }
+        let blobs = blobs
+        let discard = { for segment in found { try? blobs.delete(segment.location) } }
+        do {
+            let pieces = try orderedSegments(found).kept
+            return ClaimedUpload(
+                makeStorage: { key in .blobs(blobs, pieces.map { SpooledUpload.BlobPiece(blobKey: $0.location, key: key($0.start)) }) },
+                discard: discard)
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    func remove(id: String) throws -> Bool {
+        guard let found = try store.claimPartialUpload(id: id) else { return false }
+        for segment in found { try? blobs.delete(segment.location) }
+        return true
+    }
+
+    func all() -> [(id: String, info: PartialUploads.Info?)] {
+        ((try? store.partialUploads()) ?? []).map { ($0.id, PartialUploads.Info(length: $0.length, hour: $0.hour, keyCheck: $0.keyCheck)) }
+    }
+}
+
+/// One PATCH's piece as a blob, recorded against its upload when kept. If the upload was taken or removed meanwhile
+/// the blob is deleted again.
+final class BlobSegmentSink: PartialSegmentSink {
+    private let writer: any BlobWriter
+    private let blobs: any BlobStore
+    private let store: EvidenceStore
+    private let uploadID: String
+    private let start: Int64
+
+    init(writer: any BlobWriter, blobs: any BlobStore, store: EvidenceStore, uploadID: String, start: Int64) {
+        self.writer = writer
+        self.blobs = blobs
+        self.store = store
+        self.uploadID = uploadID
+        self.start = start
+    }
+
+    func write(_ bytes: [UInt8]) throws { try writer.write(bytes) }
+
+    func keep(end: Int64) throws {
+        let blob = try writer.commit()
+        let recorded: Bool
+        do {
+            recorded = try store.addPartialSegment(uploadID: uploadID, start: start, end: end, blobKey: blob.key)
+        } catch {
+            try? blobs.delete(blob.key)
+            throw error
+        }
+        if !recorded { try? blobs.delete(blob.key) }
+    }
+
+    func discard() { writer.abort() }
+}
