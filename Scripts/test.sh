@@ -49,6 +49,9 @@ fi
 swift build --build-tests
 # The browser tests were installed above: here a missing browser fails them instead of skipping them.
 EVIDENCE_REQUIRE_BROWSER=1 swift test --skip-build --disable-xctest
+# A 1 GiB object streamed up to the S3 server and back, its SHA-256 checked: alone, so that its memory check
+# measures only itself.
+OBJECTSTORAGE_BIG=1 swift test --skip-build --disable-xctest --filter multipartObjectStreamsUpAndDownInBoundedMemory
 
 # Fuzzing, bounded: every MediaScrub fuzz target (Tests/Fuzz) for 20 s, seeded from ../shared/corpus when present;
 # a crash, hang or memory blow-up fails the script and names the input. Long runs: Scripts/fuzz.sh FORMAT SECONDS.

@@ -55,24 +55,25 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The data folder (default: $EVIDENCE_DATA or ./evidence-data).")
     var data: String?
 
-    @Option(name: .long, help: "Sealed files in an S3 bucket, s3://ACCESS:SECRET@HOST[:PORT]/BUCKET[?…] (default: $EVIDENCE_BLOBS, else the data folder's blobs/).")
+    @Option(name: .long, help: "Sealed files in an S3 bucket, s3://ACCESS:SECRET@HOST[:PORT]/BUCKET[?…] (default: $EVIDENCE_BLOBS, the config file's \"blobs\", else the data folder's blobs/).")
     var blobs: String?
 
-    @Option(name: .long, help: "The metadata store in PostgreSQL, postgres://USER:PASSWORD@HOST[:PORT]/DATABASE[?sslmode=disable] (default: $EVIDENCE_STORE, else the data folder's evidence.sqlite).")
+    @Option(name: .long, help: "The metadata store in PostgreSQL, postgres://USER:PASSWORD@HOST[:PORT]/DATABASE[?sslmode=disable] (default: $EVIDENCE_STORE, the config file's \"store\", else the data folder's evidence.sqlite).")
     var store: String?
 
     var folder: DataFolder { DataFolder(data ?? DataFolder.defaultPath()) }
 
     /// The bucket `--blobs` or EVIDENCE_BLOBS names, else the data folder's blobs/.
     func openBlobStore() throws -> any BlobStore {
-        guard let url = blobs ?? ProcessInfo.processInfo.environment["EVIDENCE_BLOBS"], !url.isEmpty else {
+        guard let url = blobs ?? ProcessInfo.processInfo.environment["EVIDENCE_BLOBS"] ?? ReviewerConfig.load()?.blobs, !url.isEmpty else {
             return LocalBlobStore(root: folder.blobs)
         }
         return try S3BlobStore(s3URL: url)
     }
 
     func openDesk() throws -> ReviewDesk {
-        try ReviewDesk(folder: folder, blobs: openBlobStore(), store: StoreURL.open(store ?? ProcessInfo.processInfo.environment["EVIDENCE_STORE"]))
+        let storeURL = store ?? ProcessInfo.processInfo.environment["EVIDENCE_STORE"] ?? ReviewerConfig.load()?.store
+        return try ReviewDesk(folder: folder, blobs: openBlobStore(), store: StoreURL.open(storeURL))
     }
 
     func openLog() throws -> TransparencyLog {

@@ -24,10 +24,15 @@ struct ReviewerOption: ParsableArguments {
     }
 }
 
-/// `$EVIDENCE_REVIEW_CONFIG` or `~/.config/evidence-review/config.json`: `{"name": "alice", "key": "/home/alice/reviewer.key"}`.
+/// `$EVIDENCE_REVIEW_CONFIG` or `~/.config/evidence-review/config.json`: `{"name": "alice", "key": "/home/alice/reviewer.key"}`,
+/// and for a deployment with several nodes `"store": "postgres://…"` and `"blobs": "s3://…"` (keep the file private:
+/// they hold a password and a secret).
 struct ReviewerConfig: Codable {
     var name: String?
     var key: String?
+    /// The shared store and bucket of a deployment with several nodes (as `--store` and `--blobs`).
+    var store: String?
+    var blobs: String?
 
     static var path: URL {
         if let path = ProcessInfo.processInfo.environment["EVIDENCE_REVIEW_CONFIG"] { return URL(fileURLWithPath: path) }

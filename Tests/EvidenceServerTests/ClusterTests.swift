@@ -125,8 +125,13 @@ struct ClusterTests {
         nodeB.signal(SIGTERM)
         _ = try await nodeA.waitForExit(seconds: 30)
         _ = try await nodeB.waitForExit(seconds: 30)
-        let verified = try await first.review(
-            ["verify", "--key", first.keyFile.path, "--store", environment["EVIDENCE_STORE"]!, "--blobs", environment["EVIDENCE_BLOBS"]!])
+        // The reviewer names the shared store and bucket in the config file instead of options.
+        let config = try first.folder.write("config.json", try JSONSerialization.data(withJSONObject: [
+            "store": environment["EVIDENCE_STORE"]!, "blobs": environment["EVIDENCE_BLOBS"]!,
+        ]))
+        let verified = try await first.review(["verify", "--key", first.keyFile.path], environment: ["EVIDENCE_REVIEW_CONFIG": config.path])
         #expect(verified.status == 0, "\(verified.stdoutText) \(verified.stderr)")
+        let listed = try await first.review(["list", "--json"], environment: ["EVIDENCE_REVIEW_CONFIG": config.path])
+        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [[String: Any]])?.first?["original_sha256"] as? String == expected)
     }
 }
