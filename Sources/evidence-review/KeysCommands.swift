@@ -43,7 +43,7 @@ struct KeysAddCommand: ParsableCommand {
 
     func run() throws {
         let key = try PublicKeyFile.read(pubfile)
-        let keys = try ReviewerKeys(folder: store.folder, blobs: store.openBlobStore())
+        let keys = try ReviewerKeys(desk: store.openDesk())
         let added = try keys.add(
             key, name: name ?? ReviewerKeys.name(fromFile: URL(fileURLWithPath: pubfile).lastPathComponent), actor: reviewer.actor(in: keys.desk.store))
         print("added \(added.label): new files are sealed to it from the next submission")
@@ -83,7 +83,7 @@ struct KeysListCommand: ParsableCommand {
     }
 
     func run() throws {
-        let keys = try ReviewerKeys(folder: store.folder, blobs: store.openBlobStore()).list()
+        let keys = try ReviewerKeys(desk: store.openDesk()).list()
         let listings = keys.map {
             Listing(
                 fingerprint: $0.fingerprint, name: $0.name, status: $0.status.rawValue, addedHour: $0.addedHour, addedBy: $0.addedBy,
@@ -119,7 +119,7 @@ struct KeysRevokeCommand: ParsableCommand {
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
     func run() throws {
-        let keys = try ReviewerKeys(folder: store.folder, blobs: store.openBlobStore())
+        let keys = try ReviewerKeys(desk: store.openDesk())
         let key = try keys.activeKey(fingerprint: fingerprint)
         if !yes {
             guard isatty(STDIN_FILENO) == 1 else {
@@ -165,7 +165,7 @@ struct KeysGrantCommand: ParsableCommand {
     }
 
     func run() throws {
-        let keys = try ReviewerKeys(folder: store.folder, blobs: store.openBlobStore())
+        let keys = try ReviewerKeys(desk: store.openDesk())
         let fingerprint = FileManager.default.fileExists(atPath: to) ? try PublicKeyFile.read(to).fingerprint : to
         let recipient = try keys.activeKey(fingerprint: fingerprint)
         let identity = try PassphrasePrompt.loadKey(key)

@@ -1,24 +1,52 @@
 import EvidenceCore
 import EvidenceCrypto
 import Foundation
-import GRDB
 import TestCorpus
 import Testing
 
 /// Reviewer keys on a store built by the test: which keys new files are sealed to, and grants of older files.
 @Suite(.enabled(if: Corpus.isPresent, "../shared/corpus is absent"))
 struct ReviewerKeysTests {
-    let fixture: CoreFixture
-    let pipeline: IngestPipeline
-    let keys: ReviewerKeys
-    let second = X25519PrivateKey.generate()
+    /// A store on `backend` with one reviewer key, its pipeline and its keys.
+    struct Setup {
+        let fixture: CoreFixture
+        let pipeline: IngestPipeline
+        let keys: ReviewerKeys
+        let second = X25519PrivateKey.generate()
 
-    init() throws {
-        fixture = try CoreFixture()
-        pipeline = try fixture.pipeline()
-        keys = try ReviewerKeys(folder: fixture.folder)
+        init(_ backend: StoreBackend) throws {
+            fixture = try CoreFixture(backend)
+            pipeline = try fixture.pipeline()
+            keys = try ReviewerKeys(desk: try fixture.desk())
+        }
     }
 
+    @Test("the same pipeline seals to keys added and not to keys revoked after it was built", arguments: StoreBackend.all)
+    func pipelineFollowsRecipients(backend: StoreBackend) throws { try Setup(backend).pipelineFollowsRecipients() }
+
+    @Test("a grant re-wraps both copies, the message and the notes; the old blobs go, and verify holds", arguments: StoreBackend.all)
+    func grantEverything(backend: StoreBackend) throws { try Setup(backend).grantEverything() }
+
+    @Test("a grant of a sealed copy that differs from its record changes nothing and leaves no blob behind", arguments: StoreBackend.all)
+    func damagedCopyIsNotGranted(backend: StoreBackend) throws { try Setup(backend).damagedCopyIsNotGranted() }
+
+    @Test("only a key that opens the file can grant it, and only to an active key", arguments: StoreBackend.all)
+    func grantRefusals(backend: StoreBackend) throws { try Setup(backend).grantRefusals() }
+
+    @Test("verify names a 'granted' entry that does not follow from the hash before it", arguments: StoreBackend.all)
+    func brokenGrantChain(backend: StoreBackend) throws { try Setup(backend).brokenGrantChain() }
+
+    @Test("list joins recipients/ with the records; a hand-copied key is active with unknown origin", arguments: StoreBackend.all)
+    func listing(backend: StoreBackend) throws { try Setup(backend).listing() }
+
+    @Test("a name finds its key's fingerprint only when exactly one unrevoked key is recorded under it", arguments: StoreBackend.all)
+    func fingerprintByName(backend: StoreBackend) throws { try Setup(backend).fingerprintByName() }
+
+    @Test("add and revoke refuse what would be wrong: twice, a revoked key, the last key, an unknown key", arguments: StoreBackend.all)
+    func keyRefusals(backend: StoreBackend) throws { try Setup(backend).keyRefusals() }
+}
+
+extension ReviewerKeysTests.Setup {
     func ingest(_ corpusFile: String, message: String? = nil, keepOriginal: Bool = false) throws {
         _ = try pipeline.ingest([fixture.spool(Corpus.bytes(corpusFile))], message: message, keepOriginals: keepOriginal)
     }
@@ -43,7 +71,6 @@ struct ReviewerKeysTests {
         return Hex.encode(hasher.finalize())
     }
 
-    @Test("the same pipeline seals to keys added and not to keys revoked after it was built")
     func pipelineFollowsRecipients() throws {
         let first = fixture.identity.publicKey.fingerprint
         try ingest("exiftool/t/images/GPS.jpg")
@@ -57,7 +84,6 @@ struct ReviewerKeysTests {
         #expect(try pipeline.currentRecipients() == [second.publicKey])
     }
 
-    @Test("a grant re-wraps both copies, the message and the notes; the old blobs go, and verify holds")
     func grantEverything() throws {
         try ingest("exiftool/t/images/GPS.jpg", message: "the bridge, 9 pm", keepOriginal: true)
         try keys.desk.addNote("blur the faces", fileID: 1, actor: "alice")
@@ -93,7 +119,6 @@ struct ReviewerKeysTests {
         }
     }
 
-    @Test("a grant of a sealed copy that differs from its record changes nothing and leaves no blob behind")
     func damagedCopyIsNotGranted() throws {
         try ingest("exiftool/t/images/GPS.jpg")
         try keys.add(second.publicKey, name: "Second", actor: "alice")
@@ -111,7 +136,6 @@ struct ReviewerKeysTests {
         #expect(try !keys.desk.store.custody(fileID: 1).map(\.action).contains("granted"))
     }
 
-    @Test("only a key that opens the file can grant it, and only to an active key")
     func grantRefusals() throws {
         try ingest("exiftool/t/images/GPS.jpg")
         try keys.add(second.publicKey, name: "Second", actor: "alice")
@@ -129,27 +153,21 @@ struct ReviewerKeysTests {
         #expect(fixture.files(under: fixture.folder.blobs).count == 1)
     }
 
-    @Test("verify names a 'granted' entry that does not follow from the hash before it")
     func brokenGrantChain() throws {
         try ingest("exiftool/t/images/GPS.jpg")
         try keys.add(second.publicKey, name: "Second", actor: "alice")
         try keys.grant(fileID: 1, to: second.publicKey.fingerprint, identity: fixture.identity, actor: "alice")
         // Rewrite the entry's previous hash and its leaf hash, as someone covering a swapped blob would.
-        let queue = try DatabaseQueue(path: fixture.folder.database.path)
-        try queue.write { db in
-            let row = try #require(try Row.fetchOne(db, sql: "SELECT leaf_index, entry FROM log_entry WHERE CAST(entry AS TEXT) LIKE '%kind granted%'"))
-            let text = String(decoding: row["entry"] as Data, as: UTF8.self)
-            let previous = try #require(text.split(separator: "\n").first { $0.hasPrefix("previous-sealed-sha256 ") })
-            let forged = Array(text.replacingOccurrences(of: previous, with: "previous-sealed-sha256 " + String(repeating: "0", count: 64)).utf8)
-            try db.execute(
-                sql: "UPDATE log_entry SET entry = ?, leaf_hash = ? WHERE leaf_index = ?",
-                arguments: [Data(forged), Data(MerkleTree.leafHash(forged)), row["leaf_index"] as Int])
-        }
+        let entries = try fixture.store.logEntries()
+        let granted = try #require(entries.first { $0.text.contains("\nkind granted\n") })
+        let previous = try #require(granted.text.split(separator: "\n").first { $0.hasPrefix("previous-sealed-sha256 ") })
+        let forged = Array(granted.text.replacingOccurrences(of: previous, with: "previous-sealed-sha256 " + String(repeating: "0", count: 64)).utf8)
+        try fixture.sql(
+            "UPDATE log_entry SET entry = ?, leaf_hash = ? WHERE leaf_index = ?", [Data(forged), Data(MerkleTree.leafHash(forged)), granted.index])
         let problems = try StoreVerifier(desk: keys.desk, log: pipeline.log).run(identity: nil).problems.map(\.description)
         #expect(problems.contains { $0.hasPrefix("file 1: a 'granted' entry of its cleaned copy starts from sealed SHA-256 0000") }, "\(problems)")
     }
 
-    @Test("list joins recipients/ with the records; a hand-copied key is active with unknown origin")
     func listing() throws {
         let first = fixture.identity.publicKey.fingerprint
         try keys.add(second.publicKey, name: "Second", actor: "alice")
@@ -166,7 +184,6 @@ struct ReviewerKeysTests {
             atPath: fixture.folder.revokedRecipients.appendingPathComponent(first.replacingOccurrences(of: ":", with: "-") + ".pub").path))
     }
 
-    @Test("a name finds its key's fingerprint only when exactly one unrevoked key is recorded under it")
     func fingerprintByName() throws {
         let store = keys.desk.store
         #expect(try store.activeReviewerFingerprint(named: "alice") == nil)
@@ -180,7 +197,6 @@ struct ReviewerKeysTests {
         #expect(try store.activeReviewerFingerprint(named: "alice") == third.publicKey.fingerprint)
     }
 
-    @Test("add and revoke refuse what would be wrong: twice, a revoked key, the last key, an unknown key")
     func keyRefusals() throws {
         let first = fixture.identity.publicKey
         #expect(throws: ReviewerKeyError.lastActiveKey(first.fingerprint)) { try keys.revoke(fingerprint: first.fingerprint, actor: "alice") }

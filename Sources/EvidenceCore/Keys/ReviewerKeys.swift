@@ -38,8 +38,14 @@ public struct ReviewerKeys: Sendable {
 
     /// Keys of a data folder whose sealed files are kept in `blobs` (an object store), which grants rewrite.
     public init(folder: DataFolder, blobs: any BlobStore) throws {
+        try self.init(desk: try ReviewDesk(folder: folder, blobs: blobs))
+    }
+
+    /// Keys of the desk's data folder, recorded in the desk's store (which may be a shared PostgreSQL database).
+    public init(desk: ReviewDesk) throws {
+        guard let folder = desk.folder else { throw CoreError.storage("reviewer keys need the data folder that holds recipients/") }
         self.folder = folder
-        desk = try ReviewDesk(folder: folder, blobs: blobs)
+        self.desk = desk
     }
 
     /// Every key ever known: active ones first, then revoked, each group by name.
