@@ -14,16 +14,22 @@ import Testing
 struct ClusterTests {
     static let submissions = 200
 
-    @Test("200 concurrent submissions over two nodes: one gap-free log, every receipt's proof verifies against the latest checkpoint from either node, verify passes")
-    func twoNodes() async throws {
+    /// Two serve processes on a fresh database and the test bucket (their environment names both). The second node's
+    /// folder holds the first's keys: reviewers' public keys, the receipt-code key and the log signing key (README,
+    /// "What every node shares"); its spool and crash journal are its own.
+    static func twoNodes() async throws -> (TestServer, [String: String], ServerProcess, ServerProcess) {
         let first = try TestServer()
-        // The second node's folder holds the same keys: reviewers' public keys, the receipt-code key and the log
-        // signing key (README: "Several nodes"); its spool and crash journal are its own.
         let secondRoot = first.folder.path("node-b")
         try FileManager.default.copyItem(at: first.data.root, to: secondRoot)
         let environment = ["EVIDENCE_STORE": try PostgresTestServer.freshDatabaseURL(), "EVIDENCE_BLOBS": try await S3TestServer.s3URL()]
         let nodeA = try await ServerProcess(data: first.data.root, environment: environment)
         let nodeB = try await ServerProcess(data: secondRoot, environment: environment)
+        return (first, environment, nodeA, nodeB)
+    }
+
+    @Test("200 concurrent submissions over two nodes: one gap-free log, every receipt's proof verifies against the latest checkpoint from either node, verify passes")
+    func twoNodes() async throws {
+        let (first, environment, nodeA, nodeB) = try await Self.twoNodes()
         let ports = [nodeA.port, nodeB.port]
         let photo = Paths.corpusFile(EndToEndTests.gpsJPEG)
 
@@ -86,12 +92,7 @@ struct ClusterTests {
 
     @Test("a resumable upload begun on one node continues and finishes on the other; its pieces sit in the bucket, not in a spool")
     func resumableAcrossNodes() async throws {
-        let first = try TestServer()
-        let secondRoot = first.folder.path("node-b")
-        try FileManager.default.copyItem(at: first.data.root, to: secondRoot)
-        let environment = ["EVIDENCE_STORE": try PostgresTestServer.freshDatabaseURL(), "EVIDENCE_BLOBS": try await S3TestServer.s3URL()]
-        let nodeA = try await ServerProcess(data: first.data.root, environment: environment)
-        let nodeB = try await ServerProcess(data: secondRoot, environment: environment)
+        let (first, environment, nodeA, nodeB) = try await Self.twoNodes()
         let source = Paths.corpusFile(EndToEndTests.cameraJPEG)
         let bytes = try Data(contentsOf: source)
         let half = bytes.count / 2
