@@ -90,7 +90,7 @@ struct ClusterTests {
         #expect(verified.stdoutText.contains("\(Self.submissions)"), "\(verified.stdoutText)")
     }
 
-    @Test("a resumable upload begun on one node continues and finishes on the other; its pieces sit in the bucket, not in a spool")
+    @Test("resumable uploads begun on one node continue and finish on the other, one and eight at once; their pieces sit in the bucket, not in a spool")
     func resumableAcrossNodes() async throws {
         let (first, environment, nodeA, nodeB) = try await Self.twoNodes()
         let source = Paths.corpusFile(EndToEndTests.cameraJPEG)
@@ -122,6 +122,23 @@ struct ClusterTests {
         let again = try await Subprocess.run("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-F", "upload=\(b + location)", "\(b)/submissions"])
         #expect(again.stdoutText == "400")
 
+        // Eight more at once, each split over the two nodes the other way round: no node waits on another's upload.
+        let concurrent = try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    let created = try await TusTests.curl(["-X", "POST"] + tus + ["-H", "Upload-Length: \(bytes.count)", "\(b)/uploads"])
+                    guard let location = TusTests.header("Location", in: created.headers) else { return nil }
+                    _ = try await TusTests.curl(patch + ["-H", "Upload-Offset: 0", "--data-binary", "@\(firstHalf.path)", b + location])
+                    _ = try await TusTests.curl(patch + ["-H", "Upload-Offset: \(half)", "--data-binary", "@\(secondHalf.path)", a + location])
+                    let answer = try await Subprocess.run(
+                        "curl", ["-sS", "-m", "60", "-H", "Accept: application/json", "-F", "upload=\(b + location)", "\(b)/submissions"])
+                    return (try? JSONDecoder().decode(Receipt.self, from: answer.stdout))?.files.first?.originalSHA256
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(concurrent == Array(repeating: expected, count: 8), "\(concurrent)")
+
         nodeA.signal(SIGTERM)
         nodeB.signal(SIGTERM)
         _ = try await nodeA.waitForExit(seconds: 30)
@@ -133,6 +150,7 @@ struct ClusterTests {
         let verified = try await first.review(["verify", "--key", first.keyFile.path], environment: ["EVIDENCE_REVIEW_CONFIG": config.path])
         #expect(verified.status == 0, "\(verified.stdoutText) \(verified.stderr)")
         let listed = try await first.review(["list", "--json"], environment: ["EVIDENCE_REVIEW_CONFIG": config.path])
-        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [[String: Any]])?.first?["original_sha256"] as? String == expected)
+        let rows = try JSONSerialization.jsonObject(with: listed.stdout) as? [[String: Any]] ?? []
+        #expect(rows.count == 9 && rows.allSatisfy { $0["original_sha256"] as? String == expected })
     }
 }

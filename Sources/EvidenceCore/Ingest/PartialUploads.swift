@@ -34,6 +34,10 @@ public struct PartialUploads: Sendable {
     /// The local folder of a one-node backing (tests look into it); nil when the pieces are shared.
     public var root: URL? { (backing as? PartialUploadFolder)?.root }
 
+    /// Whether the uploads are shared by nodes (in the store and the blob store), so that every call may wait on
+    /// the network.
+    public var isShared: Bool { backing is PartialUploadsInStore }
+
     /// A partial upload named by the client: its id and the secret from its URL.
     public struct Handle: Sendable {
         public let id: String

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOPosix
 
 /// Resumable uploads, tus 1.0 (core, creation, termination) under `/uploads`. A finished upload becomes part of
 /// a submission when the form is posted with its URL in an `upload` field, so it gets the same receipt.
@@ -28,17 +29,19 @@ struct TusController: Sendable {
                 return Self.answer(.badRequest, "Upload-Length is required")
             }
             guard length <= limits.maxFileBytes else { return Self.answer(.contentTooLarge, "the file is larger than the limit") }
-            partials.removeExpired()
+            _ = try await blocking { partials.removeExpired() }
             do {
                 try partials.floor.check(partials.floorFolder)
             } catch {
                 return Self.answer(Refusal.insufficientStorage, "the server is out of space")
             }
-            let handle = try partials.create(length: length)
+            let handle = try await blocking { try partials.create(length: length) }
             return Response(status: .created, headers: [.location: "/uploads/\(handle.token)", Self.resumable: Self.version])
         }
         router.head("/uploads/:token") { _, context in
-            guard let handle = Self.handle(context), let (length, offset) = try partials.state(handle) else { return Self.answer(.notFound) }
+            guard let handle = Self.handle(context), let (length, offset) = try await blocking({ try partials.state(handle) }) else {
+                return Self.answer(.notFound)
+            }
             return Response(status: .ok, headers: [
                 Self.uploadOffset: "\(offset)", Self.uploadLength: "\(length)", Self.resumable: Self.version, .cacheControl: "no-store",
             ])
@@ -50,9 +53,11 @@ struct TusController: Sendable {
                 return Self.answer(.badRequest, "Upload-Offset is required")
             }
             guard let handle = Self.handle(context) else { return Self.answer(.notFound) }
-            let writer: PartialSegmentWriter
+            let writer: SegmentWriterBox
             do {
-                guard let opened = try partials.append(handle, at: offset) else { return Self.answer(.notFound) }
+                guard let opened = try await blocking({ try partials.append(handle, at: offset).map(SegmentWriterBox.init) }) else {
+                    return Self.answer(.notFound)
+                }
                 writer = opened
             } catch PartialUploadError.wrongOffset {
                 return Self.answer(.conflict, "Upload-Offset does not match the upload's offset")
@@ -65,7 +70,12 @@ struct TusController: Sendable {
                 for try await buffer in request.body where failure == nil {
                     // After a refused write the rest is read and dropped, so the client gets the answer, not a reset.
                     do {
-                        try buffer.withUnsafeReadableBytes { try writer.append($0) }
+                        if partials.isShared {
+                            let bytes = Array(buffer.readableBytesView)
+                            try await blocking { try bytes.withUnsafeBytes { try writer.writer.append($0) } }
+                        } else {
+                            try buffer.withUnsafeReadableBytes { try writer.writer.append($0) }
+                        }
                     } catch {
                         failure = error
                     }
@@ -76,7 +86,7 @@ struct TusController: Sendable {
             // Sealing the piece can fail too on a full disk: then it is dropped and the offset stays where it was.
             var newOffset = offset
             do {
-                newOffset = try writer.finish()
+                newOffset = try await blocking { try writer.writer.finish() }
             } catch {
                 failure = failure ?? error
             }
@@ -95,9 +105,16 @@ struct TusController: Sendable {
             }
         }
         router.delete("/uploads/:token") { _, context in
-            guard let handle = Self.handle(context), try partials.remove(handle) else { return Self.answer(.notFound) }
+            guard let handle = Self.handle(context), try await blocking({ try partials.remove(handle) }) else { return Self.answer(.notFound) }
             return Response(status: .noContent, headers: [Self.resumable: Self.version])
         }
+    }
+
+    /// Runs `work` where it may block. Shared partial uploads sit behind a database and an object store whose calls
+    /// wait on the network (the object store through tasks of its own, which a blocked cooperative thread could
+    /// starve): they go to the thread pool. Local ones are file calls, made in place as before.
+    func blocking<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        partials.isShared ? try await NIOThreadPool.singleton.runIfActive(work) : try work()
     }
 
     static func handle(_ context: EvidenceRequestContext) -> PartialUploads.Handle? {
@@ -116,4 +133,12 @@ struct TusController: Sendable {
             status: status, headers: [resumable: version, .contentType: "text/plain; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: (message ?? status.reasonPhrase) + "\n")))
     }
+}
+
+/// One PATCH's writer, handed between the request's task and the thread pool: used by one request at a time,
+/// one call after another.
+final class SegmentWriterBox: @unchecked Sendable {
+    let writer: PartialSegmentWriter
+
+    init(_ writer: PartialSegmentWriter) { self.writer = writer }
 }
