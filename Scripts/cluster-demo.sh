@@ -25,6 +25,8 @@ swift build -c release
 bin="$(swift build -c release --show-bin-path)"
 
 work=$(mktemp -d /tmp/evidence-cluster-XXXXXX)
+# The postgres user runs the database from a folder inside: it must be able to pass through this one.
+chmod 711 "$work"
 pids=()
 stop_all() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done

@@ -58,8 +58,8 @@ public final class PostgresSQLDatabase: SQLDatabase {
         return []
     }
 
-    /// Runs `statements` outside the store's transactions (migrations).
-    func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+    /// Runs `body` with a connection of the pool, which it has to itself meanwhile.
+    private func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         try withConnection { connection in try body(PostgresSession(connection: connection, logger: logger)) }
     }
 
@@ -81,7 +81,14 @@ public final class PostgresSQLDatabase: SQLDatabase {
     private func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         available.wait()
         defer { available.signal() }
-        let connection = try idle.withLock { $0.popLast() } ?? connect()
+        // Connections the server closed meanwhile (a restart, an idle timeout) are dropped, not tried.
+        let reusable = idle.withLock { idle in
+            while let connection = idle.popLast() {
+                if !connection.isClosed { return Optional(connection) }
+            }
+            return nil
+        }
+        let connection = try reusable ?? connect()
         // A transaction that failed was rolled back, so its connection can serve again unless it was lost.
         defer { if !connection.isClosed { idle.withLock { $0.append(connection) } } }
         return try body(connection)
