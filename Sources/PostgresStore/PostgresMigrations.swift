@@ -81,8 +81,8 @@ enum PostgresMigrations {
         ("v9: resumable uploads shared by nodes", [
             "CREATE TABLE partial_upload (id TEXT PRIMARY KEY, length BIGINT NOT NULL, started_hour BIGINT NOT NULL, key_check TEXT NOT NULL)",
             """
-            CREATE TABLE partial_segment (upload_id TEXT NOT NULL, start_offset BIGINT NOT NULL, end_offset BIGINT NOT NULL,
-                blob_key TEXT NOT NULL)
+            CREATE TABLE partial_segment (id BIGSERIAL PRIMARY KEY, upload_id TEXT NOT NULL, start_offset BIGINT NOT NULL,
+                end_offset BIGINT NOT NULL, blob_key TEXT NOT NULL)
             """,
             "CREATE INDEX partial_segment_on_upload_id ON partial_segment (upload_id)",
         ]),

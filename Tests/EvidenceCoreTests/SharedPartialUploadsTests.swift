@@ -57,4 +57,28 @@ struct SharedPartialUploadsTests {
         #expect(try partials.state(old) == nil)
         #expect(fixture.files(under: fixture.folder.blobs).filter { !$0.hasPrefix("tmp/") }.isEmpty)
     }
+
+    @Test("a PATCH resumed while the dropped one was still open: the longer piece is kept, the other's blob goes, whether the two are alike or not", arguments: StoreBackend.all)
+    func overlappingPatches(backend: StoreBackend) throws {
+        for alike in [false, true] {
+            let fixture = try CoreFixture(backend)
+            let blobs = LocalBlobStore(root: fixture.folder.blobs)
+            let partials = PartialUploads(store: fixture.store, blobs: blobs, spool: fixture.folder.spool)
+            let bytes = [UInt8]((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            let handle = try partials.create(length: Int64(bytes.count))
+            try PartialUploadsTests.patch(partials, handle, at: 0, Array(bytes[..<100_000]))
+            // Both opened at the same offset, before either finished.
+            let dropped = try #require(try partials.append(handle, at: 100_000))
+            let resumed = try #require(try partials.append(handle, at: 100_000))
+            try Array(bytes[100_000..<(alike ? 300_000 : 180_000)]).withUnsafeBytes { try dropped.append($0) }
+            try Array(bytes[100_000...]).withUnsafeBytes { try resumed.append($0) }
+            _ = try dropped.finish()
+            _ = try resumed.finish()
+            #expect(try partials.state(handle)?.offset == 300_000)
+            let upload = try #require(try partials.complete(handle, into: fixture.folder.spool, sizeLimit: 1 << 30))
+            #expect(upload.originalSHA256 == Hex.encode(SHA256Hasher.hash(bytes)), "alike: \(alike)")
+            upload.remove()
+            #expect(fixture.files(under: fixture.folder.blobs).filter { !$0.hasPrefix("tmp/") }.isEmpty, "alike: \(alike)")
+        }
+    }
 }

@@ -187,6 +187,8 @@ struct PartialSegment {
     let end: Int64
     /// A file name in the upload's folder, or a blob key.
     let location: String
+    /// The piece's row, when it is recorded in the store.
+    var id: Int64?
 }
 
 /// Where one PATCH's encrypted bytes go until the piece is kept or dropped.

@@ -17,8 +17,9 @@ struct PartialUploadsInStore: PartialUploadBacking {
 
     func segments(id: String) throws -> [PartialSegment] {
         let (kept, dropped) = try orderedSegments(try store.partialSegments(uploadID: id))
-        for segment in dropped where try store.removePartialSegment(uploadID: id, blobKey: segment.location) {
-            try? blobs.delete(segment.location)
+        for segment in dropped where try store.removePartialSegment(id: segment.id!) {
+            // A content-addressed store gives the same bytes the same key: the kept piece may be this very blob.
+            if !kept.contains(where: { $0.location == segment.location }) { try? blobs.delete(segment.location) }
         }
         return kept
     }
@@ -32,7 +33,9 @@ struct PartialUploadsInStore: PartialUploadBacking {
         let blobs = blobs
         let discard = { for segment in found { try? blobs.delete(segment.location) } }
         do {
-            let pieces = try orderedSegments(found).kept
+            let (pieces, dropped) = try orderedSegments(found)
+            // Shorter pieces that a resumed PATCH replaced are not part of the upload: they go now.
+            for segment in dropped where !pieces.contains(where: { $0.location == segment.location }) { try? blobs.delete(segment.location) }
             return ClaimedUpload(
                 makeStorage: { key in .blobs(blobs, pieces.map { SpooledUpload.BlobPiece(blobKey: $0.location, key: key($0.start)) }) },
                 discard: discard)

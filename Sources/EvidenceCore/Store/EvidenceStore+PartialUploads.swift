@@ -31,7 +31,7 @@ extension EvidenceStore {
 
     func partialSegments(uploadID: String) throws -> [PartialSegment] {
         try database.read { session in
-            try session.rows("SELECT start_offset, end_offset, blob_key FROM partial_segment WHERE upload_id = ?", [uploadID])
+            try session.rows("SELECT start_offset, end_offset, blob_key, id FROM partial_segment WHERE upload_id = ?", [uploadID])
                 .map(Self.partialSegment)
         }
     }
@@ -48,9 +48,9 @@ extension EvidenceStore {
     }
 
     /// Forgets a piece that a longer one from the same offset replaced; false when another request already did.
-    func removePartialSegment(uploadID: String, blobKey: String) throws -> Bool {
+    func removePartialSegment(id: Int64) throws -> Bool {
         try database.write { session in
-            try !session.rows("DELETE FROM partial_segment WHERE upload_id = ? AND blob_key = ? RETURNING blob_key", [uploadID, blobKey]).isEmpty
+            try !session.rows("DELETE FROM partial_segment WHERE id = ? RETURNING id", [id]).isEmpty
         }
     }
 
@@ -59,7 +59,7 @@ extension EvidenceStore {
         try database.write { session in
             guard try !session.rows("DELETE FROM partial_upload WHERE id = ? RETURNING id", [id]).isEmpty else { return nil }
             return try session.rows(
-                "DELETE FROM partial_segment WHERE upload_id = ? RETURNING start_offset, end_offset, blob_key", [id]
+                "DELETE FROM partial_segment WHERE upload_id = ? RETURNING start_offset, end_offset, blob_key, id", [id]
             ).map(Self.partialSegment)
         }
     }
@@ -69,6 +69,6 @@ extension EvidenceStore {
     }
 
     private static func partialSegment(_ row: SQLRow) throws -> PartialSegment {
-        PartialSegment(start: try row.int64(0), end: try row.int64(1), location: try row.string(2))
+        PartialSegment(start: try row.int64(0), end: try row.int64(1), location: try row.string(2), id: try row.int64(3))
     }
 }

@@ -135,6 +135,7 @@ enum StoreMigrations {
                 t.column("key_check", .text).notNull()
             }
             try db.create(table: "partial_segment") { t in
+                t.autoIncrementedPrimaryKey("id")
                 t.column("upload_id", .text).notNull().indexed()
                 t.column("start_offset", .integer).notNull()
                 t.column("end_offset", .integer).notNull()
