@@ -1,6 +1,7 @@
 import GRDB
 
-/// The schema, one migration per change; never edit a shipped migration.
+/// The SQLite schema, one migration per change; never edit a shipped migration. PostgresMigrations (PostgresStore)
+/// holds the same steps in PostgreSQL's types: a change here needs its twin there.
 enum StoreMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
