@@ -18,20 +18,14 @@ public struct ReviewerKeyRecord: Codable, Sendable, Equatable {
         case revokedHour = "revoked_hour", revokedBy = "revoked_by"
     }
 
-    static let columns = "fingerprint, name, public_key, added_hour, added_by, revoked_hour, revoked_by"
-
-    init(
-        fingerprint: String, name: String, publicKey: Data, addedHour: String? = nil, addedBy: String? = nil, revokedHour: String? = nil,
-        revokedBy: String? = nil
-    ) {
-        self.fingerprint = fingerprint
-        self.name = name
-        self.publicKey = publicKey
-        self.addedHour = addedHour
-        self.addedBy = addedBy
-        self.revokedHour = revokedHour
-        self.revokedBy = revokedBy
+    /// The stored public key; throws only if the row was damaged.
+    var key: X25519PublicKey {
+        get throws { try X25519PublicKey(rawRepresentation: [UInt8](publicKey)) }
     }
+}
+
+extension ReviewerKeyRecord {
+    static let columns = "fingerprint, name, public_key, added_hour, added_by, revoked_hour, revoked_by"
 
     init(row: SQLRow) throws {
         fingerprint = try row.string(0)
@@ -53,10 +47,5 @@ public struct ReviewerKeyRecord: Codable, Sendable, Equatable {
                 revoked_hour = excluded.revoked_hour, revoked_by = excluded.revoked_by
             """,
             [fingerprint, name, publicKey, addedHour, addedBy, revokedHour, revokedBy])
-    }
-
-    /// The stored public key; throws only if the row was damaged.
-    var key: X25519PublicKey {
-        get throws { try X25519PublicKey(rawRepresentation: [UInt8](publicKey)) }
     }
 }

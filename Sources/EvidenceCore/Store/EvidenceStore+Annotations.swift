@@ -38,7 +38,7 @@ extension EvidenceStore {
         try database.read { session in
             let duplicates = try Self.duplicates(of: file, in: session)
             let tags = try Self.tags(submissionID: file.submissionID, in: session)
-            let held = try SubmissionRecord.fetch(session, id: file.submissionID)?.legalHold ?? false
+            let held = try SubmissionRecord.isHeld(session, id: file.submissionID)
             return FileAnnotations(
                 duplicates: duplicates.isEmpty ? [:] : [file.id!: duplicates], tags: [file.submissionID: tags],
                 heldSubmissions: held ? [file.submissionID] : [])

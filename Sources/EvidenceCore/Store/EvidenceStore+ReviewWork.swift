@@ -13,15 +13,9 @@ public struct NoteRecord: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, submissionID = "submission_id", fileID = "file_id", sealedText = "sealed_text", actor, hour
     }
+}
 
-    init(submissionID: Int64, fileID: Int64?, sealedText: Data, actor: String, hour: String) {
-        self.submissionID = submissionID
-        self.fileID = fileID
-        self.sealedText = sealedText
-        self.actor = actor
-        self.hour = hour
-    }
-
+extension NoteRecord {
     init(row: SQLRow) throws {
         id = try row.int64(0)
         submissionID = try row.int64(1)
@@ -43,16 +37,10 @@ public struct TagRecord: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case submissionID = "submission_id", fileID = "file_id", name, actor, hour
     }
+}
 
+extension TagRecord {
     static let columns = "submission_id, file_id, name, actor, hour"
-
-    init(submissionID: Int64, fileID: Int64, name: String, actor: String, hour: String) {
-        self.submissionID = submissionID
-        self.fileID = fileID
-        self.name = name
-        self.actor = actor
-        self.hour = hour
-    }
 
     init(row: SQLRow) throws {
         submissionID = try row.int64(0)
@@ -241,7 +229,7 @@ extension EvidenceStore {
         try database.write { session in
             guard var file = try FileRecord.fetch(session, id: fileID) else { throw CoreError.unknownFile(fileID) }
             guard file.purgedHour == nil else { return file }
-            if try SubmissionRecord.fetch(session, id: file.submissionID)?.legalHold == true {
+            if try SubmissionRecord.isHeld(session, id: file.submissionID) {
                 throw CoreError.invalidReviewState("file \(fileID) is under legal hold")
             }
             let hour = HourStamp.now()

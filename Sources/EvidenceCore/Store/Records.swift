@@ -19,7 +19,6 @@ public struct SubmissionRecord: Codable, Sendable {
         case id, receiptHash = "receipt_hash", receivedHour = "received_hour", sealedMessage = "sealed_message"
         case replyPublicKey = "reply_public_key", legalHold = "legal_hold"
     }
-
 }
 
 extension SubmissionRecord {
@@ -43,6 +42,11 @@ extension SubmissionRecord {
 
     static func fetch(_ session: any SQLSession, id: Int64) throws -> SubmissionRecord? {
         try session.row("SELECT \(columns) FROM submission WHERE id = ?", [id]).map(SubmissionRecord.init(row:))
+    }
+
+    /// Whether the submission is under legal hold (false when there is no such submission), without reading its message.
+    static func isHeld(_ session: any SQLSession, id: Int64) throws -> Bool {
+        try session.row("SELECT legal_hold FROM submission WHERE id = ?", [id])?.bool(0) ?? false
     }
 }
 
@@ -86,7 +90,6 @@ public struct FileRecord: Codable, Sendable {
         case originalBlobKey = "original_blob_key", originalSealedSHA256 = "original_sealed_sha256"
         case originalSealedSize = "original_sealed_size", purgedHour = "purged_hour"
     }
-
 }
 
 extension FileRecord {
@@ -131,18 +134,20 @@ extension FileRecord {
         ]
     }
 
+    /// Every column but the id, as `values` gives them.
+    private static let writtenColumns = columns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    private static let insertSQL =
+        "INSERT INTO file (\(writtenColumns.joined(separator: ", "))) VALUES (\(sqlPlaceholders(writtenColumns.count))) RETURNING id"
+    private static let updateSQL = "UPDATE file SET \(writtenColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+
     /// Inserts the file and sets its id.
     mutating func insert(_ session: any SQLSession) throws {
-        let names = Self.columns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        id = try session.row(
-            "INSERT INTO file (\(names.joined(separator: ", "))) VALUES (\(sqlPlaceholders(names.count))) RETURNING id", values)!.int64(0)
+        id = try session.row(Self.insertSQL, values)!.int64(0)
     }
 
     /// Writes every column of the stored file back.
     func update(_ session: any SQLSession) throws {
-        let names = Self.columns.split(separator: ",").dropFirst().map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        try session.execute(
-            "UPDATE file SET \(names.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?", values + [id!])
+        try session.execute(Self.updateSQL, values + [id!])
     }
 
     static func fetch(_ session: any SQLSession, id: Int64) throws -> FileRecord? {
@@ -176,7 +181,6 @@ public struct CustodyRecord: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, fileID = "file_id", action, detail, actor, hour
     }
-
 }
 
 extension CustodyRecord {
