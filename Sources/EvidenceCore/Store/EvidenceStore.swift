@@ -123,7 +123,7 @@ public final class EvidenceStore: Sendable {
     /// Whether any file record names this blob (as its sealed copy or its kept original).
     public func referencesBlob(_ key: String) throws -> Bool {
         try database.read { session in
-            try session.row("SELECT COUNT(*) FROM file WHERE blob_key = ? OR original_blob_key = ?", [key, key])!.int64(0) > 0
+            try session.row("SELECT 1 FROM file WHERE blob_key = ? OR original_blob_key = ? LIMIT 1", [key, key]) != nil
         }
     }
 
