@@ -200,7 +200,9 @@
       var body = new FormData();
       urls.forEach(function (url) { body.append("upload", url); });
       body.append("message", form.elements.message.value);
-      if (form.elements.keep_original && form.elements.keep_original.checked) { body.append("keep_original", "1"); }
+      // By id: the form has a hidden keep_original=0 before the checkbox, so the name gives a list.
+      var keep = document.getElementById("keep_original");
+      if (keep && keep.checked) { body.append("keep_original", "1"); }
       return new Promise(function (resolve, reject) {
         var xhr = new XMLHttpRequest();
         xhr.open("POST", withPow(form.action));

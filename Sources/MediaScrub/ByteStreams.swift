@@ -86,3 +86,11 @@ final class PrefixedByteSource: RewindableByteSource {
         prefix = []
     }
 }
+
+/// A source read while the file is still arriving. It can start over like a `RewindableByteSource` (by waiting for
+/// the whole file to arrive) only while it keeps a copy of the file, which costs a write of every byte; a scrubber
+/// that knows it will not start over says so with `forgoRewind`, and the copy goes.
+public protocol ArrivingByteSource: RewindableByteSource {
+    /// The scrubber will not call `rewind` from now on.
+    func forgoRewind()
+}

@@ -22,9 +22,15 @@ struct ISOBMFFScrubber: Scrubber {
     static let streamedTypes: Set<String> = ["mdat", "moof", "mfra", "sidx", "styp", "ssix"]
     static let freeTypes: Set<String> = ["free", "skip", "wide"]
 
+    var mayRewind: Bool { true }
+
     func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport {
         do {
-            return try ISOBMFFPass(source: source, sink: sink, mediaType: mediaType, plan: nil).run().report
+            let arriving = source as? any ArrivingByteSource
+            let pass = ISOBMFFPass(source: source, sink: sink, mediaType: mediaType, plan: nil)
+            // Once the media data streams out after the index, this pass is the only one.
+            pass.onStreaming = { arriving?.forgoRewind() }
+            return try pass.run().report
         } catch ISOBMFFPass.NeedsIndex.needsIndex {
             guard let rewindable = source as? any RewindableByteSource else {
                 throw ScrubError.malformed("the index (moov/meta) comes after the media data, and cleaning that needs a rewindable source")
@@ -56,6 +62,8 @@ final class ISOBMFFPass {
     private var pendingBytes = 0
     private var sawIndex = false
     private let planned: Bool
+    /// Called when a writing pass begins to stream media data, which it will finish without starting over.
+    var onStreaming: () -> Void = {}
 
     init(source: any ByteSource, sink: (any ByteSink)?, mediaType: MediaType, plan: [Range<Int>]?) {
         reader = ByteReader(source)
@@ -194,6 +202,7 @@ final class ISOBMFFPass {
         guard sawIndex || sink == nil else { throw NeedsIndex.needsIndex }
         zero = ZeroRanges(foundRanges)
         guard let sink else { return }
+        onStreaming()
         for item in pending {
             switch item {
             case .bytes(let bytes): try sink.write(bytes)

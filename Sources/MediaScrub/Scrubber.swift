@@ -4,6 +4,13 @@ public protocol Scrubber: Sendable {
     var mediaType: MediaType { get }
     /// Copies `source` to `sink` without its metadata and says what was removed.
     func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport
+    /// Whether `scrub` may read its source twice (`RewindableByteSource.rewind`). A scrubber that may tells an
+    /// `ArrivingByteSource` itself when it no longer will; for the others the caller can say so before it starts.
+    var mayRewind: Bool { get }
+}
+
+extension Scrubber {
+    public var mayRewind: Bool { false }
 }
 
 /// The registry of scrubbers, picked by the sniffed type.

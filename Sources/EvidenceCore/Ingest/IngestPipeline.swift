@@ -57,6 +57,9 @@ public struct IngestPipeline: Sendable {
         return recipients
     }
 
+    /// Where crash journals go (`IngestJournal`); nil without a data folder.
+    var journalRoot: URL? { folder?.blobs }
+
     /// Removes the blobs of ingests a crash interrupted before their commit. Call once at start, before serving.
     @discardableResult
     public func recoverInterruptedIngests() throws -> Int {
@@ -73,13 +76,23 @@ public struct IngestPipeline: Sendable {
         _ uploads: [SpooledUpload], message: String?, keepOriginals: Bool = false,
         addingTo existing: (code: String, submission: SubmissionRecord)? = nil
     ) throws -> Receipt {
-        defer { uploads.forEach { $0.remove() } }
+        try ingest(received: uploads.map { .spooled($0) }, message: message, keepOriginals: keepOriginals, addingTo: existing)
+    }
+
+    /// `ingest` for files of which some were scrubbed and sealed while they arrived (`ArrivingUpload`): those are
+    /// recorded as they are (their blobs are removed too on an error). `recipients`: the keys they were sealed to,
+    /// which the rest of the submission is sealed to as well; nil reads the current ones.
+    public func ingest(
+        received uploads: [ReceivedUpload], message: String?, keepOriginals: Bool = false,
+        recipients given: [X25519PublicKey]? = nil, addingTo existing: (code: String, submission: SubmissionRecord)? = nil
+    ) throws -> Receipt {
+        defer { uploads.forEach { $0.release() } }
         guard !uploads.isEmpty || (existing != nil && !(message ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty) else {
             throw CoreError.noFiles
         }
         let hour = HourStamp.now()
         // Read once, so every file and the message of one submission are sealed to the same keys.
-        let recipients = try currentRecipients()
+        let recipients = try given ?? currentRecipients()
         let firstPosition = try existing.map { try store.files(inSubmission: $0.submission.id!).count } ?? 0
         TestPause.at("spooled")
         var written: [StoredBlob] = []
@@ -88,19 +101,35 @@ public struct IngestPipeline: Sendable {
         do {
             var files: [FileRecord] = []
             var reports: [RemovalReport?] = []
-            for (position, upload) in uploads.enumerated() {
-                var (file, report, blob) = try scrubAndSeal(
-                    upload, position: firstPosition + position, hour: hour, to: recipients, journal: &journal)
-                written.append(blob)
-                if keepOriginals {
-                    let original = try sealOriginal(upload, to: recipients, journal: &journal)
-                    written.append(original)
-                    file.originalBlobKey = original.key
-                    file.originalSealedSHA256 = original.sha256
-                    file.originalSealedSize = original.size
+            for (position, received) in uploads.enumerated() {
+                var file: FileRecord
+                let original: SpooledUpload?
+                switch received {
+                case .spooled(let upload):
+                    let (record, report, blob) = try scrubAndSeal(
+                        upload, position: firstPosition + position, hour: hour, to: recipients, journal: &journal)
+                    written.append(blob)
+                    (file, original) = (record, upload)
+                    reports.append(report)
+                case .scrubbed(let upload):
+                    written.append(upload.blob)
+                    file = try fileRecord(
+                        position: firstPosition + position, hour: hour, type: upload.mediaType, report: upload.report,
+                        originalSize: upload.originalSize, originalSHA256: upload.originalSHA256,
+                        cleanedSize: upload.cleanedSize, cleanedSHA256: upload.cleanedSHA256, blob: upload.blob)
+                    original = upload.original
+                    reports.append(upload.report)
+                }
+                // A file scrubbed while it arrived before the submitter's choice came has no original to keep;
+                // its receipt says so (originalKept).
+                if keepOriginals, let original {
+                    let sealed = try sealOriginal(original, to: recipients, journal: &journal)
+                    written.append(sealed)
+                    file.originalBlobKey = sealed.key
+                    file.originalSealedSHA256 = sealed.sha256
+                    file.originalSealedSize = sealed.size
                 }
                 files.append(file)
-                reports.append(report)
             }
             TestPause.at("sealed")
             let code = existing?.code ?? ReceiptCode.generate()
@@ -159,19 +188,15 @@ public struct IngestPipeline: Sendable {
                 throw CoreError(scrubError: error)
             }
             let (blob, cleanedSHA256) = try sink.finish { try journal?.add($0) }
-            let reportJSON: String
+            let file: FileRecord
             do {
-                reportJSON = String(decoding: try JSONEncoder.sorted.encode(report), as: UTF8.self)
+                file = try fileRecord(
+                    position: position, hour: hour, type: type, report: report, originalSize: upload.size,
+                    originalSHA256: upload.originalSHA256, cleanedSize: sink.size, cleanedSHA256: cleanedSHA256, blob: blob)
             } catch {
                 try? blobs.delete(blob.key)
                 throw error
             }
-            let file = FileRecord(
-                submissionID: 0, position: position, mediaType: type,
-                originalSize: upload.size, cleanedSize: sink.size, sealedSize: blob.size,
-                originalSHA256: upload.originalSHA256, cleanedSHA256: cleanedSHA256, sealedSHA256: blob.sha256,
-                removalReport: reportJSON, scrubberVersion: MediaScrubber.version, blobKey: blob.key,
-                status: .pending, receivedHour: hour)
             return (file, report, blob)
         } catch {
             // The sealing thread stops before the blob it writes to is removed.
@@ -179,6 +204,19 @@ public struct IngestPipeline: Sendable {
             blobWriter.abort()
             throw error
         }
+    }
+
+    private func fileRecord(
+        position: Int, hour: String, type: MediaType?, report: RemovalReport?, originalSize: Int64, originalSHA256: String,
+        cleanedSize: Int64, cleanedSHA256: String, blob: StoredBlob
+    ) throws -> FileRecord {
+        let reportJSON = String(decoding: try JSONEncoder.sorted.encode(report), as: UTF8.self)
+        return FileRecord(
+            submissionID: 0, position: position, mediaType: type,
+            originalSize: originalSize, cleanedSize: cleanedSize, sealedSize: blob.size,
+            originalSHA256: originalSHA256, cleanedSHA256: cleanedSHA256, sealedSHA256: blob.sha256,
+            removalReport: reportJSON, scrubberVersion: MediaScrubber.version, blobKey: blob.key,
+            status: .pending, receivedHour: hour)
     }
 
     /// The submission whose receipt code this is, or nil (also for anything that is not a well-formed code).
@@ -208,7 +246,7 @@ public struct IngestPipeline: Sendable {
     }
 
     /// Files from this size on are sealed on a second thread while they are scrubbed; a photo is not worth a thread.
-    static let backgroundSealingSize: Int64 = 16 << 20
+    public static let backgroundSealingSize: Int64 = 16 << 20
 
     private static func copy(from source: any ByteSource, to sink: any ByteSink) throws {
         while true {

@@ -8,7 +8,8 @@ import MediaScrub
 public final class SpoolFile {
     private let key: [UInt8]
     private let encryptor: ChunkedStreamEncryptor
-    private let hasher = SHA256Hasher()
+    /// Nil when the caller hashes the original itself (`ArrivingUpload`).
+    private let hasher: SHA256Hasher?
     private let sizeLimit: Int64
     private let floor: FreeSpaceFloor
     private let spool: URL
@@ -25,8 +26,11 @@ public final class SpoolFile {
     /// The free space is checked again each time this many more bytes have arrived.
     static let floorCheckInterval: Int64 = 4 << 20
 
-    public init(in spool: URL, sizeLimit: Int64, floor: FreeSpaceFloor = .none, budget: SpoolMemoryBudget = .shared) throws {
+    public init(
+        in spool: URL, sizeLimit: Int64, floor: FreeSpaceFloor = .none, budget: SpoolMemoryBudget = .shared, hashing: Bool = true
+    ) throws {
         try floor.check(spool)
+        hasher = hashing ? SHA256Hasher() : nil
         self.floor = floor
         self.spool = spool
         self.budget = budget
@@ -51,7 +55,7 @@ public final class SpoolFile {
         if prefix.count < MediaSniffer.prefixLength {
             prefix += bytes.prefix(MediaSniffer.prefixLength - prefix.count)
         }
-        hasher.update(bytes)
+        hasher?.update(bytes)
         try store(encryptor.update(bytes))
     }
 
@@ -77,8 +81,9 @@ public final class SpoolFile {
         }
     }
 
-    /// Ends the upload; the result can be read back (decrypted) for scrubbing.
-    public func finish() throws -> SpooledUpload {
+    /// Ends the upload; the result can be read back (decrypted) for scrubbing. `originalSHA256` is the caller's
+    /// hash when the spool file does not hash.
+    public func finish(originalSHA256: String? = nil) throws -> SpooledUpload {
         try store(encryptor.finish())
         let storage: SpooledUpload.Storage
         if let file {
@@ -90,7 +95,10 @@ public final class SpoolFile {
             reserved = 0
             memory = []
         }
-        return SpooledUpload(storage: storage, size: size, originalSHA256: Hex.encode(hasher.finalize()), prefix: prefix)
+        guard let sha256 = hasher.map({ Hex.encode($0.finalize()) }) ?? originalSHA256 else {
+            preconditionFailure("a spool file that does not hash needs the caller's hash")
+        }
+        return SpooledUpload(storage: storage, size: size, originalSHA256: sha256, prefix: prefix)
     }
 
     /// Forgets the upload and removes its bytes.

@@ -29,7 +29,15 @@ struct SubmissionController: Sendable {
             return refuse(SubmissionError.submissionTooLarge(limits.maxSubmissionBytes))
         }
         var parser = MultipartStreamParser(boundary: boundary)
-        let receiver = SubmissionReceiver(spool: spool, limits: limits)
+        let declaredLength = request.headers[.contentLength].flatMap { Int64($0) } ?? 0
+        // Read once: every file and the message are sealed to the same keys. Without them, files are spooled whole
+        // and the ingest names the problem.
+        let recipients = try? pipeline.currentRecipients()
+        let scrubbing = recipients.map {
+            ArrivingUpload.LiveScrubbing(
+                pipeline: pipeline, recipients: $0, sealsInBackground: declaredLength >= IngestPipeline.backgroundSealingSize)
+        }
+        let receiver = SubmissionReceiver(spool: spool, limits: limits, scrubbing: scrubbing)
         // Below the free-space floor nothing is written: the body is read and dropped, and the answer is 507.
         do { try limits.freeSpaceFloor.check(spool) } catch { receiver.fail(error) }
         do {
@@ -37,6 +45,7 @@ struct SubmissionController: Sendable {
                 try buffer.withUnsafeReadableBytes { bytes in
                     try parser.feed(bytes) { receiver.handle($0) }
                 }
+                await receiver.afterBuffer()
             }
             try parser.finish()
         } catch let error as MultipartError {
@@ -46,6 +55,7 @@ struct SubmissionController: Sendable {
             // not the server failing to store.
             receiver.fail(MultipartError.truncated)
         }
+        await receiver.finish()
         if let failure = receiver.failure {
             return refuse(failure)
         }
@@ -70,9 +80,9 @@ struct SubmissionController: Sendable {
                 }
                 return completed
             }
-            uploads += completed
+            uploads += completed.map { .spooled($0) }
         } catch {
-            uploads.forEach { $0.remove() }
+            uploads.forEach { $0.discard() }
             return refuse(error)
         }
         let message = receiver.message
@@ -82,7 +92,7 @@ struct SubmissionController: Sendable {
         if addingToExisting {
             let code = receiver.receiptCode
             guard let submission = try await NIOThreadPool.singleton.runIfActive({ [pipeline] in try pipeline.submission(receiptCode: code) }) else {
-                uploads.forEach { $0.remove() }
+                uploads.forEach { $0.discard() }
                 return StatusPage.response(pages, language, outcome: .notFound)
             }
             existing = (receiver.receiptCode, submission)
@@ -93,7 +103,8 @@ struct SubmissionController: Sendable {
         do {
             let addingTo = existing
             receipt = try await NIOThreadPool.singleton.runIfActive { [pipeline] in
-                try pipeline.ingest(collected, message: message, keepOriginals: keepOriginals, addingTo: addingTo)
+                try pipeline.ingest(
+                    received: collected, message: message, keepOriginals: keepOriginals, recipients: recipients, addingTo: addingTo)
             }
         } catch {
             if Refusal(error).status == .internalServerError {
