@@ -94,3 +94,10 @@ public protocol ArrivingByteSource: RewindableByteSource {
     /// The scrubber will not call `rewind` from now on.
     func forgoRewind()
 }
+
+/// A sink that can drop everything written to it and start again empty: a scrubber reading an
+/// `ArrivingByteSource` may write ahead before it knows it can finish in one pass, and start over if it cannot.
+public protocol RestartableByteSink: ByteSink {
+    /// Forgets every byte written so far.
+    func restart() throws
+}

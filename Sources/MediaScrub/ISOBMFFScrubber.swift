@@ -25,28 +25,45 @@ struct ISOBMFFScrubber: Scrubber {
     var mayRewind: Bool { true }
 
     func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport {
+        let arriving = source as? any ArrivingByteSource
+        let restartable = sink as? any RestartableByteSink
         do {
-            let arriving = source as? any ArrivingByteSource
             let pass = ISOBMFFPass(source: source, sink: sink, mediaType: mediaType, plan: nil)
             // Once the media data streams out after the index, this pass is the only one.
             pass.onStreaming = { arriving?.forgoRewind() }
+            // While the file arrives, media data that comes before the index is streamed out at once, on the bet
+            // that the index will ask for none of its bytes to be zeroed (no track or item is removed from it).
+            pass.streamsBeforeIndex = arriving != nil && restartable != nil
             return try pass.run().report
         } catch ISOBMFFPass.NeedsIndex.needsIndex {
-            guard let rewindable = source as? any RewindableByteSource else {
-                throw ScrubError.malformed("the index (moov/meta) comes after the media data, and cleaning that needs a rewindable source")
-            }
-            try rewindable.rewind()
-            let skim = try ISOBMFFPass(source: rewindable, sink: nil, mediaType: mediaType, plan: nil).run()
-            try rewindable.rewind()
-            return try ISOBMFFPass(source: rewindable, sink: sink, mediaType: mediaType, plan: skim.zeroRanges).run().report
+            return try twoPasses(source, sink)
+        } catch ISOBMFFPass.NeedsIndex.lostBet {
+            try restartable!.restart()
+            return try twoPasses(source, sink)
         }
+    }
+
+    /// Reads the file once to find the byte ranges to zero, then again to write it.
+    private func twoPasses(_ source: any ByteSource, _ sink: any ByteSink) throws -> RemovalReport {
+        guard let rewindable = source as? any RewindableByteSource else {
+            throw ScrubError.malformed("the index (moov/meta) comes after the media data, and cleaning that needs a rewindable source")
+        }
+        try rewindable.rewind()
+        let skim = try ISOBMFFPass(source: rewindable, sink: nil, mediaType: mediaType, plan: nil).run()
+        try rewindable.rewind()
+        return try ISOBMFFPass(source: rewindable, sink: sink, mediaType: mediaType, plan: skim.zeroRanges).run().report
     }
 }
 
 /// One front-to-back walk over the top-level boxes: a skim (no sink) that only collects the byte
 /// ranges to zero, or a writing pass.
 final class ISOBMFFPass {
-    enum NeedsIndex: Error { case needsIndex }
+    enum NeedsIndex: Error {
+        /// Media data came before the index, which a writing pass needs first.
+        case needsIndex
+        /// Media data was streamed before the index (`streamsBeforeIndex`), and the index asks to zero bytes in it.
+        case lostBet
+    }
     private enum Pending {
         case bytes([UInt8])
         case zeros(Int)
@@ -64,6 +81,10 @@ final class ISOBMFFPass {
     private let planned: Bool
     /// Called when a writing pass begins to stream media data, which it will finish without starting over.
     var onStreaming: () -> Void = {}
+    /// Stream media data that comes before the index instead of throwing `needsIndex`; `lostBet` if the index
+    /// then names bytes in it to zero.
+    var streamsBeforeIndex = false
+    private var streamedBeforeIndex = false
 
     init(source: any ByteSource, sink: (any ByteSink)?, mediaType: MediaType, plan: [Range<Int>]?) {
         reader = ByteReader(source)
@@ -191,6 +212,7 @@ final class ISOBMFFPass {
         foundRanges += ranges
         guard !planned, sink != nil, let current = zero else { return }
         if ranges.contains(where: { $0.lowerBound < start }) {
+            if streamedBeforeIndex { throw NeedsIndex.lostBet }
             throw ScrubError.malformed("the index at offset \(start) points back into media data already written; cleaning it needs a rewindable source")
         }
         zero = ZeroRanges(current.ranges + ranges)
@@ -199,10 +221,10 @@ final class ISOBMFFPass {
     /// Before the first media box: fixes the ranges to zero and flushes what was held back.
     private func beginStreaming() throws {
         guard zero == nil else { return }
-        guard sawIndex || sink == nil else { throw NeedsIndex.needsIndex }
+        guard sawIndex || sink == nil || streamsBeforeIndex else { throw NeedsIndex.needsIndex }
         zero = ZeroRanges(foundRanges)
         guard let sink else { return }
-        onStreaming()
+        if sawIndex { onStreaming() } else { streamedBeforeIndex = true }
         for item in pending {
             switch item {
             case .bytes(let bytes): try sink.write(bytes)

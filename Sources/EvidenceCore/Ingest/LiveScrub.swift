@@ -54,11 +54,8 @@ final class LiveScrub: @unchecked Sendable {
     private func scrub(
         _ scrubber: any Scrubber, recipients: [X25519PublicKey], blobs: any BlobStore, journalRoot: URL?, inBackground: Bool
     ) throws -> Outcome {
-        let writer = try blobs.makeWriter()
-        var started: SealingSink?
+        let sink = try RestartableSealingSink(recipients: recipients, blobs: blobs, inBackground: inBackground)
         do {
-            let sink = try SealingSink(recipients: recipients, blob: writer, inBackground: inBackground)
-            started = sink
             let report: RemovalReport
             do {
                 report = try scrubber.scrub(from: Source(self), to: sink)
@@ -66,11 +63,10 @@ final class LiveScrub: @unchecked Sendable {
                 throw CoreError(scrubError: error)
             }
             var journal = try journalRoot.map { try IngestJournal(blobsRoot: $0) }
-            let (blob, cleanedSHA256) = try sink.finish { try journal?.add($0) }
-            return Outcome(report: report, blob: blob, cleanedSHA256: cleanedSHA256, cleanedSize: sink.size, journal: journal)
+            let (blob, cleanedSHA256) = try sink.current.finish { try journal?.add($0) }
+            return Outcome(report: report, blob: blob, cleanedSHA256: cleanedSHA256, cleanedSize: sink.current.size, journal: journal)
         } catch {
-            started?.cancel()
-            writer.abort()
+            sink.abort()
             throw error
         }
     }
@@ -164,6 +160,45 @@ final class LiveScrub: @unchecked Sendable {
         func forgoRewind() {
             if spooled == nil { live.forgoRewind() }
         }
+    }
+}
+
+/// A `SealingSink` into a new blob that can start over into another (an MP4 streamed before its index was seen,
+/// whose index then asks for bytes in it to be zeroed).
+private final class RestartableSealingSink: RestartableByteSink {
+    private let recipients: [X25519PublicKey]
+    private let blobs: any BlobStore
+    private let inBackground: Bool
+    private var writer: any BlobWriter
+    private(set) var current: SealingSink
+
+    init(recipients: [X25519PublicKey], blobs: any BlobStore, inBackground: Bool) throws {
+        self.recipients = recipients
+        self.blobs = blobs
+        self.inBackground = inBackground
+        writer = try blobs.makeWriter()
+        do {
+            current = try SealingSink(recipients: recipients, blob: writer, inBackground: inBackground)
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    func write(_ bytes: ArraySlice<UInt8>) throws {
+        try current.write(bytes)
+    }
+
+    func restart() throws {
+        abort()
+        writer = try blobs.makeWriter()
+        current = try SealingSink(recipients: recipients, blob: writer, inBackground: inBackground)
+    }
+
+    /// Stops the sealing thread before the blob it writes to is removed.
+    func abort() {
+        current.cancel()
+        writer.abort()
     }
 }
 
