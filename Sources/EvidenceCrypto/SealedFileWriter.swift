@@ -2,6 +2,7 @@
 public final class SealedFileWriter {
     private var header: [UInt8]?
     private let payload: ChunkedStreamEncryptor
+    private let payloadKey: [UInt8]
 
     /// Prepares a sealed file for `recipients`; throws `.noRecipients` if the list is empty.
     public init(recipients: [X25519PublicKey]) throws {
@@ -10,8 +11,22 @@ public final class SealedFileWriter {
         let payloadNonce = SecureRandom.bytes(count: SealedFileHeader.payloadNonceLength)
         let stanzas = try recipients.map { try $0.stanza(wrapping: fileKey) }
         header = try SealedFileHeader.encode(stanzas: stanzas, payloadNonce: payloadNonce, fileKey: fileKey)
-        payload = try ChunkedStreamEncryptor(
-            key: SealedFileHeader.payloadKey(fileKey: fileKey, payloadNonce: payloadNonce))
+        payloadKey = try SealedFileHeader.payloadKey(fileKey: fileKey, payloadNonce: payloadNonce)
+        payload = try ChunkedStreamEncryptor(key: payloadKey)
+    }
+
+    /// Takes the header out of the output (the next `update` does not begin with it), for a caller that writes it
+    /// last: sealed bytes given up before their header is written can never be opened, since the file key that
+    /// the header wraps lived only in this writer. Call before the first `update`.
+    public func takeHeader() -> [UInt8] {
+        precondition(header != nil, "takeHeader after the header went out")
+        defer { header = nil }
+        return header!
+    }
+
+    /// Opens this writer's own payload (the sealed bytes after the header), to read back what it has sealed.
+    public func makePayloadReader() throws -> ChunkedStreamDecryptor {
+        try ChunkedStreamDecryptor(key: payloadKey)
     }
 
     /// Takes more plaintext and returns the sealed bytes ready so far; the first output begins with the header.

@@ -95,9 +95,9 @@ public protocol ArrivingByteSource: RewindableByteSource {
     func forgoRewind()
 }
 
-/// A sink that can drop everything written to it and start again empty: a scrubber reading an
-/// `ArrivingByteSource` may write ahead before it knows it can finish in one pass, and start over if it cannot.
-public protocol RestartableByteSink: ByteSink {
-    /// Forgets every byte written so far.
-    func restart() throws
+/// A sink that can zero byte ranges of what was written to it: a scrubber reading an `ArrivingByteSource` may stream
+/// data out before it learns that parts of it must be zeroed (an MP4's index that comes after its media data).
+public protocol ZeroingByteSink: ByteSink {
+    /// Overwrites the bytes at `ranges` (offsets in the output, all written already) with zeros.
+    func zero(_ ranges: ZeroRanges) throws
 }

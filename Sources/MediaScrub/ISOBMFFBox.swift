@@ -103,14 +103,14 @@ enum ISOBMFF {
 }
 
 /// Byte ranges of the file to overwrite with zeros while streaming, applied in ascending order.
-struct ZeroRanges {
-    private(set) var ranges: [Range<Int>] = []
+public struct ZeroRanges: Sendable {
+    public private(set) var ranges: [Range<Int>] = []
     private var cursor = 0
 
-    var isEmpty: Bool { ranges.isEmpty }
+    public var isEmpty: Bool { ranges.isEmpty }
 
     /// Sorted, merged copy of `ranges`, empty ones dropped.
-    init(_ unsorted: [Range<Int>] = []) {
+    public init(_ unsorted: [Range<Int>] = []) {
         for range in unsorted.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
             if let last = ranges.last, range.lowerBound <= last.upperBound {
                 ranges[ranges.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
@@ -121,7 +121,7 @@ struct ZeroRanges {
     }
 
     /// `piece`, which sits at file offset `offset`, with the covered bytes zeroed. Offsets must not go backwards.
-    mutating func apply(_ piece: ArraySlice<UInt8>, at offset: Int) -> ArraySlice<UInt8> {
+    public mutating func apply(_ piece: ArraySlice<UInt8>, at offset: Int) -> ArraySlice<UInt8> {
         let span = offset..<(offset + piece.count)
         while cursor < ranges.count && ranges[cursor].upperBound <= span.lowerBound { cursor += 1 }
         guard cursor < ranges.count, ranges[cursor].lowerBound < span.upperBound else { return piece }

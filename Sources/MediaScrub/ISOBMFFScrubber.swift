@@ -26,19 +26,19 @@ struct ISOBMFFScrubber: Scrubber {
 
     func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport {
         let arriving = source as? any ArrivingByteSource
-        let restartable = sink as? any RestartableByteSink
         do {
             let pass = ISOBMFFPass(source: source, sink: sink, mediaType: mediaType, plan: nil)
-            // Once the media data streams out after the index, this pass is the only one.
-            pass.onStreaming = { arriving?.forgoRewind() }
-            // While the file arrives, media data that comes before the index is streamed out at once, on the bet
-            // that the index will ask for none of its bytes to be zeroed (no track or item is removed from it).
-            pass.streamsBeforeIndex = arriving != nil && restartable != nil
+            if let arriving, let zeroing = sink as? any ZeroingByteSink {
+                // While the file arrives, media data that comes before the index is streamed out at once; what the
+                // index then asks to zero in it, the sink zeroes after. One pass, never a rewind.
+                pass.zeroingLater = zeroing
+                arriving.forgoRewind()
+            } else {
+                // Once the media data streams out after the index, this pass is the only one.
+                pass.onStreaming = { arriving?.forgoRewind() }
+            }
             return try pass.run().report
         } catch ISOBMFFPass.NeedsIndex.needsIndex {
-            return try twoPasses(source, sink)
-        } catch ISOBMFFPass.NeedsIndex.lostBet {
-            try restartable!.restart()
             return try twoPasses(source, sink)
         }
     }
@@ -58,12 +58,7 @@ struct ISOBMFFScrubber: Scrubber {
 /// One front-to-back walk over the top-level boxes: a skim (no sink) that only collects the byte
 /// ranges to zero, or a writing pass.
 final class ISOBMFFPass {
-    enum NeedsIndex: Error {
-        /// Media data came before the index, which a writing pass needs first.
-        case needsIndex
-        /// Media data was streamed before the index (`streamsBeforeIndex`), and the index asks to zero bytes in it.
-        case lostBet
-    }
+    enum NeedsIndex: Error { case needsIndex }
     private enum Pending {
         case bytes([UInt8])
         case zeros(Int)
@@ -81,10 +76,14 @@ final class ISOBMFFPass {
     private let planned: Bool
     /// Called when a writing pass begins to stream media data, which it will finish without starting over.
     var onStreaming: () -> Void = {}
-    /// Stream media data that comes before the index instead of throwing `needsIndex`; `lostBet` if the index
-    /// then names bytes in it to zero.
-    var streamsBeforeIndex = false
+    /// When set, media data that comes before the index is streamed instead of throwing `needsIndex`, and the
+    /// ranges the index then names in it are zeroed by this sink at the end.
+    var zeroingLater: (any ZeroingByteSink)?
     private var streamedBeforeIndex = false
+    /// Ranges to zero found after the media data they lie in was written.
+    private var lateRanges: [Range<Int>] = []
+    /// Where streamed bytes went (box payloads, which are copied; headers and index boxes are not).
+    private var streamedRegions: [Range<Int>] = []
 
     init(source: any ByteSource, sink: (any ByteSink)?, mediaType: MediaType, plan: [Range<Int>]?) {
         reader = ByteReader(source)
@@ -143,6 +142,8 @@ final class ISOBMFFPass {
             case _ where ISOBMFFScrubber.streamedTypes.contains(type):
                 try beginStreaming()
                 try emit(header)
+                let payloadStart = reader.offset
+                defer { streamedRegions.append(payloadStart..<reader.offset) }
                 if toEnd {
                     while true {
                         let piece = try reader.buffered()
@@ -176,6 +177,9 @@ final class ISOBMFFPass {
             throw ScrubError.malformed(isImage ? "the file has no image meta box (handler pict)" : "the file has no moov box")
         }
         try beginStreaming()
+        if let zeroingLater, !lateRanges.isEmpty {
+            try zeroingLater.zero(ZeroRanges(Self.overlaps(of: ZeroRanges(lateRanges).ranges, with: streamedRegions)))
+        }
         return (report, foundRanges)
     }
 
@@ -207,13 +211,32 @@ final class ISOBMFFPass {
         if padding > 0 { try emitFree(padding) }
     }
 
+    /// The parts of `ranges` inside `regions` (only streamed bytes are zeroed: a writing pass that knew the ranges
+    /// first zeroes nothing else either). Both sorted by start and not overlapping among themselves.
+    static func overlaps(of ranges: [Range<Int>], with regions: [Range<Int>]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var first = 0
+        for range in ranges {
+            while first < regions.count && regions[first].upperBound <= range.lowerBound { first += 1 }
+            var index = first
+            while index < regions.count && regions[index].lowerBound < range.upperBound {
+                result.append(range.clamped(to: regions[index]))
+                index += 1
+            }
+        }
+        return result
+    }
+
     /// Records ranges to zero; once media data is being written they must lie ahead of it.
     private func noteRanges(_ ranges: [Range<Int>], start: Int) throws {
         foundRanges += ranges
         guard !planned, sink != nil, let current = zero else { return }
         if ranges.contains(where: { $0.lowerBound < start }) {
-            if streamedBeforeIndex { throw NeedsIndex.lostBet }
-            throw ScrubError.malformed("the index at offset \(start) points back into media data already written; cleaning it needs a rewindable source")
+            if streamedBeforeIndex {
+                lateRanges += ranges.filter { $0.lowerBound < start }
+            } else {
+                throw ScrubError.malformed("the index at offset \(start) points back into media data already written; cleaning it needs a rewindable source")
+            }
         }
         zero = ZeroRanges(current.ranges + ranges)
     }
@@ -221,7 +244,7 @@ final class ISOBMFFPass {
     /// Before the first media box: fixes the ranges to zero and flushes what was held back.
     private func beginStreaming() throws {
         guard zero == nil else { return }
-        guard sawIndex || sink == nil || streamsBeforeIndex else { throw NeedsIndex.needsIndex }
+        guard sawIndex || sink == nil || zeroingLater != nil else { throw NeedsIndex.needsIndex }
         zero = ZeroRanges(foundRanges)
         guard let sink else { return }
         if sawIndex { onStreaming() } else { streamedBeforeIndex = true }

@@ -2,7 +2,8 @@
 """The one HTTP client every upload benchmark uses, against evidence-drop, nginx and the Python service alike.
 
   upload_client.py single URL FILE [--mode multipart|put|tus] [--chunk BYTES]
-      One upload of FILE. multipart: POST multipart/form-data with one `files` part (what the form sends);
+      One upload of FILE. multipart: POST multipart/form-data with keep_original=0 and one `files` part (what
+      the form sends with the box unticked);
       put: PUT of the same multipart body (nginx's DAV module stores a PUT body; the bytes on the wire are the same);
       tus: POST /uploads, PATCH in CHUNK pieces (8 MiB, as Public/submit.js sends), then POST the form naming the
       upload. The file body is sent with sendfile(2), so the client costs little CPU.
@@ -28,7 +29,10 @@ BOUNDARY = "----evidence-drop-bench-7d1f0c"
 
 
 def multipart_parts(filename, content_type="application/octet-stream", field="files"):
+    # The form sends keep_original=0 before the files (and =1 after it when the box is ticked).
     head = (
+        f"--{BOUNDARY}\r\n"
+        'Content-Disposition: form-data; name="keep_original"\r\n\r\n0\r\n'
         f"--{BOUNDARY}\r\n"
         f'Content-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
         f"Content-Type: {content_type}\r\n\r\n"

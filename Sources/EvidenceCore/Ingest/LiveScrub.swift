@@ -54,11 +54,12 @@ final class LiveScrub: @unchecked Sendable {
     private func scrub(
         _ scrubber: any Scrubber, recipients: [X25519PublicKey], blobs: any BlobStore, journalRoot: URL?, inBackground: Bool
     ) throws -> Outcome {
-        let sink = try RestartableSealingSink(recipients: recipients, blobs: blobs, inBackground: inBackground)
+        let sink = try ZeroingSealingSink(recipients: recipients, blobs: blobs, inBackground: inBackground)
         do {
             let report: RemovalReport
             do {
-                report = try scrubber.scrub(from: Source(self), to: sink)
+                // A blob that cannot be read back before its commit (an object store) cannot be zeroed afterwards.
+                report = try scrubber.scrub(from: Source(self), to: sink.current.canReplay ? sink : sink.current)
             } catch let error as ScrubError {
                 throw CoreError(scrubError: error)
             }
@@ -163,9 +164,10 @@ final class LiveScrub: @unchecked Sendable {
     }
 }
 
-/// A `SealingSink` into a new blob that can start over into another (an MP4 streamed before its index was seen,
-/// whose index then asks for bytes in it to be zeroed).
-private final class RestartableSealingSink: RestartableByteSink {
+/// A `SealingSink` whose written bytes can be zeroed in places afterwards (an MP4 streamed before its index was
+/// seen, whose index then removes a track with samples in it): it reads its blob back, zeroes, and seals into a new
+/// blob. Its blobs' headers are written only at commit, so the first one, given up, can never be opened.
+private final class ZeroingSealingSink: ZeroingByteSink {
     private let recipients: [X25519PublicKey]
     private let blobs: any BlobStore
     private let inBackground: Bool
@@ -176,9 +178,13 @@ private final class RestartableSealingSink: RestartableByteSink {
         self.recipients = recipients
         self.blobs = blobs
         self.inBackground = inBackground
-        writer = try blobs.makeWriter()
+        (writer, current) = try Self.open(recipients: recipients, blobs: blobs, inBackground: inBackground)
+    }
+
+    private static func open(recipients: [X25519PublicKey], blobs: any BlobStore, inBackground: Bool) throws -> (any BlobWriter, SealingSink) {
+        let writer = try blobs.makeWriter()
         do {
-            current = try SealingSink(recipients: recipients, blob: writer, inBackground: inBackground)
+            return (writer, try SealingSink(recipients: recipients, blob: writer, inBackground: inBackground, withholdingHeader: true))
         } catch {
             writer.abort()
             throw error
@@ -189,10 +195,18 @@ private final class RestartableSealingSink: RestartableByteSink {
         try current.write(bytes)
     }
 
-    func restart() throws {
+    func zero(_ ranges: ZeroRanges) throws {
+        let (newWriter, replacement) = try Self.open(recipients: recipients, blobs: blobs, inBackground: inBackground)
+        do {
+            var zeroing = ranges
+            try current.replay { block, offset in try replacement.write(zeroing.apply(block[...], at: offset)) }
+        } catch {
+            replacement.cancel()
+            newWriter.abort()
+            throw error
+        }
         abort()
-        writer = try blobs.makeWriter()
-        current = try SealingSink(recipients: recipients, blob: writer, inBackground: inBackground)
+        (writer, current) = (newWriter, replacement)
     }
 
     /// Stops the sealing thread before the blob it writes to is removed.

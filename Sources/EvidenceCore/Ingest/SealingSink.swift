@@ -9,9 +9,20 @@ final class SealingSink: ByteSink {
     private let sealing: Sealing
     private let queue: BackgroundBlockQueue?
     private(set) var size: Int64 = 0
+    /// Whether `replay` can read back what was sealed.
+    let canReplay: Bool
 
-    init(recipients: [X25519PublicKey], blob: any BlobWriter, inBackground: Bool = false) throws {
-        let sealing = Sealing(sealer: try SealedFileWriter(recipients: recipients), blob: blob)
+    /// With `withholdingHeader`, a blob that can (`RereadableBlobWriter`) gets the sealed file's header only at
+    /// commit: given up before, its bytes can never be opened, and `replay` can read them back.
+    init(recipients: [X25519PublicKey], blob: any BlobWriter, inBackground: Bool = false, withholdingHeader: Bool = false) throws {
+        let sealer = try SealedFileWriter(recipients: recipients)
+        if withholdingHeader, let rereadable = blob as? any RereadableBlobWriter {
+            try rereadable.withhold(prefix: sealer.takeHeader())
+            canReplay = true
+        } else {
+            canReplay = false
+        }
+        let sealing = Sealing(sealer: sealer, blob: blob)
         self.sealing = sealing
         queue = inBackground ? BackgroundBlockQueue { try sealing.seal($0) } : nil
     }
@@ -31,6 +42,27 @@ final class SealingSink: ByteSink {
         } else {
             try bytes.withUnsafeBytes { try sealing.seal($0) }
         }
+    }
+
+    /// Seals what is left and reads every cleaned byte written so far back, in order, handing each block to `body`
+    /// with its offset: for a caller that rewrites them into another sink. This sink is done after; abort its blob.
+    func replay(_ body: (_ block: [UInt8], _ offset: Int) throws -> Void) throws {
+        precondition(canReplay, "replay needs a rereadable blob with its header withheld")
+        try queue?.finish()
+        try sealing.blob.write(sealing.sealer.finish())
+        let reader = try (sealing.blob as! any RereadableBlobWriter).readBack()
+        let opener = try sealing.sealer.makePayloadReader()
+        var offset = 0
+        while true {
+            let sealed = try reader.read(maxLength: 256 << 10)
+            let block = sealed.isEmpty ? try opener.finish() : try opener.update(sealed)
+            if !block.isEmpty {
+                try body(block, offset)
+                offset += block.count
+            }
+            if sealed.isEmpty { break }
+        }
+        guard offset == size else { throw CoreError.storage("reading back a blob being written gave \(offset) of \(size) bytes") }
     }
 
     /// Seals the last chunk, commits the blob (telling `announcing` its key first) and returns it with the cleaned SHA-256.

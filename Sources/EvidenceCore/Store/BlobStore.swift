@@ -71,11 +71,20 @@ public struct LocalBlobStore: BlobStore {
     }
 }
 
-final class LocalBlobWriter: BlobWriter {
+/// A blob writer whose first bytes can wait until its commit, and whose other bytes can be read back before it.
+protocol RereadableBlobWriter: BlobWriter {
+    /// Counts and hashes `prefix` as the blob's first bytes now, but writes them only at commit. Call before `write`.
+    func withhold(prefix: [UInt8]) throws
+    /// A reader of the bytes written after the withheld prefix so far, from the first.
+    func readBack() throws -> BlockFileReader
+}
+
+final class LocalBlobWriter: RereadableBlobWriter {
     private let root: URL
     private let file: DurableFile
     private let hasher = SHA256Hasher()
     private var size: Int64 = 0
+    private var withheld: [UInt8] = []
 
     init(root: URL, temporary: URL) throws {
         self.root = root
@@ -88,7 +97,28 @@ final class LocalBlobWriter: BlobWriter {
         try file.write(bytes)
     }
 
+    func withhold(prefix: [UInt8]) throws {
+        precondition(size == 0, "withhold before any write")
+        hasher.update(prefix)
+        size += Int64(prefix.count)
+        withheld = prefix
+        // Zeros hold the place; the prefix goes over them at commit.
+        try file.write([UInt8](repeating: 0, count: prefix.count))
+    }
+
+    func readBack() throws -> BlockFileReader {
+        let reader = try BlockFileReader(file.url)
+        var skipped = 0
+        while skipped < withheld.count {
+            let piece = try reader.read(maxLength: withheld.count - skipped)
+            guard !piece.isEmpty else { throw CoreError.storage("a blob being written is shorter than its withheld start") }
+            skipped += piece.count
+        }
+        return reader
+    }
+
     func commit(announcing: (String) throws -> Void) throws -> StoredBlob {
+        if !withheld.isEmpty { try file.write(withheld, at: 0) }
         try file.close()
         let sha = Hex.encode(hasher.finalize())
         let folder = root.appendingPathComponent(String(sha.prefix(2)), isDirectory: true)

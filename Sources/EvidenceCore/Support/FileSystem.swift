@@ -112,6 +112,19 @@ public final class DurableFile {
         }
     }
 
+    /// Writes `bytes` at `offset`, over what is there, without moving the end where `write` appends.
+    public func write(_ bytes: [UInt8], at offset: Int64) throws {
+        var done = 0
+        while done < bytes.count {
+            let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done)) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw CoreError.storage("writing \(url.lastPathComponent): \(FileSystem.reason(errno))")
+            }
+            done += written
+        }
+    }
+
     /// fsyncs and closes; after this the bytes are on disk. Without `syncing`, only closes: for files a crash
     /// makes worthless anyway (spool files, whose key lives only in memory).
     public func close(syncing: Bool = true) throws {
