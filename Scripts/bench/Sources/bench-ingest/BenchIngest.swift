@@ -1,13 +1,17 @@
 // The ingest pipeline without HTTP, for Scripts/bench.sh:
 //
-//   bench-ingest IN --recipient FILE.pub --work DIR [--runs N] [--piece BYTES]
+//   bench-ingest IN --recipient FILE.pub --work DIR [--runs N] [--piece BYTES] [--path arriving|spooled]
 //
-// Each run makes a fresh data folder under DIR and does what the server does with one uploaded file, minus HTTP:
-// the file is read in pieces (64 KiB, as request bodies arrive) into a SpoolFile (SHA-256 of the original,
-// AES-256-GCM under an in-memory key, fsync), then IngestPipeline.ingest decrypts the spool, scrubs, hashes the
-// cleaned bytes (SHA-256), seals them (AES-256-GCM), hashes the sealed file (SHA-256), writes and fsyncs the blob,
-// and records the file, its custody entry and its log entry in SQLite, then signs a checkpoint.
-// One line per run: spool seconds<TAB>ingest seconds<TAB>total seconds<TAB>bytes<TAB>peak RSS KiB<TAB>CPU seconds
+// Each run makes a fresh data folder under DIR and does what the server does with one uploaded file, minus HTTP.
+// arriving (what a form post does): the file is read in pieces (64 KiB, as request bodies arrive) into an
+// ArrivingUpload, which hashes the original (SHA-256) and hands the pieces to a scrubbing thread that scrubs, hashes
+// the cleaned bytes (SHA-256) and seals them (AES-256-GCM; on a third thread for large files), hashing the sealed
+// file (SHA-256) and writing it as a blob, fsync'd at the end; then IngestPipeline.ingest records the file, its
+// custody entry and its log entry in SQLite, and signs a checkpoint.
+// spooled (what a tus upload, or an upload beyond the scrubbing threads' limit, does): the pieces go into a
+// SpoolFile (SHA-256 of the original, AES-256-GCM under an in-memory key), then IngestPipeline.ingest decrypts the
+// spool and does the rest.
+// One line per run: receive seconds<TAB>ingest seconds<TAB>total seconds<TAB>bytes<TAB>peak RSS KiB<TAB>CPU seconds
 //
 //   bench-ingest primitives [--megabytes N]
 //
@@ -23,7 +27,7 @@ import Foundation
 
 @main
 struct BenchIngest {
-    static func main() throws {
+    static func main() async throws {
         let options = Options()
         if options.words == ["primitives"] {
             try primitives(megabytes: try options.int("megabytes", default: 1024))
@@ -38,6 +42,7 @@ struct BenchIngest {
         let work = URL(fileURLWithPath: try options.string("work"), isDirectory: true)
         let runs = try options.int("runs", default: 3)
         let piece = try options.int("piece", default: 64 * 1024)
+        let arriving = (try? options.string("path")) != "spooled"
 
         for run in 1...runs {
             let root = work.appendingPathComponent("ingest-run-\(run)")
@@ -50,21 +55,36 @@ struct BenchIngest {
 
             let cpuStart = processCPUSeconds()
             let start = monotonicSeconds()
-            let spool = try SpoolFile(in: folder.spool, sizeLimit: .max)
+            let recipients = try pipeline.currentRecipients()
+            let received: ReceivedUpload
             let reader = try BlockFileReader(input)
-            while true {
-                let block = try reader.read(maxLength: piece)
-                if block.isEmpty { break }
-                try spool.append(block)
+            if arriving {
+                let upload = try ArrivingUpload(
+                    in: folder.spool, sizeLimit: .max,
+                    scrubbing: .init(pipeline: pipeline, recipients: recipients, sealsInBackground: true), mayKeepOriginal: false)
+                while true {
+                    let block = try reader.read(maxLength: piece)
+                    if block.isEmpty { break }
+                    try block.withUnsafeBytes { try upload.append($0) }
+                    await upload.waitForRoom()
+                }
+                received = try await upload.finish()
+                guard case .scrubbed = received else { throw BenchUsageError("the file was not scrubbed while it arrived") }
+            } else {
+                let spool = try SpoolFile(in: folder.spool, sizeLimit: .max)
+                while true {
+                    let block = try reader.read(maxLength: piece)
+                    if block.isEmpty { break }
+                    try spool.append(block)
+                }
+                received = .spooled(try spool.finish())
             }
-            let upload = try spool.finish()
-            let spooled = monotonicSeconds()
-            let receipt = try pipeline.ingest([upload], message: nil)
+            let receivedAt = monotonicSeconds()
+            let receipt = try pipeline.ingest(received: [received], message: nil, recipients: recipients)
             let done = monotonicSeconds()
-            guard receipt.files.count == 1, receipt.files[0].originalSize == upload.size else {
-                throw BenchUsageError("the pipeline did not store the file")
-            }
-            print("\(spooled - start)\t\(done - spooled)\t\(done - start)\t\(upload.size)\t\(peakRSSKiB())\t\(processCPUSeconds() - cpuStart)")
+            guard receipt.files.count == 1 else { throw BenchUsageError("the pipeline did not store the file") }
+            let size = receipt.files[0].originalSize
+            print("\(receivedAt - start)\t\(done - receivedAt)\t\(done - start)\t\(size)\t\(peakRSSKiB())\t\(processCPUSeconds() - cpuStart)")
             try? FileManager.default.removeItem(at: root)
         }
     }
