@@ -52,11 +52,14 @@ def main():
         driver.save_screenshot(shots + "/form.png")
         driver.find_element(By.ID, "files").send_keys("\n".join(files))
         driver.find_element(By.ID, "message").send_keys("seen from the bridge")
+        # Keep the originals: the box comes before the files, so the server knows as each file arrives.
+        driver.find_element(By.ID, "keep_original").click()
         driver.find_element(By.CSS_SELECTOR, "form#submission-form button[type=submit]").click()
         WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.ID, "receipt-code")))
         driver.save_screenshot(shots + "/receipt.png")
         result["receipt_code"] = driver.find_element(By.ID, "receipt-code").text
         result["files_on_receipt"] = len(driver.find_elements(By.CSS_SELECTOR, "section.file"))
+        result["originals_kept"] = driver.find_element(By.TAG_NAME, "main").text.count("Kept as you asked")
         result["receipt_text"] = driver.find_element(By.TAG_NAME, "main").text
         # The receipt to keep, as a person saves it: the page's two download links.
         for name in ("evidence-receipt.txt", "evidence-receipt.json"):

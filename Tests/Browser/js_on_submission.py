@@ -25,11 +25,14 @@ def main():
     try:
         driver.get(base + "/")
         driver.find_element(By.ID, "files").send_keys("\n".join(files))
+        # Keep the originals: the box comes before the files, so the server knows as each file arrives.
+        driver.find_element(By.ID, "keep_original").click()
         driver.find_element(By.CSS_SELECTOR, "form#submission-form button[type=submit]").click()
         WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.ID, "receipt-code")))
         driver.save_screenshot(shots + "/receipt-js.png")
         result["receipt_code"] = driver.find_element(By.ID, "receipt-code").text
         result["files_on_receipt"] = len(driver.find_elements(By.CSS_SELECTOR, "section.file"))
+        result["originals_kept"] = driver.find_element(By.TAG_NAME, "main").text.count("Kept as you asked")
         # A native form post would have navigated to /submissions; the script stays on the form's URL.
         result["url"] = driver.current_url
         result["console_errors"] = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

@@ -25,6 +25,7 @@ struct BrowserTests {
         let code = result["receipt_code"] as? String ?? ""
         #expect(code.range(of: #"^\d{5}(-\d{5}){4}$"#, options: .regularExpression) != nil, "receipt code \(code)")
         #expect(result["files_on_receipt"] as? Int == 2)
+        #expect(result["originals_kept"] as? Int == 2, "the ticked box keeps both originals")
         let receipt = result["receipt_text"] as? String ?? ""
         #expect(receipt.contains("JPEG image") && receipt.contains("FLAC audio"))
         #expect(receipt.contains("sha256sum") && receipt.contains("certutil -hashfile"))
@@ -60,6 +61,7 @@ struct BrowserTests {
         let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
         #expect((result["receipt_code"] as? String)?.count == 29)
         #expect(result["files_on_receipt"] as? Int == 2)
+        #expect(result["originals_kept"] as? Int == 2, "the ticked box keeps both originals (submit.js sends it)")
         #expect((result["url"] as? String)?.hasSuffix("/") == true, "the upload did not go through submit.js: \(result["url"] ?? "")")
         #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
         let listed = try await server.review(["list", "--json"])
