@@ -23,27 +23,31 @@ struct ArrivingUploadTests {
     }
 
     /// Sends `bytes` in pieces of `piece` bytes, as request buffers, and finishes; `watch` sees it after each piece.
+    /// `paced`: a pause between pieces, as on a network, so the scrubbing thread has started before the last piece.
     static func arrive(
-        _ bytes: [UInt8], fixture: CoreFixture, mayKeepOriginal: Bool = false, piece: Int = 7_777,
-        watch: (ArrivingUpload) -> Void = { _ in }
+        _ bytes: [UInt8], fixture: CoreFixture, mayKeepOriginal: Bool = false, piece: Int = 7_777, paced: Bool = false,
+        inBackground: Bool = false, watch: (ArrivingUpload) -> Void = { _ in }
     ) async throws -> ReceivedUpload {
         let upload = try ArrivingUpload(
-            in: fixture.folder.spool, sizeLimit: 1 << 30, scrubbing: try settings(fixture), mayKeepOriginal: mayKeepOriginal)
+            in: fixture.folder.spool, sizeLimit: 1 << 30, scrubbing: try settings(fixture, inBackground: inBackground),
+            mayKeepOriginal: mayKeepOriginal)
         for start in stride(from: 0, to: bytes.count, by: piece) {
             try bytes[start..<min(bytes.count, start + piece)].withUnsafeBytes { try upload.append($0) }
             watch(upload)
             await upload.waitForRoom()
+            if paced { try await Task.sleep(for: .milliseconds(3)) }
         }
         return try await upload.finish()
     }
 
-    static func settings(_ fixture: CoreFixture) throws -> ArrivingUpload.LiveScrubbing {
+    static func settings(_ fixture: CoreFixture, inBackground: Bool = false) throws -> ArrivingUpload.LiveScrubbing {
         let pipeline = try fixture.pipeline()
-        return .init(pipeline: pipeline, recipients: try pipeline.currentRecipients(), sealsInBackground: false)
+        return .init(pipeline: pipeline, recipients: try pipeline.currentRecipients(), sealsInBackground: inBackground)
     }
 
-    @Test("every corpus file scrubbed while it arrives is stored as the spooled path stores it, and verifies")
-    func sameAsSpooled() async throws {
+    @Test("every corpus file scrubbed while it arrives is stored as the spooled path stores it, and verifies",
+          arguments: [false, true])
+    func sameAsSpooled(inBackground: Bool) async throws {
         let fixture = try CoreFixture()
         let pipeline = try fixture.pipeline()
         let media = try Self.corpusMedia()
@@ -59,7 +63,7 @@ struct ArrivingUploadTests {
                 await #expect(throws: CoreError.self, "\(path)") { _ = try await Self.arrive(bytes, fixture: fixture) }
                 continue
             }
-            let received = try await Self.arrive(bytes, fixture: fixture)
+            let received = try await Self.arrive(bytes, fixture: fixture, inBackground: inBackground)
             stored += 1
             if case .scrubbed = received { live += 1 }
             let receipt = try pipeline.ingest(received: [received], message: nil)
@@ -95,9 +99,9 @@ struct ArrivingUploadTests {
         let pipeline = try fixture.pipeline()
         let jpeg = try Corpus.bytes("exiftool/t/images/GPS.jpg")
         var copies: [Bool] = []
-        let photo = try await Self.arrive(jpeg, fixture: fixture, piece: 1_000) { copies.append($0.keepsCopy) }
-        // The first piece is spooled while the type is sniffed; from the second on, nothing is.
-        #expect(copies.dropFirst().allSatisfy { !$0 } && copies.count > 2, "\(copies)")
+        let photo = try await Self.arrive(jpeg, fixture: fixture, piece: 1_000, paced: true) { copies.append($0.keepsCopy) }
+        // Pieces are spooled until the scrubbing thread has started; from then on, none is.
+        #expect(copies.count > 2 && copies.last == false && !copies.drop { $0 }.contains(true), "\(copies)")
         guard case .scrubbed(let scrubbed) = photo else { Issue.record("not scrubbed while it arrived"); return }
         #expect(scrubbed.original == nil)
 
@@ -107,7 +111,7 @@ struct ArrivingUploadTests {
             return moov > mdat && item.bytes.count > 50_000
         })
         copies = []
-        let movie = try await Self.arrive(indexLast.bytes, fixture: fixture, piece: 4_096) { copies.append($0.keepsCopy) }
+        let movie = try await Self.arrive(indexLast.bytes, fixture: fixture, piece: 4_096, paced: true) { copies.append($0.keepsCopy) }
         // The scrubber streams the media data before it has seen the index (and zeroes what the index removes
         // afterwards, in its own output): the copy goes as soon as the scrubbing thread has started.
         #expect(copies.last == false && !copies.drop { $0 }.contains(true), "\(indexLast.path): \(copies)")
@@ -119,7 +123,7 @@ struct ArrivingUploadTests {
             return moov < mdat && item.bytes.count - mdat > 20_000
         }) {
             copies = []
-            _ = try await Self.arrive(indexFirst.bytes, fixture: fixture, piece: 4_096) { copies.append($0.keepsCopy) }
+            _ = try await Self.arrive(indexFirst.bytes, fixture: fixture, piece: 4_096, paced: true) { copies.append($0.keepsCopy) }
             #expect(copies.last == false, "\(indexFirst.path): the copy goes once the scrubber has started")
         }
 
@@ -174,21 +178,28 @@ struct ArrivingUploadTests {
         #expect(fixture.files(under: fixture.folder.blobs).isEmpty)
     }
 
-    @Test("a local blob's withheld start is counted and hashed first, written only at commit, and left out of reading back")
-    func withheldStart() throws {
+    @Test("a local blob's withheld start is counted and hashed first, written only at commit, and left out of reading back",
+          arguments: [false, true])
+    func withheldStart(inBackground: Bool) throws {
         let fixture = try CoreFixture()
-        let writer = try #require(try LocalBlobStore(root: fixture.folder.blobs).makeWriter() as? LocalBlobWriter)
-        let (start, rest) = ([UInt8](repeating: 0xAB, count: 100), [UInt8](0..<255))
+        let store = LocalBlobStore(root: fixture.folder.blobs)
+        let writer = try #require(try store.makeWriter(writingInBackground: inBackground) as? LocalBlobWriter)
+        #expect(writer.writesInBackground == inBackground)
+        let start = [UInt8](repeating: 0xAB, count: 100)
+        let rest = (0..<40).flatMap { _ in [UInt8](0..<255) }
         try writer.withhold(prefix: start)
-        try writer.write(rest)
+        for piece in stride(from: 0, to: rest.count, by: 1_000) { try writer.write(Array(rest[piece..<min(rest.count, piece + 1_000)])) }
+        let reader = try writer.readBack()
         let temporary = try #require(fixture.files(under: fixture.folder.blobs).first)
         let before = try [UInt8](Data(contentsOf: fixture.folder.blobs.appendingPathComponent(temporary)))
-        #expect(before == [UInt8](repeating: 0, count: 100) + rest, "until the commit the start is zeros")
-        let reader = try writer.readBack()
-        #expect(try reader.read(maxLength: 1000) == rest)
+        let zerosFirst = before == [UInt8](repeating: 0, count: 100) + rest
+        #expect(zerosFirst, "until the commit the start is zeros")
+        let readBack = try reader.read(maxLength: 1 << 20)
+        #expect(readBack == rest)
         let blob = try writer.commit()
         let stored = try [UInt8](Data(contentsOf: fixture.folder.blobs.appendingPathComponent(blob.key)))
-        #expect(stored == start + rest && blob.size == 355 && blob.sha256 == Hex.encode(SHA256Hasher.hash(start + rest)))
+        let whole = stored == start + rest
+        #expect(whole && blob.size == Int64(100 + rest.count) && blob.sha256 == Hex.encode(SHA256Hasher.hash(start + rest)))
     }
 
     @Test("the request waits while more than the queue's limit is unread, and goes on as the scrubber reads")

@@ -14,10 +14,10 @@ final class BackgroundBlockQueue: @unchecked Sendable {
     private let depth: Int
 
     /// Starts the thread; `consume` runs on it for every block, in order, until it throws or the queue ends.
-    init(depth: Int = 4, consume: @escaping @Sendable ([UInt8]) throws -> Void) {
+    init(depth: Int = 4, name: String = "sealing", consume: @escaping @Sendable ([UInt8]) throws -> Void) {
         self.depth = depth
         let thread = Thread { [self] in run(consume) }
-        thread.name = "sealing"
+        thread.name = name
         thread.start()
     }
 

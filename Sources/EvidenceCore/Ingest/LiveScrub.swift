@@ -182,7 +182,7 @@ private final class ZeroingSealingSink: ZeroingByteSink {
     }
 
     private static func open(recipients: [X25519PublicKey], blobs: any BlobStore, inBackground: Bool) throws -> (any BlobWriter, SealingSink) {
-        let writer = try blobs.makeWriter()
+        let writer = try blobs.makeWriter(writingInBackground: inBackground)
         do {
             return (writer, try SealingSink(recipients: recipients, blob: writer, inBackground: inBackground, withholdingHeader: true))
         } catch {

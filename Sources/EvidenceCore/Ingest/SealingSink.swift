@@ -3,7 +3,8 @@ import MediaScrub
 
 /// Receives the scrubber's cleaned bytes: hashes them, seals them and writes the sealed bytes to a blob.
 /// The cleaned plaintext exists only in memory, a few blocks at a time. With `inBackground` (for large files) the
-/// sealing and writing run on a second thread while the caller produces the next blocks.
+/// sealing and writing run on a second thread while the caller produces the next blocks, or only the writing, when
+/// the blob writes on a thread of its own (`BlobStore.makeWriter(writingInBackground:)`).
 final class SealingSink: ByteSink {
     private let hasher = SHA256Hasher()
     private let sealing: Sealing
@@ -24,7 +25,8 @@ final class SealingSink: ByteSink {
         }
         let sealing = Sealing(sealer: sealer, blob: blob)
         self.sealing = sealing
-        queue = inBackground ? BackgroundBlockQueue { try sealing.seal($0) } : nil
+        // A blob that writes on its own thread leaves this one the sealing; otherwise sealing and writing go to one.
+        queue = inBackground && !blob.writesInBackground ? BackgroundBlockQueue { try sealing.seal($0) } : nil
     }
 
     deinit { queue?.cancel() }

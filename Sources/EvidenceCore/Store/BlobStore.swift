@@ -5,6 +5,9 @@ import Foundation
 public protocol BlobStore: Sendable {
     /// Starts writing a new sealed file.
     func makeWriter() throws -> any BlobWriter
+    /// Starts writing a new sealed file whose writes may go to the storage on a thread of their own (large files:
+    /// the caller seals the next block meanwhile). A store that cannot gives a plain writer.
+    func makeWriter(writingInBackground: Bool) throws -> any BlobWriter
     /// Reads a stored sealed file block by block.
     func openReader(_ key: String) throws -> any BlobReader
     /// False when the store holds no such blob.
@@ -12,8 +15,14 @@ public protocol BlobStore: Sendable {
     func delete(_ key: String) throws
 }
 
+extension BlobStore {
+    public func makeWriter(writingInBackground: Bool) throws -> any BlobWriter { try makeWriter() }
+}
+
 /// A sealed file being written; it gets its content address only when committed.
 public protocol BlobWriter: AnyObject {
+    /// Whether its writes go to the storage on a thread of their own (the caller need not hand it one).
+    var writesInBackground: Bool { get }
     func write(_ bytes: [UInt8]) throws
     /// Makes the blob durable and returns its key, SHA-256 (hex) and size. `announcing` is told the key before
     /// the blob becomes visible under it (so a crash journal can name it first).
@@ -23,6 +32,7 @@ public protocol BlobWriter: AnyObject {
 
 extension BlobWriter {
     public func commit() throws -> StoredBlob { try commit(announcing: { _ in }) }
+    public var writesInBackground: Bool { false }
 }
 
 public struct StoredBlob: Sendable, Equatable {
@@ -46,10 +56,14 @@ public struct LocalBlobStore: BlobStore {
     }
 
     public func makeWriter() throws -> any BlobWriter {
+        try makeWriter(writingInBackground: false)
+    }
+
+    public func makeWriter(writingInBackground: Bool) throws -> any BlobWriter {
         let tmp = root.appendingPathComponent("tmp", isDirectory: true)
         try FileSystem.makeDirectory(tmp)
         FileSystem.setConstantModificationTime(root)
-        return try LocalBlobWriter(root: root, temporary: tmp.appendingPathComponent(UUID().uuidString))
+        return try LocalBlobWriter(root: root, temporary: tmp.appendingPathComponent(UUID().uuidString), inBackground: writingInBackground)
     }
 
     public func url(for key: String) -> URL {
@@ -79,22 +93,45 @@ protocol RereadableBlobWriter: BlobWriter {
     func readBack() throws -> BlockFileReader
 }
 
+/// Writes a blob to a temporary file, hashing it on the way. With `inBackground`, the caller hashes and a thread of
+/// the writer's own makes the write calls, whose kernel copy into the page cache costs about as much as sealing
+/// and hashing together: the work per byte of a large upload then splits evenly over the cores.
 final class LocalBlobWriter: RereadableBlobWriter {
     private let root: URL
     private let file: DurableFile
     private let hasher = SHA256Hasher()
     private var size: Int64 = 0
     private var withheld: [UInt8] = []
+    private var queue: BackgroundBlockQueue?
 
-    init(root: URL, temporary: URL) throws {
+    init(root: URL, temporary: URL, inBackground: Bool = false) throws {
         self.root = root
-        file = try DurableFile(creating: temporary)
+        let file = try DurableFile(creating: temporary)
+        self.file = file
+        if inBackground {
+            let handOff = HandOff(file)
+            queue = BackgroundBlockQueue(name: "blob writing") { try handOff.value.write($0) }
+        }
     }
+
+    deinit { queue?.cancel() }
+
+    var writesInBackground: Bool { queue != nil }
 
     func write(_ bytes: [UInt8]) throws {
         hasher.update(bytes)
         size += Int64(bytes.count)
-        try file.write(bytes)
+        if let queue {
+            try queue.submit(bytes)
+        } else {
+            try file.write(bytes)
+        }
+    }
+
+    /// Waits for the writing thread to write what it was given, and ends it: from now on, writes are direct.
+    private func drain() throws {
+        defer { queue = nil }
+        try queue?.finish()
     }
 
     func withhold(prefix: [UInt8]) throws {
@@ -102,11 +139,17 @@ final class LocalBlobWriter: RereadableBlobWriter {
         hasher.update(prefix)
         size += Int64(prefix.count)
         withheld = prefix
-        // Zeros hold the place; the prefix goes over them at commit.
-        try file.write([UInt8](repeating: 0, count: prefix.count))
+        // Zeros hold the place (unhashed: the prefix is); the prefix goes over them at commit.
+        let placeholder = [UInt8](repeating: 0, count: prefix.count)
+        if let queue {
+            try queue.submit(placeholder)
+        } else {
+            try file.write(placeholder)
+        }
     }
 
     func readBack() throws -> BlockFileReader {
+        try drain()
         let reader = try BlockFileReader(file.url)
         var skipped = 0
         while skipped < withheld.count {
@@ -118,6 +161,7 @@ final class LocalBlobWriter: RereadableBlobWriter {
     }
 
     func commit(announcing: (String) throws -> Void) throws -> StoredBlob {
+        try drain()
         if !withheld.isEmpty { try file.write(withheld, at: 0) }
         try file.close()
         let sha = Hex.encode(hasher.finalize())
@@ -137,8 +181,20 @@ final class LocalBlobWriter: RereadableBlobWriter {
     }
 
     func abort() {
+        queue?.cancel()
+        queue = nil
         try? file.close()
         try? FileManager.default.removeItem(at: file.url)
         FileSystem.resetFolderTimes(of: file.url)
+    }
+}
+
+/// Hands a value that one thread at a time uses (the writing thread until it is drained, the caller after) to
+/// another thread.
+final class HandOff<Value>: @unchecked Sendable {
+    let value: Value
+
+    init(_ value: Value) {
+        self.value = value
     }
 }
