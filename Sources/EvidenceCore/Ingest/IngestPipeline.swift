@@ -7,6 +7,7 @@ public struct IngestPipeline: Sendable {
     public let store: EvidenceStore
     public let blobs: any BlobStore
     public let log: TransparencyLog
+    private let committer: GroupCommitter
     /// The keys given at init; unused when they are read from `folder` for every submission.
     private let fixedRecipients: [X25519PublicKey]
     private let folder: DataFolder?
@@ -27,6 +28,7 @@ public struct IngestPipeline: Sendable {
         self.folder = nil
         self.receiptKey = receiptKey
         self.log = log
+        committer = GroupCommitter(store: store, log: log)
     }
 
     /// Opens the pipeline over an initialised data folder. recipients/ is read again for every submission, so keys
@@ -47,6 +49,7 @@ public struct IngestPipeline: Sendable {
         self.folder = folder
         receiptKey = try folder.loadReceiptKey()
         log = try TransparencyLog(folder: folder, store: store)
+        committer = GroupCommitter(store: store, log: log)
     }
 
     /// The keys a submission is sealed to now: a handful of small files, cheap to read each time.
@@ -134,19 +137,19 @@ public struct IngestPipeline: Sendable {
             TestPause.at("sealed")
             let code = existing?.code ?? ReceiptCode.generate()
             let sealedMessage = try message.flatMap { try seal(message: $0, to: recipients) }
-            let stored: [(file: FileRecord, logIndex: Int)]
+            let write: SubmissionWrite
             if let existing {
-                stored = try store.append(
-                    files: files, sealedMessage: sealedMessage.map { Data($0) }, to: existing.submission, hour: hour)
+                write = .addition(files: files, sealedMessage: sealedMessage.map { Data($0) }, to: existing.submission, hour: hour)
             } else {
-                let submission = SubmissionRecord(
+                write = .new(SubmissionRecord(
                     receiptHash: ReceiptCode.keyedHash(code, key: receiptKey)!, receivedHour: hour,
                     sealedMessage: sealedMessage.map { Data($0) },
-                    replyPublicKey: SubmitterReplyKey.privateKey(receiptCode: code).map { Data($0.publicKey.rawRepresentation) })
-                stored = try store.insert(submission: submission, files: files)
+                    replyPublicKey: SubmitterReplyKey.privateKey(receiptCode: code).map { Data($0.publicKey.rawRepresentation) }),
+                    files: files)
             }
-            // The signed checkpoint that includes this submission: the submitter's proof that it was received.
-            let checkpoint = try? log.checkpoint()
+            // With others that arrived together, in one transaction; the checkpoint signed in it includes this
+            // submission: the submitter's proof that it was received.
+            let (stored, checkpoint) = try committer.commit(write)
             return Receipt(
                 code: code, receivedHour: hour,
                 files: zip(stored, reports).map { stored, report in

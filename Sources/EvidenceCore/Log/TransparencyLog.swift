@@ -24,6 +24,12 @@ public struct TransparencyLog: Sendable {
         try! NoteVerifierKey(name: origin, publicKey: key.publicKey)
     }
 
+    /// A checkpoint of a log of `size` entries with this root, signed (nil if it cannot be: a checkpoint is a
+    /// courtesy on a receipt, never a reason to refuse one).
+    func sign(size: Int, root: [UInt8]) -> String? {
+        try? Checkpoint.sign(origin: origin, size: size, root: root, key: key, keyName: origin)
+    }
+
     /// A signed checkpoint of the log at `size` entries (the current size by default). Checkpoints of the current
     /// size are stored for later checks; older sizes (asked for by anyone, e.g. for consistency proofs) are not.
     public func checkpoint(size: Int? = nil) throws -> String {

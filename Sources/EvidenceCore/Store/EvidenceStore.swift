@@ -14,21 +14,43 @@ public final class EvidenceStore: Sendable {
         self.init(database: try SQLiteDatabase(url: url))
     }
 
-    /// Records a whole submission and its log entries in one transaction; either all of it is stored or none.
-    /// Returns the stored files with the log index of each one's "received" entry.
-    func insert(submission: SubmissionRecord, files: [FileRecord]) throws -> [(file: FileRecord, logIndex: Int)] {
+    /// Records several submissions (or additions) in one transaction, each in a savepoint of its own, so one that
+    /// fails leaves the others; then signs one checkpoint of the log that covers them all (`sign`, given the size
+    /// and root), stored in the same transaction. One durable commit for many uploads (`GroupCommitter`).
+    func commit(
+        _ writes: [SubmissionWrite], signingCheckpoint sign: (_ size: Int, _ root: [UInt8]) -> String?
+    ) throws -> (results: [Result<[(file: FileRecord, logIndex: Int)], any Error>], checkpoint: String?) {
         try database.write { session in
-            var submission = submission
-            try submission.insert(session)
-            let stored = try Self.insert(files, of: submission, in: session)
+            var results: [Result<[(file: FileRecord, logIndex: Int)], any Error>] = []
+            for write in writes {
+                try session.execute("SAVEPOINT submission_write", [])
+                do {
+                    results.append(.success(try Self.insert(write, in: session)))
+                    try session.execute("RELEASE SAVEPOINT submission_write", [])
+                } catch {
+                    try session.execute("ROLLBACK TO SAVEPOINT submission_write", [])
+                    try session.execute("RELEASE SAVEPOINT submission_write", [])
+                    results.append(.failure(error))
+                }
+            }
+            guard results.contains(where: { (try? $0.get()) != nil }) else { return (results, nil) }
             TestPause.at("committing")
-            return stored
+            let range = try LogStore.compactRange(in: session)
+            let checkpoint = sign(range.size, range.rootHash)
+            if let checkpoint {
+                try session.execute(
+                    "INSERT INTO checkpoint (tree_size, signed_note) VALUES (?, ?) ON CONFLICT DO NOTHING", [range.size, checkpoint])
+            }
+            return (results, checkpoint)
         }
     }
 
-    /// Adds files and a sealed message to an existing submission, in one transaction.
-    func append(files: [FileRecord], sealedMessage: Data?, to submission: SubmissionRecord, hour: String) throws -> [(file: FileRecord, logIndex: Int)] {
-        try database.write { session in
+    private static func insert(_ write: SubmissionWrite, in session: any SQLSession) throws -> [(file: FileRecord, logIndex: Int)] {
+        switch write {
+        case .new(var submission, let files):
+            try submission.insert(session)
+            return try insert(files, of: submission, in: session)
+        case .addition(let files, let sealedMessage, let submission, let hour):
             if let sealedMessage {
                 try session.execute(
                     "INSERT INTO submission_message (submission_id, sealed_message, received_hour) VALUES (?, ?, ?)",
@@ -36,7 +58,7 @@ public final class EvidenceStore: Sendable {
             }
             var later = submission
             later.receivedHour = hour
-            return try Self.insert(files, of: later, in: session)
+            return try insert(files, of: later, in: session)
         }
     }
 

@@ -102,7 +102,7 @@ struct SubmissionController: Sendable {
         let receipt: Receipt
         do {
             let addingTo = existing
-            receipt = try await NIOThreadPool.singleton.runIfActive { [pipeline] in
+            receipt = try await Self.recordingThreads.runIfActive { [pipeline] in
                 try pipeline.ingest(
                     received: collected, message: message, keepOriginals: keepOriginals, recipients: recipients, addingTo: addingTo)
             }
@@ -118,6 +118,14 @@ struct SubmissionController: Sendable {
         }
         return ReceiptPage.response(pages, language, receipt: receipt, addedToExisting: addingToExisting)
     }
+
+    /// Recording a submission mostly waits for the disk (fsync), not the processor: more threads than cores let
+    /// the uploads that end together be recorded in one commit (`GroupCommitter` in the pipeline).
+    static let recordingThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 16)
+        pool.start()
+        return pool
+    }()
 
     /// The boundary parameter of a multipart/form-data Content-Type, or nil.
     static func boundary(of contentType: String?) -> String? {
