@@ -46,6 +46,25 @@ struct FileListing: Codable {
         purgedHour = file.purgedHour
     }
 
+    init(_ file: FileSummary, annotations: FileAnnotations) {
+        id = file.id
+        submission = file.submissionID
+        receivedHour = file.receivedHour
+        type = file.mimeType
+        originalSize = file.originalSize
+        cleanedSize = file.cleanedSize
+        status = file.status.rawValue
+        originalSHA256 = file.originalSHA256
+        cleanedSHA256 = file.cleanedSHA256
+        sealedSHA256 = file.sealedSHA256
+        duplicates = annotations.duplicates(of: file)
+        tags = annotations.tags(of: file)
+        legalHold = annotations.legalHold(of: file)
+        originalKept = file.originalKept
+        cleaned = file.mediaType != nil
+        purgedHour = file.purgedHour
+    }
+
     /// One-letter flags for the table: H legal hold, O original kept, U not cleaned, P purged.
     var flags: String {
         [(legalHold, "H"), (originalKept, "O"), (!cleaned, "U"), (purgedHour != nil, "P")].filter(\.0).map(\.1).joined()

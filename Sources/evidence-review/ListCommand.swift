@@ -76,7 +76,7 @@ struct ListCommand: ParsableCommand {
         // "other" and --text are decided here, not in SQL: then the limit is applied after them.
         let filtersInSwift = includesOther || text != nil
         if !filtersInSwift { query.limit = rowLimit.map { $0 + 1 } }
-        let (matching, annotations) = try desk.store.annotatedFiles(matching: query)
+        let (matching, annotations) = try desk.store.listedFiles(matching: query)
         var files = matching
         if includesOther {
             files = files.filter { file in file.mediaType.map { types.contains($0.rawValue) } ?? true }
@@ -102,7 +102,8 @@ struct ListCommand: ParsableCommand {
         let fileMessages = try identity.map { _ in try files.map { try messages.message(submissionID: $0.submissionID) } }
         if json {
             let listed = listings.indices.map { ListedFile(listing: listings[$0], decrypted: identity != nil, message: fileMessages?[$0] ?? nil) }
-            print(try JSONOutput.encode(listed))
+            try ListJSON.write(listed, to: StandardOutput.write)
+            try StandardOutput.write([UInt8(ascii: "\n")])
             return
         }
         let width = Terminal.width

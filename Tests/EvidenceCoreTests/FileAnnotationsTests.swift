@@ -90,4 +90,29 @@ struct FileAnnotationsTests {
         let jpegs = try desk.store.files(status: nil).filter { $0.mediaType?.rawValue == "jpeg" }
         #expect(jpegs.map { annotations.duplicates(of: $0) } == [[3], [1]])
     }
+
+    @Test("list's summaries read in place are the full records' columns, with the same order, limit and annotations",
+          arguments: StoreBackend.all)
+    func listedFiles(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
+        let desk = try Self.annotatedStore(fixture)
+        // An original kept and a purged file, so every summary column is read both ways.
+        _ = try fixture.pipeline().ingest([fixture.spool(Corpus.bytes("exiftool/t/images/PNG.png"))], message: nil, keepOriginals: true)
+        try desk.purge(try desk.store.file(id: 6), reason: "test", actor: "carol")
+        #expect(try desk.store.file(id: 7).originalBlobKey != nil)
+        for (order, descending, limit) in [(FileQuery.Order.id, false, nil), (.size, true, 4), (.type, false, nil), (.received, true, 2)] {
+            var query = FileQuery()
+            query.order = order
+            query.descending = descending
+            query.limit = limit
+            let records = try desk.store.annotatedFiles(matching: query)
+            let (summaries, annotations) = try desk.store.listedFiles(matching: query)
+            #expect(summaries == records.files.map(FileSummary.init), "\(order) \(descending) \(String(describing: limit))")
+            for (summary, record) in zip(summaries, records.files) {
+                #expect(annotations.duplicates(of: summary) == records.annotations.duplicates(of: record))
+                #expect(annotations.tags(of: summary) == records.annotations.tags(of: record))
+                #expect(annotations.legalHold(of: summary) == records.annotations.legalHold(of: record))
+            }
+        }
+    }
 }

@@ -84,6 +84,12 @@ extension EvidenceStore {
     }
 
     static func files(matching query: FileQuery, in session: any SQLSession) throws -> [FileRecord] {
+        let (sql, arguments) = selection(query)
+        return try FileRecord.fetchAll(session, where: sql, arguments)
+    }
+
+    /// What follows WHERE to select `query`'s files: condition, order and limit.
+    static func selection(_ query: FileQuery) -> (String, [any SQLValueConvertible]) {
         var (sql, arguments) = filter(query)
         let direction = query.descending ? "DESC" : "ASC"
         let order: String =
@@ -100,7 +106,7 @@ extension EvidenceStore {
             sql += " LIMIT ?"
             arguments.append(limit)
         }
-        return try FileRecord.fetchAll(session, where: sql, arguments)
+        return (sql, arguments)
     }
 
     /// The condition (after WHERE) that selects `query`'s files, without order or limit.

@@ -19,9 +19,16 @@ public protocol SQLDatabase: Sendable {
 public protocol SQLSession {
     func execute(_ sql: String, _ arguments: [any SQLValueConvertible]) throws
     func rows(_ sql: String, _ arguments: [any SQLValueConvertible]) throws -> [SQLRow]
+    /// Calls `body` with each result row in turn. A backend may read the columns in place, without building every
+    /// row first: the columns are valid only during the call.
+    func forEachRow(_ sql: String, _ arguments: [any SQLValueConvertible], _ body: (any SQLColumns) throws -> Void) throws
 }
 
 extension SQLSession {
+    public func forEachRow(_ sql: String, _ arguments: [any SQLValueConvertible], _ body: (any SQLColumns) throws -> Void) throws {
+        for row in try rows(sql, arguments) { try body(row) }
+    }
+
     public func execute(_ sql: String) throws { try execute(sql, []) }
 
     public func rows(_ sql: String) throws -> [SQLRow] { try rows(sql, []) }

@@ -25,7 +25,7 @@ extension Optional: SQLValueConvertible where Wrapped: SQLValueConvertible {
 }
 
 /// One result row, read by column position.
-public struct SQLRow: Sendable {
+public struct SQLRow: SQLColumns, Sendable {
     public let values: [SQLValue]
 
     public init(_ values: [SQLValue]) { self.values = values }
@@ -34,10 +34,6 @@ public struct SQLRow: Sendable {
         guard case .integer(let value) = values[column] else { throw SQLRowError.unexpected(column, values[column], "an integer") }
         return value
     }
-
-    public func int(_ column: Int) throws -> Int { Int(try int64(column)) }
-
-    public func bool(_ column: Int) throws -> Bool { try int64(column) != 0 }
 
     public func string(_ column: Int) throws -> String {
         guard case .text(let value) = values[column] else { throw SQLRowError.unexpected(column, values[column], "text") }
@@ -50,10 +46,6 @@ public struct SQLRow: Sendable {
     }
 
     public func isNull(_ column: Int) -> Bool { values[column] == .null }
-
-    public func optionalInt64(_ column: Int) throws -> Int64? { isNull(column) ? nil : try int64(column) }
-    public func optionalString(_ column: Int) throws -> String? { isNull(column) ? nil : try string(column) }
-    public func optionalData(_ column: Int) throws -> Data? { isNull(column) ? nil : try data(column) }
 }
 
 public enum SQLRowError: Error, CustomStringConvertible {

@@ -81,6 +81,11 @@ struct SQLiteSession: SQLSession {
         }
     }
 
+    func forEachRow(_ sql: String, _ arguments: [any SQLValueConvertible], _ body: (any SQLColumns) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: Self.arguments(arguments))
+        while let row = try cursor.next() { try body(SQLiteColumns(row: row)) }
+    }
+
     static func arguments(_ values: [any SQLValueConvertible]) -> StatementArguments {
         StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
             switch value.sqlValue {
@@ -91,4 +96,26 @@ struct SQLiteSession: SQLSession {
             }
         })
     }
+}
+
+/// The current row of a GRDB cursor, read straight from the statement (no `SQLValue` per column).
+struct SQLiteColumns: SQLColumns {
+    let row: Row
+
+    func int64(_ column: Int) throws -> Int64 {
+        guard !row.hasNull(atIndex: column) else { throw SQLRowError.unexpected(column, .null, "an integer") }
+        return try row.decode(Int64.self, atIndex: column)
+    }
+
+    func string(_ column: Int) throws -> String {
+        guard !row.hasNull(atIndex: column) else { throw SQLRowError.unexpected(column, .null, "text") }
+        return try row.decode(String.self, atIndex: column)
+    }
+
+    func data(_ column: Int) throws -> Data {
+        guard !row.hasNull(atIndex: column) else { throw SQLRowError.unexpected(column, .null, "bytes") }
+        return try row.decode(Data.self, atIndex: column)
+    }
+
+    func isNull(_ column: Int) -> Bool { row.hasNull(atIndex: column) }
 }
