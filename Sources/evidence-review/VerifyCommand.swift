@@ -19,7 +19,7 @@ struct VerifyCommand: ParsableCommand {
         let desk = try store.openDesk()
         guard let log = desk.log else { throw ReviewFailure(description: "the data folder has no log signing key") }
         let identity = try key.map(PassphrasePrompt.loadKey)
-        let bar = ProgressBar(title: "verifying", total: Int64(try desk.store.files(status: nil).count), unit: .items("files"))
+        let bar = ProgressBar(title: "verifying", total: Int64(try desk.store.count(matching: FileQuery())), unit: .items("files"))
         let report = try StoreVerifier(desk: desk, log: log).run(identity: identity) { _, _ in bar.advance() }
         bar.finish()
         for problem in report.problems { print("MISMATCH \(problem)") }

@@ -55,6 +55,30 @@ struct StoreVerifierTests {
         #expect(found.contains { $0.hasPrefix("file 1: does not decrypt") }, "\(found)")
     }
 
+    @Test("blobs are read several at once, yet each tampered one is named under its own file, in file order", arguments: StoreBackend.all)
+    func tamperedBlobsInOrder(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
+        for _ in 0..<4 { _ = try pipeline.ingest([fixture.spool(Corpus.bytes("exiftool/t/images/PNG.png"))], message: nil) }
+        _ = try pipeline.log.checkpoint()
+        for id: Int64 in [5, 2] {
+            let url = fixture.folder.blobs.appendingPathComponent(try pipeline.store.file(id: id).blobKey)
+            var bytes = try [UInt8](Data(contentsOf: url))
+            bytes[bytes.count - 1] ^= 0x01
+            try Data(bytes).write(to: url)
+        }
+        let found = try Self.problems(desk, pipeline)
+        #expect(found.count == 2 && found[0].hasPrefix("file 2: its sealed blob's SHA-256") && found[1].hasPrefix("file 5: its sealed blob's SHA-256"), "\(found)")
+    }
+
+    @Test("a sealed blob whose size differs from the recorded one is named", arguments: StoreBackend.all)
+    func blobSize(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
+        let file = try pipeline.store.file(id: 1)
+        try fixture.sql("UPDATE file SET sealed_size = ? WHERE id = 1", [file.sealedSize + 1])
+        let found = try Self.problems(desk, pipeline)
+        #expect(found.contains("file 1: its sealed blob is \(file.sealedSize) bytes, but \(file.sealedSize + 1) were recorded"), "\(found)")
+    }
+
     @Test("a deleted blob is named", arguments: StoreBackend.all)
     func deletedBlob(backend: StoreBackend) throws {
         let (fixture, pipeline, desk) = try Self.populated(backend)

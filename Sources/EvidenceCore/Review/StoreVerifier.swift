@@ -43,20 +43,23 @@ public struct StoreVerifier {
         // In log order: entries are read up to the first gap, so their indexes only grow.
         var decoded: [(index: Int, entry: LogEntry)] = []
         var leafHashes: [[UInt8]] = []
-        for (position, entry) in entries.enumerated() {
+        // Each entry's hash and decoding stand alone, so they run on every core; the findings follow in log order.
+        let reread = entries.concurrentMap { entry in
+            (leafHash: MerkleTree.leafHash(entry.bytes), entry: Result { () throws(LogEntryError) in try LogEntry(decoding: entry.bytes) })
+        }
+        for (position, (entry, (recomputed, parsed))) in zip(entries, reread).enumerated() {
             report.entriesChecked += 1
             let subject = "log entry \(entry.index)"
             if entry.index != position {
                 report.problems.append(.init(subject: "log entry \(position)", problem: "missing: the log has a gap (entries were removed)"))
                 break
             }
-            let recomputed = MerkleTree.leafHash(entry.bytes)
             if recomputed != entry.leafHash {
                 report.problems.append(.init(subject: subject, problem: "its stored leaf hash does not match its bytes"))
             }
             leafHashes.append(recomputed)
             do {
-                decoded.append((entry.index, try LogEntry(decoding: entry.bytes)))
+                decoded.append((entry.index, try parsed.get()))
             } catch {
                 report.problems.append(.init(subject: subject, problem: "is not a valid entry: \(error)"))
             }
@@ -73,38 +76,68 @@ public struct StoreVerifier {
             if case .deleted = entry { continue }
             report.problems.append(.init(subject: "log entry \(index)", problem: "names file \(entry.fileID), which is not in the database"))
         }
-        for (done, file) in files.enumerated() {
-            report.filesChecked += 1
-            let fileEntries = entriesByFile[file.id!] ?? []
-            checkAgainstLog(file, entries: fileEntries, into: &report)
-            if file.purgedHour != nil {
-                // Purged on purpose: the hashes stay, the sealed copies are gone, and the log must say so.
-                if !fileEntries.contains(where: { if case .deleted = $0 { true } else { false } }) {
-                    report.problems.append(.init(subject: "file \(file.id!)", problem: "is marked purged but the log has no 'deleted' entry"))
-                }
-                progress(done + 1, files.count)
-                continue
+        let checker = SealedBlobChecker(blobs: desk.blobs, identity: identity)
+        // A batch's blobs are read on every core at once; their findings then join the report in file order.
+        for batchStart in stride(from: 0, to: files.count, by: Self.batchSize) {
+            let batch = Array(files[batchStart..<min(batchStart + Self.batchSize, files.count)])
+            let outcomes = batch.concurrentMap { file in Self.blobChecks(of: file).map(checker.check) }
+            for (offset, (file, blobOutcomes)) in zip(batch, outcomes).enumerated() {
+                report.filesChecked += 1
+                checkFile(file, entries: entriesByFile[file.id!] ?? [], blobs: blobOutcomes, into: &report)
+                progress(batchStart + offset + 1, files.count)
             }
-            checkBlob(file, identity: identity, into: &report)
-            if let key = file.originalBlobKey, let sealed = file.originalSealedSHA256 {
-                checkBlob(
-                    subject: "file \(file.id!) (kept original)", key: key, sealedSHA256: sealed, plainSHA256: file.originalSHA256,
-                    identity: identity, into: &report)
-                let kept = fileEntries.lazy.compactMap { if case .originalKept(let e) = $0 { e } else { nil } }.first
-                if let kept {
-                    let logged = sealedCopy(.original, from: (kept.sealedSHA256, kept.sealedSize), entries: fileEntries, file: file, into: &report)
-                    if logged.sha256 != sealed {
-                        report.problems.append(.init(
-                            subject: "file \(file.id!)",
-                            problem: "its kept original's sealed SHA-256 in the database (\(sealed)) differs from its log entries (\(logged.sha256))"))
-                    }
-                } else {
-                    report.problems.append(.init(subject: "file \(file.id!)", problem: "its kept original has no matching 'original-kept' log entry"))
-                }
-            }
-            progress(done + 1, files.count)
         }
         return report
+    }
+
+    /// Files per batch: enough to keep every core busy, few enough for the progress to move smoothly.
+    private static let batchSize = 256
+
+    /// The sealed copies of a file still to be read: none once purged, the kept original after the cleaned copy.
+    private static func blobChecks(of file: FileRecord) -> [SealedBlobCheck] {
+        guard file.purgedHour == nil else { return [] }
+        var checks = [SealedBlobCheck(
+            subject: "file \(file.id!)", key: file.blobKey, sealedSHA256: file.sealedSHA256, sealedSize: file.sealedSize,
+            plainSHA256: file.cleanedSHA256)]
+        if let key = file.originalBlobKey, let sealed = file.originalSealedSHA256 {
+            checks.append(SealedBlobCheck(
+                subject: "file \(file.id!) (kept original)", key: key, sealedSHA256: sealed, sealedSize: file.originalSealedSize,
+                plainSHA256: file.originalSHA256))
+        }
+        return checks
+    }
+
+    /// One file against its log entries, with what reading its blobs found.
+    private func checkFile(_ file: FileRecord, entries fileEntries: [LogEntry], blobs: [SealedBlobChecker.Outcome], into report: inout VerificationReport) {
+        checkAgainstLog(file, entries: fileEntries, into: &report)
+        for outcome in blobs {
+            report.problems += outcome.problems
+            if outcome.decrypted { report.decryptedChecked += 1 }
+        }
+        if file.purgedHour != nil {
+            // Purged on purpose: the hashes stay, the sealed copies are gone, and the log must say so.
+            if !fileEntries.contains(where: { if case .deleted = $0 { true } else { false } }) {
+                report.problems.append(.init(subject: "file \(file.id!)", problem: "is marked purged but the log has no 'deleted' entry"))
+            }
+            return
+        }
+        guard file.originalBlobKey != nil, let sealed = file.originalSealedSHA256 else { return }
+        let kept = fileEntries.lazy.compactMap { if case .originalKept(let e) = $0 { e } else { nil } }.first
+        guard let kept else {
+            report.problems.append(.init(subject: "file \(file.id!)", problem: "its kept original has no matching 'original-kept' log entry"))
+            return
+        }
+        let logged = sealedCopy(.original, from: (kept.sealedSHA256, kept.sealedSize), entries: fileEntries, file: file, into: &report)
+        if logged.sha256 != sealed {
+            report.problems.append(.init(
+                subject: "file \(file.id!)",
+                problem: "its kept original's sealed SHA-256 in the database (\(sealed)) differs from its log entries (\(logged.sha256))"))
+        }
+        if let size = file.originalSealedSize, logged.size != size {
+            report.problems.append(.init(
+                subject: "file \(file.id!)",
+                problem: "its kept original's sealed size in the database (\(size)) differs from its log entries (\(logged.size))"))
+        }
     }
 
     /// Checkpoints come smallest first, so one compact range walks the leaves once and gives the root at every
@@ -187,64 +220,5 @@ public struct StoreVerifier {
             current = (grant.sealedSHA256, grant.sealedSize)
         }
         return current
-    }
-
-    private func checkBlob(_ file: FileRecord, identity: X25519PrivateKey?, into report: inout VerificationReport) {
-        checkBlob(
-            subject: "file \(file.id!)", key: file.blobKey, sealedSHA256: file.sealedSHA256, plainSHA256: file.cleanedSHA256,
-            identity: identity, into: &report)
-    }
-
-    /// An unreadable blob is a finding like any other, not a reason to stop checking the rest.
-    private func checkBlob(
-        subject: String, key: String, sealedSHA256: String, plainSHA256: String, identity: X25519PrivateKey?,
-        into report: inout VerificationReport
-    ) {
-        do {
-            try checkReadableBlob(
-                subject: subject, key: key, sealedSHA256: sealedSHA256, plainSHA256: plainSHA256, identity: identity, into: &report)
-        } catch {
-            report.problems.append(.init(subject: subject, problem: "its sealed blob \(key) cannot be read: \(error)"))
-        }
-    }
-
-    private func checkReadableBlob(
-        subject: String, key: String, sealedSHA256: String, plainSHA256: String, identity: X25519PrivateKey?,
-        into report: inout VerificationReport
-    ) throws {
-        guard desk.blobs.exists(key) else {
-            report.problems.append(.init(subject: subject, problem: "its sealed blob \(key) is missing"))
-            return
-        }
-        let hasher = SHA256Hasher()
-        let reader = try desk.blobs.openReader(key)
-        let decryptor = identity.map { SealedFileReader(identity: $0) }
-        let plainHasher = SHA256Hasher()
-        var decryptionError: (any Error)?
-        while true {
-            let block = try reader.read(maxLength: 256 * 1024)
-            if block.isEmpty { break }
-            hasher.update(block)
-            if let decryptor, decryptionError == nil {
-                do { plainHasher.update(try decryptor.update(block)) } catch { decryptionError = error }
-            }
-        }
-        let sealed = Hex.encode(hasher.finalize())
-        if sealed != sealedSHA256 {
-            report.problems.append(.init(subject: subject, problem: "its sealed blob's SHA-256 is \(sealed), but \(sealedSHA256) was recorded"))
-        }
-        guard let decryptor else { return }
-        if decryptionError == nil {
-            do { plainHasher.update(try decryptor.finish()) } catch { decryptionError = error }
-        }
-        report.decryptedChecked += 1
-        if let decryptionError {
-            report.problems.append(.init(subject: subject, problem: "does not decrypt: \(decryptionError)"))
-            return
-        }
-        let plain = Hex.encode(plainHasher.finalize())
-        if plain != plainSHA256 {
-            report.problems.append(.init(subject: subject, problem: "decrypts to SHA-256 \(plain), but \(plainSHA256) was recorded"))
-        }
     }
 }

@@ -71,8 +71,8 @@ public struct LocalBlobStore: BlobStore {
     }
 
     public func openReader(_ key: String) throws -> any BlobReader {
-        guard exists(key) else { throw CoreError.blobMissing(key) }
-        return try BlockFileReader(url(for: key))
+        guard let reader = try BlockFileReader.openIfPresent(url(for: key)) else { throw CoreError.blobMissing(key) }
+        return reader
     }
 
     public func exists(_ key: String) -> Bool {

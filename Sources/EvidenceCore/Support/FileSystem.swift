@@ -155,19 +155,36 @@ public final class BlockFileReader {
         guard fd >= 0 else { throw CoreError.storage("cannot open \(url.path): \(String(cString: strerror(errno)))") }
     }
 
+    private init(url: URL, fd: Int32) {
+        self.url = url
+        self.fd = fd
+    }
+
+    /// Opens `url`; nil when there is no such file (one system call, where asking first would take two).
+    public static func openIfPresent(_ url: URL) throws -> BlockFileReader? {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw CoreError.storage("cannot open \(url.path): \(String(cString: strerror(errno)))")
+        }
+        return BlockFileReader(url: url, fd: fd)
+    }
+
     /// Up to `maxLength` bytes; empty at the end.
     public func read(maxLength: Int) throws -> [UInt8] {
-        var buffer = [UInt8](repeating: 0, count: maxLength)
-        let count = buffer.withUnsafeMutableBytes { raw -> Int in
-            while true {
-                let n = Glibc.read(fd, raw.baseAddress!, maxLength)
-                if n < 0 && errno == EINTR { continue }
-                return n
-            }
+        try [UInt8](unsafeUninitializedCapacity: maxLength) { buffer, count in
+            count = try read(into: UnsafeMutableRawBufferPointer(buffer))
         }
-        guard count >= 0 else { throw CoreError.storage("reading \(url.lastPathComponent): \(String(cString: strerror(errno)))") }
-        buffer.removeSubrange(count...)
-        return buffer
+    }
+
+    /// Reads up to `buffer.count` bytes into its start and returns how many; 0 at the end.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }
+        while true {
+            let n = Glibc.read(fd, base, buffer.count)
+            if n >= 0 { return n }
+            if errno != EINTR { throw CoreError.storage("reading \(url.lastPathComponent): \(String(cString: strerror(errno)))") }
+        }
     }
 
     deinit { _ = Glibc.close(fd) }
