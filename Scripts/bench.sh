@@ -138,7 +138,7 @@ reviewer_key() {
 
 # A phone-style MP4 of about SIZE MiB: a 4-second 720p MJPEG clip of noise (large frames, made once), copied end to
 # end with ffmpeg's concat demuxer (no re-encoding), with title and location metadata; the index (moov) follows the
-# media data, as phones write it, so the scrubber reads the file twice.
+# media data, as phones write it.
 make_mp4() {
   local mib=$1 out=$2
   [ -f "$out" ] && return 0

@@ -74,7 +74,7 @@ struct ArrivingUploadTests {
         }
         #expect(live == stored && stored > 50, "\(live) of \(stored) scrubbed while they arrived")
         // verify decrypts every stored file and checks its cleaned SHA-256.
-        let report = try StoreVerifier(desk: try fixture.desk(), log: try pipeline.log).run(identity: fixture.identity)
+        let report = try StoreVerifier(desk: try fixture.desk(), log: pipeline.log).run(identity: fixture.identity)
         #expect(report.isClean, "\(report.problems)")
         #expect(fixture.files(under: fixture.folder.spool).isEmpty)
         #expect(fixture.files(under: IngestJournal.folder(blobsRoot: fixture.folder.blobs)).isEmpty)
