@@ -28,22 +28,7 @@ struct FileListing: Codable {
     }
 
     init(_ file: FileRecord, annotations: FileAnnotations) {
-        id = file.id!
-        submission = file.submissionID
-        receivedHour = file.receivedHour
-        type = file.mimeType
-        originalSize = file.originalSize
-        cleanedSize = file.cleanedSize
-        status = file.status.rawValue
-        originalSHA256 = file.originalSHA256
-        cleanedSHA256 = file.cleanedSHA256
-        sealedSHA256 = file.sealedSHA256
-        duplicates = annotations.duplicates(of: file)
-        tags = annotations.tags(of: file)
-        legalHold = annotations.legalHold(of: file)
-        originalKept = file.originalBlobKey != nil
-        cleaned = file.mediaType != nil
-        purgedHour = file.purgedHour
+        self.init(FileSummary(file), annotations: annotations)
     }
 
     init(_ file: FileSummary, annotations: FileAnnotations) {
