@@ -6,8 +6,9 @@ import MediaScrub
 /// only counts, hashes and hands on its bytes: the file is stored when its last byte is in, instead of being
 /// spooled first and read back after.
 ///
-/// A scrubber that needs two passes (an MP4 with its index after the media data) starts over from the spooled
-/// copy, which it then waits for (`offerSpool`).
+/// An MP4 whose index follows its media data is still one pass: what the index removes in the media data already
+/// sealed is zeroed afterwards (`ZeroingSealingSink`). Only when the blob cannot be read back (an object store)
+/// does such a scrubber start over, from the spooled copy, which it then waits for (`offerSpool`).
 final class LiveScrub: @unchecked Sendable {
     struct Outcome: Sendable {
         let report: RemovalReport
