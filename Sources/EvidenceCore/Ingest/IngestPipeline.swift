@@ -174,7 +174,8 @@ public struct IngestPipeline: Sendable {
     ) throws -> (FileRecord, RemovalReport?, StoredBlob) {
         let type = upload.sniffedType
         guard type != nil || acceptsUnknownTypes else { throw CoreError.unsupportedType }
-        let blobWriter = try blobs.makeWriter(writingInBackground: upload.size >= Self.backgroundSealingSize)
+        // Decrypting the spool and scrubbing keep this thread busy: sealing, hashing and writing go to a second one.
+        let blobWriter = try blobs.makeWriter()
         var started: SealingSink?
         do {
             let sink = try SealingSink(recipients: recipients, blob: blobWriter, inBackground: upload.size >= Self.backgroundSealingSize)
@@ -230,7 +231,7 @@ public struct IngestPipeline: Sendable {
 
     /// Seals the spooled original unchanged into a blob of its own.
     private func sealOriginal(_ upload: SpooledUpload, to recipients: [X25519PublicKey], journal: inout IngestJournal?) throws -> StoredBlob {
-        let writer = try blobs.makeWriter(writingInBackground: upload.size >= Self.backgroundSealingSize)
+        let writer = try blobs.makeWriter()
         var started: SealingSink?
         do {
             let sink = try SealingSink(recipients: recipients, blob: writer, inBackground: upload.size >= Self.backgroundSealingSize)
