@@ -18,6 +18,9 @@ struct ISOBMFFScrubber: Scrubber {
     /// A file has one moov or one image meta. Each one after the media data re-sorts all the ranges to zero found
     /// so far, so thousands of them (a few bytes each) would take hours.
     static let maxIndexBoxes = 16
+    /// Media boxes whose places are remembered while a file is streamed before its index is seen (a phone writes
+    /// one mdat; fragmented files put their index first).
+    static let maxMediaBoxesBeforeIndex = 65_536
     /// Media and fragment boxes copied byte for byte (apart from zeroed ranges).
     static let streamedTypes: Set<String> = ["mdat", "moof", "mfra", "sidx", "styp", "ssix"]
     static let freeTypes: Set<String> = ["free", "skip", "wide"]
@@ -143,7 +146,13 @@ final class ISOBMFFPass {
                 try beginStreaming()
                 try emit(header)
                 let payloadStart = reader.offset
-                defer { streamedRegions.append(payloadStart..<reader.offset) }
+                if streamedBeforeIndex {
+                    // Kept for the zeroing after; each is a few bytes, so a hostile count is refused.
+                    guard streamedRegions.count < ISOBMFFScrubber.maxMediaBoxesBeforeIndex else {
+                        throw ScrubError.tooLarge("more than \(ISOBMFFScrubber.maxMediaBoxesBeforeIndex) media boxes before the index")
+                    }
+                }
+                defer { if streamedBeforeIndex { streamedRegions.append(payloadStart..<reader.offset) } }
                 if toEnd {
                     while true {
                         let piece = try reader.buffered()

@@ -115,3 +115,18 @@ struct ISOBMFFArrivingTests {
         #expect(same)
     }
 }
+
+extension ISOBMFFArrivingTests {
+    @Test("a file of countless media boxes before its index is refused while it arrives, not remembered box by box")
+    func countlessMediaBoxes() {
+        func box(_ type: String, _ payload: [UInt8] = []) -> [UInt8] {
+            let size = UInt32(8 + payload.count)
+            return withUnsafeBytes(of: size.bigEndian, Array.init) + Array(type.utf8) + payload
+        }
+        let file = box("ftyp", Array("isom".utf8) + [0, 0, 0, 0]) + (0...ISOBMFFScrubber.maxMediaBoxesBeforeIndex).flatMap { _ in box("mdat") }
+        let error = #expect(throws: ScrubError.self) {
+            _ = try MediaScrubber.scrubber(for: .mp4).scrub(from: ArrivingSource(file), to: ZeroingSink())
+        }
+        #expect(error?.description.contains("media boxes before the index") == true, "\(String(describing: error))")
+    }
+}
