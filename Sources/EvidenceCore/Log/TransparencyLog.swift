@@ -27,7 +27,11 @@ public struct TransparencyLog: Sendable {
     /// A checkpoint of a log of `size` entries with this root, signed (nil if it cannot be: a checkpoint is a
     /// courtesy on a receipt, never a reason to refuse one).
     func sign(size: Int, root: [UInt8]) -> String? {
-        try? Checkpoint.sign(origin: origin, size: size, root: root, key: key, keyName: origin)
+        try? signedNote(size: size, root: root)
+    }
+
+    private func signedNote(size: Int, root: [UInt8]) throws -> String {
+        try Checkpoint.sign(origin: origin, size: size, root: root, key: key, keyName: origin)
     }
 
     /// A signed checkpoint of the log at `size` entries (the current size by default). Checkpoints of the current
@@ -36,7 +40,7 @@ public struct TransparencyLog: Sendable {
         let current = try store.logSize()
         let size = size ?? current
         if let stored = try store.storedCheckpoint(size: size) { return stored }
-        let note = try Checkpoint.sign(origin: origin, size: size, root: store.logRoot(size: size), key: key, keyName: origin)
+        let note = try signedNote(size: size, root: store.logRoot(size: size))
         if size == current { try store.storeCheckpoint(size: size, signedNote: note) }
         return note
     }

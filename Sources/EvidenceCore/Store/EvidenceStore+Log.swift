@@ -58,9 +58,12 @@ extension EvidenceStore {
     }
 
     func storeCheckpoint(size: Int, signedNote: String) throws {
-        try database.write { session in
-            try session.execute("INSERT INTO checkpoint (tree_size, signed_note) VALUES (?, ?) ON CONFLICT DO NOTHING", [size, signedNote])
-        }
+        try database.write { session in try Self.storeCheckpoint(size: size, signedNote: signedNote, in: session) }
+    }
+
+    /// Keeps a signed checkpoint; one of that size already kept stays.
+    static func storeCheckpoint(size: Int, signedNote: String, in session: any SQLSession) throws {
+        try session.execute("INSERT INTO checkpoint (tree_size, signed_note) VALUES (?, ?) ON CONFLICT DO NOTHING", [size, signedNote])
     }
 
     public func storedCheckpoint(size: Int) throws -> String? {

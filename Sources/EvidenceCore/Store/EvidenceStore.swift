@@ -37,10 +37,7 @@ public final class EvidenceStore: Sendable {
             TestPause.at("committing")
             let range = try LogStore.compactRange(in: session)
             let checkpoint = sign(range.size, range.rootHash)
-            if let checkpoint {
-                try session.execute(
-                    "INSERT INTO checkpoint (tree_size, signed_note) VALUES (?, ?) ON CONFLICT DO NOTHING", [range.size, checkpoint])
-            }
+            if let checkpoint { try Self.storeCheckpoint(size: range.size, signedNote: checkpoint, in: session) }
             return (results, checkpoint)
         }
     }
