@@ -13,18 +13,18 @@ import MediaScrub
 public final class ArrivingUpload {
     /// What scrubbing while receiving needs; nil to spool every upload whole.
     public struct LiveScrubbing: Sendable {
+        let pipeline: IngestPipeline
         public let recipients: [X25519PublicKey]
-        let blobs: any BlobStore
-        let journalRoot: URL?
         /// Seal on a second thread too (worth it for large files: the request's Content-Length says).
         public var sealsInBackground: Bool
 
         public init(pipeline: IngestPipeline, recipients: [X25519PublicKey], sealsInBackground: Bool) {
+            self.pipeline = pipeline
             self.recipients = recipients
-            blobs = pipeline.blobs
-            journalRoot = pipeline.journalRoot
             self.sealsInBackground = sealsInBackground
         }
+
+        var blobs: any BlobStore { pipeline.blobs }
     }
 
     private let spoolFolder: URL
@@ -94,7 +94,7 @@ public final class ArrivingUpload {
         guard let settings, let type = sniffedType else { return }
         live = LiveScrub(
             scrubber: MediaScrubber.scrubber(for: type), recipients: settings.recipients, blobs: settings.blobs,
-            journalRoot: settings.journalRoot, sealsInBackground: settings.sealsInBackground)
+            journalRoot: settings.pipeline.journalRoot, sealsInBackground: settings.sealsInBackground)
         guard let live else { return }
         earlier.withUnsafeBytes { live.blocks.push($0) }
         live.blocks.push(bytes)
