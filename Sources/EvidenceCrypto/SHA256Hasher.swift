@@ -19,6 +19,21 @@ public final class SHA256Hasher {
         EVP_MD_CTX_free(context)
     }
 
+    private init(context: OpaquePointer) {
+        self.context = context
+    }
+
+    /// An independent hasher that has seen the same bytes as this one: both can go on separately.
+    public func copy() -> SHA256Hasher {
+        guard let context else { preconditionFailure("SHA256Hasher.copy called after finalize()") }
+        guard let copied = EVP_MD_CTX_new() else { fatalError("OpenSSL could not allocate a digest context") }
+        guard EVP_MD_CTX_copy_ex(copied, context) == 1 else {
+            EVP_MD_CTX_free(copied)
+            fatalError("OpenSSL could not copy a SHA-256 state: \(drainOpenSSLErrors())")
+        }
+        return SHA256Hasher(context: copied)
+    }
+
     /// Feeds bytes into the hash.
     public func update(_ bytes: UnsafeRawBufferPointer) {
         guard let context else { preconditionFailure("SHA256Hasher.update called after finalize()") }

@@ -30,6 +30,17 @@ import Testing
         #expect(hasher.finalize() == SHA256Hasher.hash(data))
     }
 
+    @Test func aCopyGoesOnIndependently() {
+        let data = patternedBytes(count: 100_003, seed: 4)
+        let original = SHA256Hasher()
+        original.update(data[..<40_000])
+        let copy = original.copy()
+        copy.update(data[40_000...])
+        original.update([1, 2, 3])
+        #expect(copy.finalize() == SHA256Hasher.hash(data))
+        #expect(original.finalize() == SHA256Hasher.hash(Array(data[..<40_000]) + [1, 2, 3]))
+    }
+
     @Test func matchesSha256sum() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

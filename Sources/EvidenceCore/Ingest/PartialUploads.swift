@@ -14,6 +14,9 @@ public struct PartialUploads: Sendable {
     public let floor: FreeSpaceFloor
     /// The local folder the floor is measured on.
     public let floorFolder: URL
+    /// Each upload's SHA-256 so far, on one node only: with several, a PATCH on another node breaks the chain
+    /// without this one knowing which piece was kept.
+    let hashes: RunningUploadHashes?
 
     /// Partial uploads in `spool/partial/`, for one node.
     public init(spool: URL, maxAge: TimeInterval = 24 * 3600, floor: FreeSpaceFloor = .none) {
@@ -21,6 +24,7 @@ public struct PartialUploads: Sendable {
         self.maxAge = maxAge
         self.floor = floor
         floorFolder = spool
+        hashes = RunningUploadHashes()
     }
 
     /// Partial uploads recorded in `store` with their pieces in `blobs`, shared by every node on them.
@@ -29,6 +33,7 @@ public struct PartialUploads: Sendable {
         self.maxAge = maxAge
         self.floor = floor
         floorFolder = spool
+        hashes = nil
     }
 
     /// The local folder of a one-node backing (tests look into it); nil when the pieces are shared.
@@ -77,6 +82,7 @@ public struct PartialUploads: Sendable {
         let handle = Handle(id: Hex.encode(SecureRandom.bytes(count: 16)), secret: SecureRandom.bytes(count: 32))
         let now = Int64(Date().timeIntervalSince1970)
         try backing.create(id: handle.id, info: Info(length: length, hour: now - now % 3600, keyCheck: Hex.encode(handle.key(for: "check"))))
+        hashes?.begin(id: handle.id)
         return handle
     }
 
@@ -92,22 +98,39 @@ public struct PartialUploads: Sendable {
         guard let (length, current) = try state(handle) else { return nil }
         guard offset == current else { throw PartialUploadError.wrongOffset(expected: current) }
         try floor.check(floorFolder)
+        let hashing = hashes.flatMap { hashes in
+            hashes.continuing(id: handle.id, at: offset).map { RunningHash(hashes: hashes, id: handle.id, hasher: $0) }
+        }
         return try PartialSegmentWriter(
             sink: backing.makeSink(id: handle.id, start: offset), start: offset, limit: length - offset,
-            key: handle.key(for: "segment \(offset)"), floor: floor, floorFolder: floorFolder)
+            key: handle.key(for: "segment \(offset)"), floor: floor, floorFolder: floorFolder, hashing: hashing)
     }
 
     /// Takes a finished upload out of the partial uploads and hands it over for ingest as it lies, its pieces
-    /// still encrypted under the client's keys: nothing is copied. One pass over it computes its SHA-256.
-    /// Nil when there is no such upload, the secret is wrong, or another request took it first.
+    /// still encrypted under the client's keys: nothing is copied. Its SHA-256 was computed as its PATCHes
+    /// arrived; when that chain was broken (a restart, overlapping PATCHes, several nodes) one pass over it
+    /// computes it now. Nil when there is no such upload, the secret is wrong, or another request took it first.
     public func complete(_ handle: Handle, into spool: URL, sizeLimit: Int64) throws -> SpooledUpload? {
         guard let (length, offset) = try state(handle) else { return nil }
         guard offset == length else { throw PartialUploadError.incomplete(received: offset, length: length) }
         guard length <= sizeLimit else { throw CoreError.fileTooLarge(limit: sizeLimit) }
         // Taken at once, so that a second request naming it (or a DELETE), on this node or another, finds nothing.
+        let runningDigest = hashes?.take(id: handle.id, length: length)
         guard let claimed = try backing.claim(id: handle.id, spool: spool) else { return nil }
         do {
             let storage = claimed.makeStorage { handle.key(for: "segment \($0)") }
+            if let runningDigest {
+                // Only the sniffer's prefix is read here (across pieces, however small the first ones are); the
+                // scrubber reads, and so authenticates, the rest.
+                let reader = try SpoolReader(storage: storage)
+                var prefix: [UInt8] = []
+                while prefix.count < MediaSniffer.prefixLength {
+                    let block = try reader.read(maxLength: MediaSniffer.prefixLength - prefix.count)
+                    if block.isEmpty { break }
+                    prefix += block
+                }
+                return SpooledUpload(storage: storage, size: length, originalSHA256: Hex.encode(runningDigest), prefix: prefix)
+            }
             let hasher = SHA256Hasher()
             var prefix: [UInt8] = []
             var size: Int64 = 0
@@ -131,6 +154,7 @@ public struct PartialUploads: Sendable {
     @discardableResult
     public func remove(_ handle: Handle) throws -> Bool {
         guard try info(handle) != nil else { return false }
+        hashes?.forget(id: handle.id)
         return try backing.remove(id: handle.id)
     }
 
@@ -138,10 +162,16 @@ public struct PartialUploads: Sendable {
     @discardableResult
     public func removeExpired(now: Date = Date()) -> Int {
         var removed = 0
-        for (id, info) in backing.all() where info.map({ isExpired($0, now: now) }) ?? true {
+        var remaining = Set<String>()
+        for (id, info) in backing.all() {
             // An upload without readable info is debris from a crash during creation: it goes too.
+            guard info.map({ isExpired($0, now: now) }) ?? true else {
+                remaining.insert(id)
+                continue
+            }
             if (try? backing.remove(id: id)) == true { removed += 1 }
         }
+        hashes?.keepOnly(remaining)
         return removed
     }
 
@@ -156,6 +186,7 @@ public struct PartialUploads: Sendable {
         guard info.keyCheck == Hex.encode(handle.key(for: "check")) else { return nil }
         // Expired uploads are gone at once, not only when the next sweep comes by.
         guard !isExpired(info, now: Date()) else {
+            hashes?.forget(id: handle.id)
             _ = try? backing.remove(id: handle.id)
             return nil
         }
@@ -242,13 +273,19 @@ public final class PartialSegmentWriter {
     /// A write failed after the encryptor had taken its bytes: the piece cannot be sealed consistently, so
     /// `finish` drops it and the client sends those bytes again from the previous offset.
     private var broken = false
+    /// The upload's SHA-256 carried on over this piece's bytes, when it was known at `start`.
+    private let hashing: RunningHash?
 
-    init(sink: any PartialSegmentSink, start: Int64, limit: Int64, key: [UInt8], floor: FreeSpaceFloor, floorFolder: URL) throws {
+    init(
+        sink: any PartialSegmentSink, start: Int64, limit: Int64, key: [UInt8], floor: FreeSpaceFloor, floorFolder: URL,
+        hashing: RunningHash? = nil
+    ) throws {
         self.sink = sink
         self.start = start
         self.limit = limit
         self.floor = floor
         self.floorFolder = floorFolder
+        self.hashing = hashing
         encryptor = try ChunkedStreamEncryptor(key: key)
     }
 
@@ -268,6 +305,7 @@ public final class PartialSegmentWriter {
             broken = true
             throw error
         }
+        hashing?.hasher.update(bytes)
         count = after
     }
 
@@ -286,8 +324,16 @@ public final class PartialSegmentWriter {
             sink.discard()
             throw error
         }
+        if let hashing { hashing.hashes.advance(id: hashing.id, from: start, to: start + count, hasher: hashing.hasher) }
         return start + count
     }
+}
+
+/// A PATCH's share of its upload's running hash (`RunningUploadHashes`).
+struct RunningHash {
+    let hashes: RunningUploadHashes
+    let id: String
+    let hasher: SHA256Hasher
 }
 
 public enum PartialUploadError: Error, Equatable, CustomStringConvertible {
