@@ -57,6 +57,29 @@ public final class ChunkedStreamDecryptor {
         try ciphertext.withUnsafeBytes { try update($0) }
     }
 
+    /// Chunks opened so far: the plaintext handed out is exactly this many times `chunkSize` until `finish`.
+    public var chunksOpened: Int { Int(nextIndex) }
+
+    /// Goes on at chunk `index` (at least `chunksOpened`), whose sealed bytes the caller feeds next, starting at
+    /// `index * sealedChunkSize` of the stream: for a reader that skips plaintext it does not need. The chunks
+    /// passed over are not authenticated.
+    public func skip(toChunk index: Int) {
+        precondition(!finished && index >= chunksOpened, "ChunkedStreamDecryptor can only skip ahead")
+        pending.removeAll(keepingCapacity: true)
+        nextIndex = UInt64(index)
+    }
+
+    /// Plaintext bytes of a stream of `sealedLength` bytes (nil when no stream has that length).
+    public static func plaintextLength(ofSealed sealedLength: Int) -> Int? {
+        let chunks = (sealedLength + ChunkedStream.sealedChunkSize - 1) / ChunkedStream.sealedChunkSize
+        let plaintext = sealedLength - chunks * AESGCM.tagLength
+        return chunks > 0 && plaintext >= 0 && (plaintext > 0 || chunks == 1) ? plaintext : nil
+    }
+
+    /// Plaintext bytes in each full chunk, and their sealed size.
+    public static let chunkSize = ChunkedStream.chunkSize
+    public static let sealedChunkSize = ChunkedStream.sealedChunkSize
+
     /// Verifies the last chunk and returns its plaintext; throws `.truncated` if the stream ended early.
     public func finish() throws -> [UInt8] {
         precondition(!finished, "ChunkedStreamDecryptor.finish called twice")

@@ -76,6 +76,31 @@ final class ByteReader {
         }
     }
 
+    /// Passes over the next `count` bytes (nil: everything left) without handing them out, asking the source to
+    /// skip where it can; returns how many. Throws `truncated(place)` when fewer than `count` are left.
+    @discardableResult
+    func skip(_ count: Int?, place: @autoclosure () -> String) throws -> Int {
+        let wanted = count ?? Int.max
+        let inBlock = min(wanted, block.count - position)
+        consume(inBlock)
+        var skipped = inBlock
+        if skipped < wanted, !reachedEnd, let skipping = source as? any SkippingByteSource {
+            let passed = try skipping.skip(wanted - skipped)
+            offset += passed
+            skipped += passed
+        }
+        // A source that cannot skip (or one that stopped short of the end) is read through.
+        while skipped < wanted {
+            let available = try buffered()
+            if available.isEmpty { break }
+            let piece = min(available.count, wanted - skipped)
+            consume(piece)
+            skipped += piece
+        }
+        if let count, skipped < count { throw ScrubError.truncated(place()) }
+        return skipped
+    }
+
     /// Consumes everything left and returns how many bytes that was.
     func drain() throws -> Int {
         var total = 0

@@ -10,6 +10,13 @@ public protocol RewindableByteSource: ByteSource {
     func rewind() throws
 }
 
+/// A source that can pass over bytes without producing them (an encrypted file that can seek to a chunk), so a
+/// pass that only looks for a file's index need not read, or decrypt, the media data in between.
+public protocol SkippingByteSource: ByteSource {
+    /// Passes over up to `count` bytes and returns how many; fewer only at the end of the input.
+    func skip(_ count: Int) throws -> Int
+}
+
 /// A push-based destination for bytes.
 public protocol ByteSink: AnyObject {
     /// Appends `bytes` to the output.

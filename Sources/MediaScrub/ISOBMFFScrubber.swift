@@ -153,7 +153,10 @@ final class ISOBMFFPass {
                     }
                 }
                 defer { if streamedBeforeIndex { streamedRegions.append(payloadStart..<reader.offset) } }
-                if toEnd {
+                if sink == nil {
+                    // A skim looks only for the index: the media data is passed over (seeking, where the source can).
+                    try reader.skip(toEnd ? nil : size - header.count, place: place)
+                } else if toEnd {
                     while true {
                         let piece = try reader.buffered()
                         if piece.isEmpty { break }

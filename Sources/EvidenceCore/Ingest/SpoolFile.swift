@@ -168,7 +168,7 @@ public struct SpooledUpload: Sendable {
 
 /// Decrypts a spooled upload block by block, piece after piece; rewinding starts decryption over (some formats
 /// need two passes).
-final class SpoolReader: RewindableByteSource {
+final class SpoolReader: RewindableByteSource, SkippingByteSource {
     private enum Source {
         case file(URL)
         case memory(SpoolMemory)
@@ -224,6 +224,57 @@ final class SpoolReader: RewindableByteSource {
         case .memory: break
         }
         decryptor = try ChunkedStreamDecryptor(key: pieces[index].key)
+    }
+
+    /// Passes over `count` plaintext bytes, seeking to the chunk they end in where the piece is a file or in memory,
+    /// so a skim for an MP4's index does not decrypt its media data. What is passed over is not authenticated here:
+    /// the pass that writes reads it all.
+    func skip(_ count: Int) throws -> Int {
+        var skipped = 0
+        while skipped < count {
+            if pendingStart < pending.count {
+                let taken = min(count - skipped, pending.count - pendingStart)
+                pendingStart += taken
+                skipped += taken
+                continue
+            }
+            guard index < pieces.count else { break }
+            if let decryptor, let sealedLength = try currentSealedLength(),
+                let pieceLength = ChunkedStreamDecryptor.plaintextLength(ofSealed: sealedLength)
+            {
+                // Nothing of this piece is pending: its plaintext so far is exactly the chunks opened.
+                let position = decryptor.chunksOpened * ChunkedStreamDecryptor.chunkSize
+                let target = position + min(count - skipped, pieceLength - position)
+                // The chunk the target lies in is decrypted from its start (the last chunk always is).
+                let chunk = max(0, min(target, pieceLength - 1)) / ChunkedStreamDecryptor.chunkSize
+                if chunk > decryptor.chunksOpened {
+                    try seekCurrent(toSealed: chunk * ChunkedStreamDecryptor.sealedChunkSize)
+                    decryptor.skip(toChunk: chunk)
+                    skipped += chunk * ChunkedStreamDecryptor.chunkSize - position
+                }
+            }
+            // Up to the target within its chunk, or through a piece that cannot seek (a blob), block by block.
+            pending = try decryptNextBlock()
+            pendingStart = 0
+        }
+        return skipped
+    }
+
+    /// The sealed size of the current piece when it can seek (a file, or memory); nil for a blob.
+    private func currentSealedLength() throws -> Int? {
+        switch pieces[index].source {
+        case .file: Int(try (reader as! BlockFileReader).size())
+        case .memory(let memory): memory.bytes.count
+        case .blob: nil
+        }
+    }
+
+    private func seekCurrent(toSealed offset: Int) throws {
+        switch pieces[index].source {
+        case .file: try (reader as! BlockFileReader).seek(to: Int64(offset))
+        case .memory: memoryOffset = offset
+        case .blob: preconditionFailure("a blob piece cannot seek")
+        }
     }
 
     /// The next decrypted block of the current piece; at a piece's end, its last bytes, and the next piece opens.

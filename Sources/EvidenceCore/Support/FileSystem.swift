@@ -187,5 +187,19 @@ public final class BlockFileReader {
         }
     }
 
+    /// The file's size in bytes.
+    public func size() throws -> Int64 {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw CoreError.storage("reading \(url.lastPathComponent): \(String(cString: strerror(errno)))") }
+        return Int64(info.st_size)
+    }
+
+    /// The next read starts at byte `offset`.
+    public func seek(to offset: Int64) throws {
+        guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw CoreError.storage("seeking in \(url.lastPathComponent): \(String(cString: strerror(errno)))")
+        }
+    }
+
     deinit { _ = Glibc.close(fd) }
 }
