@@ -35,6 +35,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // sync_file_range, which needs _GNU_SOURCE: a tiny C target, since Swift's Glibc does not show it.
+        .target(name: "CFileSync"),
         .target(name: "MediaScrub"),
         .target(name: "EvidenceCrypto", dependencies: ["COpenSSL"]),
         .target(
@@ -42,6 +44,7 @@ let package = Package(
             dependencies: [
                 "MediaScrub",
                 "EvidenceCrypto",
+                "CFileSync",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

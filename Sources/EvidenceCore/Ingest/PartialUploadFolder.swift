@@ -97,7 +97,8 @@ final class FileSegmentSink: PartialSegmentSink {
     init(folder: URL, start: Int64) throws {
         self.folder = folder
         self.start = start
-        file = try DurableFile(creating: folder.appendingPathComponent("\(start).part-\(UUID().uuidString)"))
+        file = try DurableFile(
+            creating: folder.appendingPathComponent("\(start).part-\(UUID().uuidString)"), writingBackEvery: DurableFile.largeFileWriteBack)
     }
 
     func write(_ bytes: [UInt8]) throws { try file.write(bytes) }

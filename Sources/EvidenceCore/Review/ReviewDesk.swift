@@ -74,7 +74,7 @@ public struct ReviewDesk: Sendable {
         let temporary = folder.appendingPathComponent(".\(name).part")
         try? FileManager.default.removeItem(at: temporary)
         do {
-            let output = try DurableFile(creating: temporary)
+            let output = try DurableFile(creating: temporary, writingBackEvery: DurableFile.largeFileWriteBack)
             let hasher = SHA256Hasher()
             try decrypt(blobKey: blobKey, identity: identity) { plain in
                 hasher.update(plain)

@@ -106,7 +106,7 @@ final class LocalBlobWriter: RereadableBlobWriter {
 
     init(root: URL, temporary: URL, inBackground: Bool = false) throws {
         self.root = root
-        let file = try DurableFile(creating: temporary)
+        let file = try DurableFile(creating: temporary, writingBackEvery: DurableFile.largeFileWriteBack)
         self.file = file
         if inBackground {
             let handOff = HandOff(file)

@@ -25,7 +25,7 @@ public final class FileByteSink: ByteSink {
     private let file: DurableFile
 
     public init(creating url: URL) throws {
-        file = try DurableFile(creating: url)
+        file = try DurableFile(creating: url, writingBackEvery: DurableFile.largeFileWriteBack)
     }
 
     public func write(_ bytes: ArraySlice<UInt8>) throws {

@@ -1,3 +1,4 @@
+import CFileSync
 import Foundation
 
 #if canImport(Glibc)
@@ -87,9 +88,20 @@ public enum FileSystem {
 public final class DurableFile {
     private var fd: Int32
     public let url: URL
+    /// With a large file, each this many appended bytes are sent on to the disk at once (without waiting), so
+    /// the disk writes while the rest is produced and the fsync at close has little left to do; 0: never.
+    private let writeBackInterval: Int64
+    private var appended: Int64 = 0
+    /// Bytes from the start whose writing to disk was started early, and how many of those requests failed.
+    private(set) var writtenBack: Int64 = 0
+    private(set) var writeBackFailures = 0
 
-    public init(creating url: URL) throws {
+    /// The interval for large files that will be fsync'd: blobs, tus pieces, scrubbed and exported files.
+    public static let largeFileWriteBack: Int64 = 8 << 20
+
+    public init(creating url: URL, writingBackEvery writeBackInterval: Int64 = 0) throws {
         self.url = url
+        self.writeBackInterval = writeBackInterval
         fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CoreError.storage("cannot create \(url.path): \(FileSystem.reason(errno))") }
         FileSystem.resetFolderTimes(of: url)
@@ -109,6 +121,12 @@ public final class DurableFile {
                 throw CoreError.storage("writing \(url.lastPathComponent): \(reason)")
             }
             offset += written
+        }
+        appended += Int64(bytes.count)
+        if writeBackInterval > 0 && appended - writtenBack >= writeBackInterval {
+            // Advice only: the fsync at close is what makes the file durable, and reports any error of the disk.
+            if evidence_start_writeback(fd, writtenBack, appended - writtenBack) != 0 { writeBackFailures += 1 }
+            writtenBack = appended
         }
     }
 
