@@ -4,14 +4,20 @@ import MediaScrub
 /// hostile input; any other error breaks the promise that errors are typed, so it is made a crash.
 func fuzzScrub(_ data: UnsafePointer<UInt8>?, _ size: Int, _ scrub: ([UInt8]) throws -> RemovalReport) -> CInt {
     let input = Array(UnsafeBufferPointer(start: data, count: size))
+    _ = reportUnlessRefused { try scrub(input) }
+    return 0
+}
+
+/// The report, or nil when the file was refused with a `ScrubError` (as most mutated inputs are); any other
+/// error is made a crash.
+func reportUnlessRefused(_ scrub: () throws -> RemovalReport) -> RemovalReport? {
     do {
-        _ = try scrub(input)
+        return try scrub()
     } catch is ScrubError {
-        // The file was refused, as most mutated inputs are.
+        return nil
     } catch {
         fatalError("the scrubber threw \(error), which is not a ScrubError")
     }
-    return 0
 }
 
 /// The sniffed type of `input` when it is one of `family`, else `fallback`. The server sniffs before it
@@ -51,5 +57,10 @@ final class ChoppyByteSource: RewindableByteSource {
     func rewind() {
         position = 0
         reads = 0
+    }
+
+    /// Passes over `count` bytes (at most what is left).
+    func skip(_ count: Int) {
+        position = min(bytes.count, position + count)
     }
 }

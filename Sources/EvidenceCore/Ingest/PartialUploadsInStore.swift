@@ -17,11 +17,17 @@ struct PartialUploadsInStore: PartialUploadBacking {
 
     func segments(id: String) throws -> [PartialSegment] {
         let (kept, dropped) = try orderedSegments(try store.partialSegments(uploadID: id))
-        for segment in dropped where try store.removePartialSegment(id: segment.id!) {
-            // A content-addressed store gives the same bytes the same key: the kept piece may be this very blob.
-            if !kept.contains(where: { $0.location == segment.location }) { try? blobs.delete(segment.location) }
-        }
+        var removed: [PartialSegment] = []
+        // Also when a later removal fails: the rows already gone leave no blob behind.
+        defer { deleteBlobs(of: removed, keeping: kept) }
+        for segment in dropped where try store.removePartialSegment(id: segment.id!) { removed.append(segment) }
         return kept
+    }
+
+    /// Deletes the blobs of pieces a resumed PATCH replaced. A content-addressed store gives the same bytes the same
+    /// key: a kept piece may be that very blob, and then it stays.
+    private func deleteBlobs(of dropped: [PartialSegment], keeping kept: [PartialSegment]) {
+        for segment in dropped where !kept.contains(where: { $0.location == segment.location }) { try? blobs.delete(segment.location) }
     }
 
     func makeSink(id: String, start: Int64) throws -> any PartialSegmentSink {
@@ -35,7 +41,7 @@ struct PartialUploadsInStore: PartialUploadBacking {
         do {
             let (pieces, dropped) = try orderedSegments(found)
             // Shorter pieces that a resumed PATCH replaced are not part of the upload: they go now.
-            for segment in dropped where !pieces.contains(where: { $0.location == segment.location }) { try? blobs.delete(segment.location) }
+            deleteBlobs(of: dropped, keeping: pieces)
             return ClaimedUpload(
                 makeStorage: { key in .blobs(blobs, pieces.map { SpooledUpload.BlobPiece(blobKey: $0.location, key: key($0.start)) }) },
                 discard: discard)
