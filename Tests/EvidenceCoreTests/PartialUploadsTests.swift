@@ -29,12 +29,12 @@ struct PartialUploadsTests {
         try Self.patch(partials, handle, at: Int64(cut), Array(bytes[cut...]))
         #expect(throws: CoreError.self) { try partials.complete(handle, into: spool, sizeLimit: 1000) }
 
-        let upload = try #require(try partials.complete(handle, into: spool, sizeLimit: 1 << 30))
+        let upload = try #require(try partials.complete(handle, into: spool, sizeLimit: 1 << 30)?.spooled)
         #expect(upload.size == Int64(bytes.count))
         #expect(upload.originalSHA256 == Hex.encode(SHA256Hasher.hash(bytes)))
         #expect(upload.prefix.starts(with: [0xFF, 0xD8, 0xFF]) && upload.sniffedType == .jpeg)
         // Taken: neither a second completion nor tus can find it any more.
-        #expect(try partials.complete(handle, into: spool, sizeLimit: 1 << 30) == nil)
+        #expect(try partials.complete(handle, into: spool, sizeLimit: 1 << 30)?.spooled == nil)
         #expect(try partials.state(handle) == nil)
         // Read twice (a rewind, as two-pass formats do), across the pieces: the same bytes each time.
         let source = try upload.openOriginal() as! SpoolReader

@@ -28,10 +28,10 @@ struct SharedPartialUploadsTests {
             let content = try [UInt8](Data(contentsOf: fixture.folder.blobs.appendingPathComponent(name)))
             #expect(content.firstRange(of: marker) == nil, "\(name) holds plaintext")
         }
-        let upload = try #require(try nodeA.complete(handle, into: fixture.folder.spool, sizeLimit: 1 << 30))
+        let upload = try #require(try nodeA.complete(handle, into: fixture.folder.spool, sizeLimit: 1 << 30)?.spooled)
         #expect(upload.originalSHA256 == Hex.encode(SHA256Hasher.hash(bytes)))
         #expect(upload.sniffedType == .jpeg)
-        #expect(try nodeB.complete(handle, into: fixture.folder.spool, sizeLimit: 1 << 30) == nil, "taken once only")
+        #expect(try nodeB.complete(handle, into: fixture.folder.spool, sizeLimit: 1 << 30)?.spooled == nil, "taken once only")
         var read: [UInt8] = []
         let source = try upload.openOriginal()
         while case let block = try source.read(maxLength: 65_536), !block.isEmpty { read += block }
@@ -75,7 +75,7 @@ struct SharedPartialUploadsTests {
             _ = try dropped.finish()
             _ = try resumed.finish()
             #expect(try partials.state(handle)?.offset == 300_000)
-            let upload = try #require(try partials.complete(handle, into: fixture.folder.spool, sizeLimit: 1 << 30))
+            let upload = try #require(try partials.complete(handle, into: fixture.folder.spool, sizeLimit: 1 << 30)?.spooled)
             #expect(upload.originalSHA256 == Hex.encode(SHA256Hasher.hash(bytes)), "alike: \(alike)")
             upload.remove()
             #expect(fixture.files(under: fixture.folder.blobs).filter { !$0.hasPrefix("tmp/") }.isEmpty, "alike: \(alike)")

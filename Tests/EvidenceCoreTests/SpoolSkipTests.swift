@@ -25,7 +25,7 @@ struct SpoolSkipTests {
             offset += size
         }
         try PartialUploadsTests.patch(partials, handle, at: Int64(offset), Array(bytes[offset...]))
-        let pieces = try #require(try partials.complete(handle, into: spool, sizeLimit: 1 << 30))
+        let pieces = try #require(try partials.complete(handle, into: spool, sizeLimit: 1 << 30)?.spooled)
         let file = try onDisk.finish()
         let memory = try inMemory.finish()
         #expect(file.url != nil && memory.url == nil)

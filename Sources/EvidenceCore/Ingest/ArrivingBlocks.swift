@@ -14,9 +14,12 @@ final class ArrivingBlocks: @unchecked Sendable {
     private var failure: (any Error)?
     private var roomWaiters: [CheckedContinuation<Void, Never>] = []
     let maxQueuedBytes: Int
+    /// How long `take` waits for bytes before it fails; nil: as long as it takes.
+    private let idleTimeout: TimeInterval?
 
-    init(maxQueuedBytes: Int = 4 << 20) {
+    init(maxQueuedBytes: Int = 4 << 20, idleTimeout: TimeInterval? = nil) {
         self.maxQueuedBytes = maxQueuedBytes
+        self.idleTimeout = idleTimeout
     }
 
     // MARK: The request's side
@@ -82,7 +85,17 @@ final class ArrivingBlocks: @unchecked Sendable {
     /// The next arrived block (at most `maxLength` bytes of it), waiting for one; empty at the end of the upload.
     func take(maxLength: Int) throws -> [UInt8] {
         condition.lock()
-        while head == blocks.count && !ended && failure == nil { condition.wait() }
+        let deadline = idleTimeout.map { Date().addingTimeInterval($0) }
+        while head == blocks.count && !ended && failure == nil {
+            guard let deadline else {
+                condition.wait()
+                continue
+            }
+            if !condition.wait(until: deadline) && head == blocks.count && !ended && failure == nil {
+                // Nothing is queued, so nobody waits for room: later pushes are ignored, as after `fail`.
+                failure = CoreError.storage("no bytes arrived for \(Int(idleTimeout!)) seconds")
+            }
+        }
         if let failure {
             condition.unlock()
             throw failure

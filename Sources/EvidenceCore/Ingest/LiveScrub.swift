@@ -18,7 +18,10 @@ final class LiveScrub: @unchecked Sendable {
         let journal: IngestJournal?
     }
 
-    let blocks = ArrivingBlocks()
+    let blocks: ArrivingBlocks
+    /// The keys it seals to: a submission sealed to others cannot take its blob.
+    let recipients: [X25519PublicKey]
+    let blobs: any BlobStore
     private let condition = NSCondition()
     private var rewindForgone = false
     private var rewound = false
@@ -27,11 +30,15 @@ final class LiveScrub: @unchecked Sendable {
     private var outcomeWaiters: [CheckedContinuation<Result<Outcome, any Error>, Never>] = []
 
     /// Starts the thread, or returns nil when `LiveScrubSlots` are all taken (the caller spools instead).
+    /// `idleTimeout`: the scrubbing gives up (and its slot) when no bytes come for that long.
     init?(
         scrubber: any Scrubber, recipients: [X25519PublicKey], blobs: any BlobStore, journalRoot: URL?,
-        sealsInBackground: Bool
+        sealsInBackground: Bool, idleTimeout: TimeInterval? = nil
     ) {
         guard LiveScrubSlots.shared.take() else { return nil }
+        blocks = ArrivingBlocks(idleTimeout: idleTimeout)
+        self.recipients = recipients
+        self.blobs = blobs
         rewindForgone = !scrubber.mayRewind
         let thread = Thread { [self] in
             let result = Result {
@@ -97,6 +104,19 @@ final class LiveScrub: @unchecked Sendable {
         offeredSpool = .some(spooled)
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Gives up on this scrubbing (not every byte it was given is part of the upload any more): the thread stops
+    /// and whatever it wrote is removed, in the background.
+    func abandon() {
+        blocks.fail(CoreError.storage("the scrubbing of this upload was given up"))
+        offerSpool(nil)
+        Task { [self] in
+            if case .success(let outcome) = await result() {
+                try? blobs.delete(outcome.blob.key)
+                outcome.journal?.close()
+            }
+        }
     }
 
     /// Waits for the thread to finish.

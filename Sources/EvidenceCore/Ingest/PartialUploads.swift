@@ -14,17 +14,24 @@ public struct PartialUploads: Sendable {
     public let floor: FreeSpaceFloor
     /// The local folder the floor is measured on.
     public let floorFolder: URL
-    /// Each upload's SHA-256 so far, on one node only: with several, a PATCH on another node breaks the chain
-    /// without this one knowing which piece was kept.
-    let hashes: RunningUploadHashes?
+    /// Each upload's SHA-256 so far and its scrubbing, on one node only: with several, a PATCH on another node
+    /// breaks the chain without this one knowing which piece was kept.
+    let running: RunningUploads?
+    /// Scrubs uploads while their PATCHes arrive, into this pipeline's blob store, when given.
+    let scrubbingPipeline: IngestPipeline?
+    /// A scrubbing that gets no bytes this long (a paused upload) gives up its thread; the upload is scrubbed
+    /// when it is claimed instead.
+    static let liveScrubIdleTimeout: TimeInterval = 60
 
-    /// Partial uploads in `spool/partial/`, for one node.
-    public init(spool: URL, maxAge: TimeInterval = 24 * 3600, floor: FreeSpaceFloor = .none) {
+    /// Partial uploads in `spool/partial/`, for one node. With `pipeline`, each upload is scrubbed and sealed into
+    /// its blob store as its PATCHes arrive.
+    public init(spool: URL, maxAge: TimeInterval = 24 * 3600, floor: FreeSpaceFloor = .none, scrubbingWith pipeline: IngestPipeline? = nil) {
         backing = PartialUploadFolder(root: spool.appendingPathComponent("partial", isDirectory: true))
         self.maxAge = maxAge
         self.floor = floor
         floorFolder = spool
-        hashes = RunningUploadHashes()
+        running = RunningUploads()
+        scrubbingPipeline = pipeline
     }
 
     /// Partial uploads recorded in `store` with their pieces in `blobs`, shared by every node on them.
@@ -33,7 +40,8 @@ public struct PartialUploads: Sendable {
         self.maxAge = maxAge
         self.floor = floor
         floorFolder = spool
-        hashes = nil
+        running = nil
+        scrubbingPipeline = nil
     }
 
     /// The local folder of a one-node backing (tests look into it); nil when the pieces are shared.
@@ -82,7 +90,7 @@ public struct PartialUploads: Sendable {
         let handle = Handle(id: Hex.encode(SecureRandom.bytes(count: 16)), secret: SecureRandom.bytes(count: 32))
         let now = Int64(Date().timeIntervalSince1970)
         try backing.create(id: handle.id, info: Info(length: length, hour: now - now % 3600, keyCheck: Hex.encode(handle.key(for: "check"))))
-        hashes?.begin(id: handle.id)
+        running?.begin(id: handle.id)
         return handle
     }
 
@@ -98,28 +106,63 @@ public struct PartialUploads: Sendable {
         guard let (length, current) = try state(handle) else { return nil }
         guard offset == current else { throw PartialUploadError.wrongOffset(expected: current) }
         try floor.check(floorFolder)
-        let hashing = hashes.flatMap { hashes in
-            hashes.continuing(id: handle.id, at: offset).map { RunningHash(hashes: hashes, id: handle.id, hasher: $0) }
+        let piece = running.flatMap { running in
+            running.continuing(id: handle.id, at: offset).map {
+                RunningPiece(
+                    running: running, id: handle.id, start: offset, hasher: $0.hasher, live: $0.live,
+                    startsScrubbing: offset == 0 && $0.live == nil ? liveScrubStarter(length: length) : nil)
+            }
+        }
+        let sink: any PartialSegmentSink
+        do {
+            sink = try backing.makeSink(id: handle.id, start: offset)
+        } catch {
+            piece?.keptNothing()
+            throw error
         }
         return try PartialSegmentWriter(
-            sink: backing.makeSink(id: handle.id, start: offset), start: offset, limit: length - offset,
-            key: handle.key(for: "segment \(offset)"), floor: floor, floorFolder: floorFolder, hashing: hashing)
+            sink: sink, start: offset, limit: length - offset, key: handle.key(for: "segment \(offset)"), floor: floor,
+            floorFolder: floorFolder, running: piece)
+    }
+
+    /// Starts scrubbing an upload of `length` bytes once its first bytes tell its type; nil without a pipeline.
+    private func liveScrubStarter(length: Int64) -> (@Sendable (MediaType) -> LiveScrub?)? {
+        guard let pipeline = scrubbingPipeline else { return nil }
+        return { type in
+            // Without keys the upload is scrubbed when claimed, and the ingest names the problem.
+            guard let recipients = try? pipeline.currentRecipients() else { return nil }
+            return LiveScrub(
+                scrubber: MediaScrubber.scrubber(for: type), recipients: recipients, blobs: pipeline.blobs,
+                journalRoot: pipeline.journalRoot, sealsInBackground: length >= IngestPipeline.backgroundSealingSize,
+                idleTimeout: Self.liveScrubIdleTimeout)
+        }
     }
 
     /// Takes a finished upload out of the partial uploads and hands it over for ingest as it lies, its pieces
     /// still encrypted under the client's keys: nothing is copied. Its SHA-256 was computed as its PATCHes
-    /// arrived; when that chain was broken (a restart, overlapping PATCHes, several nodes) one pass over it
-    /// computes it now. Nil when there is no such upload, the secret is wrong, or another request took it first.
-    public func complete(_ handle: Handle, into spool: URL, sizeLimit: Int64) throws -> SpooledUpload? {
+    /// arrived, and it may have been scrubbed as they did too; when that chain was broken (a restart, overlapping
+    /// PATCHes, several nodes) one pass over it computes the hash now. Nil when there is no such upload, the
+    /// secret is wrong, or another request took it first.
+    public func complete(_ handle: Handle, into spool: URL, sizeLimit: Int64) throws -> CompletedUpload? {
         guard let (length, offset) = try state(handle) else { return nil }
         guard offset == length else { throw PartialUploadError.incomplete(received: offset, length: length) }
         guard length <= sizeLimit else { throw CoreError.fileTooLarge(limit: sizeLimit) }
+        let taken = running?.take(id: handle.id, length: length)
         // Taken at once, so that a second request naming it (or a DELETE), on this node or another, finds nothing.
-        let runningDigest = hashes?.take(id: handle.id, length: length)
-        guard let claimed = try backing.claim(id: handle.id, spool: spool) else { return nil }
+        let claimed: ClaimedUpload
+        do {
+            guard let found = try backing.claim(id: handle.id, spool: spool) else {
+                taken?.live?.abandon()
+                return nil
+            }
+            claimed = found
+        } catch {
+            taken?.live?.abandon()
+            throw error
+        }
         do {
             let storage = claimed.makeStorage { handle.key(for: "segment \($0)") }
-            if let runningDigest {
+            if let runningDigest = taken?.digest {
                 // Only the sniffer's prefix is read here (across pieces, however small the first ones are); the
                 // scrubber reads, and so authenticates, the rest.
                 let reader = try SpoolReader(storage: storage)
@@ -129,7 +172,8 @@ public struct PartialUploads: Sendable {
                     if block.isEmpty { break }
                     prefix += block
                 }
-                return SpooledUpload(storage: storage, size: length, originalSHA256: Hex.encode(runningDigest), prefix: prefix)
+                let spooled = SpooledUpload(storage: storage, size: length, originalSHA256: Hex.encode(runningDigest), prefix: prefix)
+                return CompletedUpload(spooled: spooled, live: taken?.live)
             }
             let hasher = SHA256Hasher()
             var prefix: [UInt8] = []
@@ -143,8 +187,11 @@ public struct PartialUploads: Sendable {
                 if prefix.count < MediaSniffer.prefixLength { prefix += block.prefix(MediaSniffer.prefixLength - prefix.count) }
             }
             guard size == length else { throw PartialUploadError.damaged }
-            return SpooledUpload(storage: storage, size: size, originalSHA256: Hex.encode(hasher.finalize()), prefix: prefix)
+            return CompletedUpload(
+                spooled: SpooledUpload(storage: storage, size: size, originalSHA256: Hex.encode(hasher.finalize()), prefix: prefix),
+                live: nil)
         } catch {
+            taken?.live?.abandon()
             claimed.discard()
             throw error
         }
@@ -154,7 +201,7 @@ public struct PartialUploads: Sendable {
     @discardableResult
     public func remove(_ handle: Handle) throws -> Bool {
         guard try info(handle) != nil else { return false }
-        hashes?.forget(id: handle.id)
+        running?.forget(id: handle.id)
         return try backing.remove(id: handle.id)
     }
 
@@ -171,7 +218,7 @@ public struct PartialUploads: Sendable {
             }
             if (try? backing.remove(id: id)) == true { removed += 1 }
         }
-        hashes?.keepOnly(remaining)
+        running?.keepOnly(remaining)
         return removed
     }
 
@@ -186,7 +233,7 @@ public struct PartialUploads: Sendable {
         guard info.keyCheck == Hex.encode(handle.key(for: "check")) else { return nil }
         // Expired uploads are gone at once, not only when the next sweep comes by.
         guard !isExpired(info, now: Date()) else {
-            hashes?.forget(id: handle.id)
+            running?.forget(id: handle.id)
             _ = try? backing.remove(id: handle.id)
             return nil
         }
@@ -273,20 +320,30 @@ public final class PartialSegmentWriter {
     /// A write failed after the encryptor had taken its bytes: the piece cannot be sealed consistently, so
     /// `finish` drops it and the client sends those bytes again from the previous offset.
     private var broken = false
-    /// The upload's SHA-256 carried on over this piece's bytes, when it was known at `start`.
-    private let hashing: RunningHash?
+    /// The upload's SHA-256 and scrubbing carried on over this piece's bytes, when they were known at `start`.
+    private let running: RunningPiece?
 
     init(
         sink: any PartialSegmentSink, start: Int64, limit: Int64, key: [UInt8], floor: FreeSpaceFloor, floorFolder: URL,
-        hashing: RunningHash? = nil
+        running: RunningPiece? = nil
     ) throws {
         self.sink = sink
         self.start = start
         self.limit = limit
         self.floor = floor
         self.floorFolder = floorFolder
-        self.hashing = hashing
-        encryptor = try ChunkedStreamEncryptor(key: key)
+        self.running = running
+        do {
+            encryptor = try ChunkedStreamEncryptor(key: key)
+        } catch {
+            running?.keptNothing()
+            throw error
+        }
+    }
+
+    /// Returns once the upload's scrubbing has caught up enough: call between request buffers.
+    public func waitForRoom() async {
+        await running?.live?.blocks.waitForRoom()
     }
 
     public func append(_ bytes: UnsafeRawBufferPointer) throws {
@@ -305,7 +362,7 @@ public final class PartialSegmentWriter {
             broken = true
             throw error
         }
-        hashing?.hasher.update(bytes)
+        running?.take(bytes)
         count = after
     }
 
@@ -315,6 +372,8 @@ public final class PartialSegmentWriter {
     public func finish() throws -> Int64 {
         guard count > 0, !broken else {
             sink.discard()
+            // Bytes the scrubbing took are not kept: it cannot go on.
+            if count > 0 { running?.keptOnlySome() } else { running?.keptNothing() }
             return start
         }
         do {
@@ -322,18 +381,70 @@ public final class PartialSegmentWriter {
             try sink.keep(end: start + count)
         } catch {
             sink.discard()
+            running?.keptOnlySome()
             throw error
         }
-        if let hashing { hashing.hashes.advance(id: hashing.id, from: start, to: start + count, hasher: hashing.hasher) }
+        running?.kept(to: start + count)
         return start + count
     }
 }
 
-/// A PATCH's share of its upload's running hash (`RunningUploadHashes`).
-struct RunningHash {
-    let hashes: RunningUploadHashes
-    let id: String
-    let hasher: SHA256Hasher
+/// A PATCH's share of its upload's running state (`RunningUploads`): the hash it carries on, and the scrubbing it
+/// feeds, or starts once the first bytes of the upload tell its type.
+final class RunningPiece {
+    private let running: RunningUploads
+    private let id: String
+    /// Where the PATCH starts.
+    private let start: Int64
+    private let hasher: SHA256Hasher
+    private(set) var live: LiveScrub?
+    private var startsScrubbing: (@Sendable (MediaType) -> LiveScrub?)?
+    /// The upload's first bytes, gathered until they tell its type.
+    private var gathered: [UInt8] = []
+
+    init(
+        running: RunningUploads, id: String, start: Int64, hasher: SHA256Hasher, live: LiveScrub?,
+        startsScrubbing: (@Sendable (MediaType) -> LiveScrub?)?
+    ) {
+        self.running = running
+        self.id = id
+        self.start = start
+        self.hasher = hasher
+        self.live = live
+        self.startsScrubbing = startsScrubbing
+    }
+
+    /// Bytes written to the piece: hashed, and handed to the scrubbing.
+    func take(_ bytes: UnsafeRawBufferPointer) {
+        hasher.update(bytes)
+        if let live {
+            live.blocks.push(bytes)
+            return
+        }
+        guard let starter = startsScrubbing else { return }
+        gathered += bytes
+        guard gathered.count >= MediaSniffer.prefixLength else { return }
+        startsScrubbing = nil
+        // An unknown type, or every scrubbing thread busy: the upload is scrubbed when it is claimed.
+        live = MediaSniffer.sniff(Array(gathered.prefix(MediaSniffer.prefixLength))).flatMap(starter)
+        gathered.withUnsafeBytes { live?.blocks.push($0) }
+        gathered = []
+    }
+
+    /// The piece was kept whole: the upload's hash and scrubbing go on from its end.
+    func kept(to end: Int64) {
+        running.advance(id: id, from: start, to: end, hasher: hasher, live: live)
+    }
+
+    /// Nothing was written: the scrubbing goes back as it was.
+    func keptNothing() {
+        running.giveBack(id: id, at: start, live: live)
+    }
+
+    /// The piece was dropped after the scrubbing took some of it: it cannot go on.
+    func keptOnlySome() {
+        live?.abandon()
+    }
 }
 
 public enum PartialUploadError: Error, Equatable, CustomStringConvertible {

@@ -62,9 +62,10 @@ struct SubmissionController: Sendable {
         var uploads = receiver.uploads
         let tokens = receiver.resumableTokens
         do {
-            // Completing reads each finished upload once (for its hash): blocking work, off the event loop.
+            // Completing takes file calls, and a pass over an upload whose hash did not go along with its
+            // PATCHes: blocking work, off the event loop.
             let completed = try await NIOThreadPool.singleton.runIfActive { [partials, spool, limits] in
-                var completed: [SpooledUpload] = []
+                var completed: [CompletedUpload] = []
                 do {
                     for token in tokens {
                         let last = token.split(separator: "/").last.map(String.init) ?? ""
@@ -72,15 +73,16 @@ struct SubmissionController: Sendable {
                             let upload = try partials.complete(handle, into: spool, sizeLimit: limits.maxFileBytes)
                         else { throw SubmissionError.unknownUpload }
                         completed.append(upload)
-                        guard upload.sniffedType != nil || limits.acceptsUnknownTypes else { throw CoreError.unsupportedType }
+                        guard upload.spooled.sniffedType != nil || limits.acceptsUnknownTypes else { throw CoreError.unsupportedType }
                     }
                 } catch {
-                    completed.forEach { $0.remove() }
+                    completed.forEach { $0.discard() }
                     throw error
                 }
                 return completed
             }
-            uploads += completed.map { .spooled($0) }
+            // Those scrubbed as their PATCHes arrived are ready once their scrubbing has taken the last bytes.
+            for upload in completed { uploads.append(await upload.received(sealedTo: recipients)) }
         } catch {
             uploads.forEach { $0.discard() }
             return refuse(error)

@@ -79,6 +79,8 @@ struct TusController: Sendable {
                     } catch {
                         failure = error
                     }
+                    // The upload's scrubbing, if it is scrubbed as it arrives, takes the bytes at its own pace.
+                    await writer.writer.waitForRoom()
                 }
             } catch {
                 // A dropped connection keeps what arrived: the client resumes from the new offset.

@@ -22,7 +22,8 @@ public enum EvidenceApplication {
         // begun on one node continues on any other; on one node they stay in spool/partial/.
         let partials =
             configuration.store == nil
-            ? PartialUploads(spool: folder.spool, maxAge: limits.partialUploadMaxAge, floor: limits.freeSpaceFloor)
+            ? PartialUploads(
+                spool: folder.spool, maxAge: limits.partialUploadMaxAge, floor: limits.freeSpaceFloor, scrubbingWith: pipeline)
             : PartialUploads(
                 store: pipeline.store, blobs: pipeline.blobs, spool: folder.spool, maxAge: limits.partialUploadMaxAge,
                 floor: limits.freeSpaceFloor)

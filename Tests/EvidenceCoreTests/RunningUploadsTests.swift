@@ -32,7 +32,7 @@ struct RunningUploadHashesTests {
         let (root, spool) = try Self.makeSpool()
         defer { try? FileManager.default.removeItem(at: root) }
         let partials = PartialUploads(spool: spool)
-        let hashes = try #require(partials.hashes)
+        let hashes = try #require(partials.running)
         let bytes = Self.bytes(900_000, seed: 3)
         let handle = try partials.create(length: Int64(bytes.count))
         // Uneven pieces, the first smaller than the sniffer's prefix, as a client on a bad link sends them.
@@ -43,7 +43,7 @@ struct RunningUploadHashesTests {
             #expect(hashes.continuing(id: handle.id, at: Int64(offset)) != nil, "the hash is known at \(offset)")
         }
         #expect(offset == bytes.count)
-        let upload = try #require(try partials.complete(handle, into: spool, sizeLimit: 1 << 30))
+        let upload = try #require(try partials.complete(handle, into: spool, sizeLimit: 1 << 30)?.spooled)
         defer { upload.remove() }
         #expect(upload.originalSHA256 == Hex.encode(SHA256Hasher.hash(bytes)))
         #expect(upload.size == Int64(bytes.count))
@@ -68,8 +68,8 @@ struct RunningUploadHashesTests {
         let empty = try #require(try partials.append(handle, at: 123_457))
         #expect(try empty.finish() == 123_457)
         try PartialUploadsTests.patch(partials, handle, at: 123_457, Array(bytes[123_457...]))
-        #expect(partials.hashes?.continuing(id: handle.id, at: Int64(bytes.count)) != nil)
-        let upload = try #require(try partials.complete(handle, into: spool, sizeLimit: 1 << 30))
+        #expect(partials.running?.continuing(id: handle.id, at: Int64(bytes.count)) != nil)
+        let upload = try #require(try partials.complete(handle, into: spool, sizeLimit: 1 << 30)?.spooled)
         defer { upload.remove() }
         #expect(upload.originalSHA256 == Hex.encode(SHA256Hasher.hash(bytes)))
     }
@@ -92,8 +92,8 @@ struct RunningUploadHashesTests {
         try tailB.withUnsafeBytes { try resumed.append($0) }
         _ = try resumed.finish()
         _ = try dropped.finish()
-        #expect(partials.hashes?.continuing(id: handle.id, at: length) == nil, "the chain is in doubt: no running hash")
-        let upload = try #require(try partials.complete(handle, into: spool, sizeLimit: 1 << 30))
+        #expect(partials.running?.continuing(id: handle.id, at: length) == nil, "the chain is in doubt: no running hash")
+        let upload = try #require(try partials.complete(handle, into: spool, sizeLimit: 1 << 30)?.spooled)
         defer { upload.remove() }
         let held = try Self.readBack(upload)
         #expect(held == first + tailA || held == first + tailB)
@@ -110,8 +110,8 @@ struct RunningUploadHashesTests {
         try PartialUploadsTests.patch(before, handle, at: 0, Array(bytes[..<250_000]))
         let after = PartialUploads(spool: spool)
         try PartialUploadsTests.patch(after, handle, at: 250_000, Array(bytes[250_000...]))
-        #expect(after.hashes?.count == 0)
-        let upload = try #require(try after.complete(handle, into: spool, sizeLimit: 1 << 30))
+        #expect(after.running?.count == 0)
+        let upload = try #require(try after.complete(handle, into: spool, sizeLimit: 1 << 30)?.spooled)
         defer { upload.remove() }
         #expect(upload.originalSHA256 == Hex.encode(SHA256Hasher.hash(bytes)))
     }
@@ -121,7 +121,7 @@ struct RunningUploadHashesTests {
         let (root, spool) = try Self.makeSpool()
         defer { try? FileManager.default.removeItem(at: root) }
         let partials = PartialUploads(spool: spool, maxAge: 3600)
-        let hashes = try #require(partials.hashes)
+        let hashes = try #require(partials.running)
         let kept = try partials.create(length: 10)
         let removed = try partials.create(length: 10)
         #expect(hashes.count == 2)
@@ -130,7 +130,7 @@ struct RunningUploadHashesTests {
         #expect(partials.removeExpired(now: Date().addingTimeInterval(3 * 3600)) == 1)
         #expect(hashes.count == 0 && hashes.continuing(id: kept.id, at: 0) == nil)
 
-        let capped = RunningUploadHashes(limit: 2)
+        let capped = RunningUploads(limit: 2)
         for id in ["a", "b", "c"] { capped.begin(id: id) }
         #expect(capped.count == 2 && capped.continuing(id: "c", at: 0) == nil)
     }

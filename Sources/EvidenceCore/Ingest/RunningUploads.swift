@@ -1,0 +1,108 @@
+import EvidenceCrypto
+import Foundation
+
+/// What is carried in memory from one PATCH of a local partial upload to the next: the SHA-256 of its bytes so far
+/// and, once its type is known, the scrubbing of it (`LiveScrub`) as the bytes come. A finished upload is then
+/// hashed, scrubbed and sealed when it is claimed, instead of read once for the hash and again to scrub it.
+///
+/// Both go on only along one unbroken chain of pieces, each PATCH starting where the last one kept ended, with
+/// every byte fed to the scrubber kept. Anything else forgets them: two PATCHes at one offset at once (a client
+/// resuming while its dropped request is still open), a piece dropped after some of it was fed, a restart, an
+/// upload past the cap. That is never a problem, only a slower claim: `PartialUploads.complete` then hashes the
+/// pieces, and the form's ingest scrubs them, as for any spooled upload.
+final class RunningUploads: @unchecked Sendable {
+    private struct Running {
+        var offset: Int64
+        var hasher: SHA256Hasher
+        /// Nil until the type is known, or while a PATCH feeds it (it is that PATCH's until the piece is kept).
+        var live: LiveScrub?
+    }
+
+    private let lock = NSLock()
+    private var running: [String: Running] = [:]
+    /// An EVP context is a few hundred bytes; uploads begun past this many at once are hashed when claimed.
+    private let limit: Int
+
+    init(limit: Int = 10_000) {
+        self.limit = limit
+    }
+
+    /// A new upload, nothing received yet.
+    func begin(id: String) {
+        lock.withLock {
+            guard running.count < limit else { return }
+            running[id] = Running(offset: 0, hasher: SHA256Hasher())
+        }
+    }
+
+    /// For a PATCH starting at `offset`: a hasher that has seen bytes `0..<offset` and the upload's scrubbing,
+    /// which this PATCH alone feeds from now on; nil when the hash there is not known. The upload's own hash is
+    /// untouched until the PATCH's piece is kept (`advance`).
+    func continuing(id: String, at offset: Int64) -> (hasher: SHA256Hasher, live: LiveScrub?)? {
+        lock.withLock {
+            guard var entry = running[id], entry.offset == offset else { return nil }
+            let live = entry.live
+            entry.live = nil
+            running[id] = entry
+            return (entry.hasher.copy(), live)
+        }
+    }
+
+    /// A PATCH's piece `start..<end` was kept, hashed by `hasher` and, when `live` is given, fed to it whole. If
+    /// another piece was kept since that PATCH began, which of the two the upload holds is not known here: forget
+    /// both, and stop the scrubbing.
+    func advance(id: String, from start: Int64, to end: Int64, hasher: SHA256Hasher, live: LiveScrub?) {
+        let stale: [LiveScrub?] = lock.withLock {
+            guard let entry = running[id], entry.offset == start else {
+                defer { running[id] = nil }
+                return [running[id]?.live, live]
+            }
+            running[id] = Running(offset: end, hasher: hasher, live: live)
+            return [entry.live]
+        }
+        stale.forEach { $0?.abandon() }
+    }
+
+    /// A PATCH at `start` kept nothing: the scrubbing it fed nothing goes back, if the upload is still there.
+    func giveBack(id: String, at start: Int64, live: LiveScrub?) {
+        guard let live else { return }
+        let kept = lock.withLock {
+            guard var entry = running[id], entry.offset == start, entry.live == nil else { return false }
+            entry.live = live
+            running[id] = entry
+            return true
+        }
+        if !kept { live.abandon() }
+    }
+
+    /// The digest of a finished upload of `length` bytes, when its hash went along every piece, with its scrubbing
+    /// if that went along too; forgets the upload either way.
+    func take(id: String, length: Int64) -> (digest: [UInt8], live: LiveScrub?)? {
+        let (taken, stale): ((digest: [UInt8], live: LiveScrub?)?, LiveScrub?) = lock.withLock {
+            guard let entry = running.removeValue(forKey: id) else { return (nil, nil) }
+            guard entry.offset == length else { return (nil, entry.live) }
+            return ((entry.hasher.finalize(), entry.live), nil)
+        }
+        stale?.abandon()
+        return taken
+    }
+
+    func forget(id: String) {
+        lock.withLock { running.removeValue(forKey: id) }?.live?.abandon()
+    }
+
+    /// Forgets the uploads that are gone (expired, removed by another process).
+    func keepOnly(_ ids: Set<String>) {
+        let gone = lock.withLock {
+            let gone = running.filter { !ids.contains($0.key) }
+            running = running.filter { ids.contains($0.key) }
+            return gone
+        }
+        gone.values.forEach { $0.live?.abandon() }
+    }
+
+    var count: Int { lock.withLock { running.count } }
+
+    /// Uploads being scrubbed as they arrive (for tests).
+    var liveCount: Int { lock.withLock { running.values.filter { $0.live != nil }.count } }
+}
