@@ -125,9 +125,11 @@ public struct PartialUploads: Sendable {
             floorFolder: floorFolder, running: piece)
     }
 
-    /// Starts scrubbing an upload of `length` bytes once its first bytes tell its type; nil without a pipeline.
+    /// Starts scrubbing an upload of `length` bytes once its first bytes tell its type; nil without a pipeline, or
+    /// with blobs in an object store: such a blob cannot be read back before it is complete, so a video with its
+    /// index last would hold its thread until the upload is claimed, to start over from the pieces.
     private func liveScrubStarter(length: Int64) -> (@Sendable (MediaType) -> LiveScrub?)? {
-        guard let pipeline = scrubbingPipeline else { return nil }
+        guard let pipeline = scrubbingPipeline, pipeline.blobs is LocalBlobStore else { return nil }
         return { type in
             // Without keys the upload is scrubbed when claimed, and the ingest names the problem.
             guard let recipients = try? pipeline.currentRecipients() else { return nil }
