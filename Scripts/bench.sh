@@ -426,7 +426,7 @@ bench_ingest() {
   local spooled_total spooled_mbs
   spooled_total=$(cut -f3 <<<"$spooled_output" | median)
   spooled_mbs=$(calc "%.0f" "$bytes / 1e6 / $spooled_total")
-  add_row "(c) the same through the spool (a tus upload's path): spool, then scrub + 3 SHA-256 + seal + store + log" \
+  add_row "(c) the same through the spool (an upload past the scrubbing threads' limit): spool, then scrub + 3 SHA-256 + seal + store + log" \
     "$spooled_mbs MB/s (spool $(calc "%.0f" "$bytes / 1e6 / $(cut -f1 <<<"$spooled_output" | median)"), ingest $(calc "%.0f" "$bytes / 1e6 / $(cut -f2 <<<"$spooled_output" | median)") MB/s)" \
     "$bound_spooled MB/s (openssl speed bound: 3 SHA-256 + 3 AES-256-GCM per byte, one core)" "$(ratio "$spooled_mbs" "$bound_spooled")" \
     "$(awk -v a="$spooled_mbs" -v b="$bound_spooled" 'BEGIN { s = 100 * a / b; printf "≥70%%: %s (%.0f%%)", (s >= 70 ? "met" : "NOT met"), s }')"
@@ -443,7 +443,8 @@ blob (fsync'd at the end); then \`IngestPipeline.ingest\` records the file with 
 checkpoint is signed, on a fresh data folder. No copy of the original is written: the MP4's index comes after its
 media data, which is streamed out before the index is seen (what the index removes in it would be zeroed after).
 The bound is \`openssl speed\` on one core for the crypto that work needs per byte: three SHA-256 and one
-AES-256-GCM seal. The second row is the path of a tus upload (and of an upload beyond the scrubbing threads' limit):
+AES-256-GCM seal. The second row is the path of an upload beyond the scrubbing threads' limit (and of a tus upload
+whose running scrub was dropped):
 a \`SpoolFile\` first (SHA-256, AES-256-GCM under an in-memory key, not fsync'd), then the ingest decrypts it and does
 the rest, three SHA-256 and three AES-256-GCM passes per byte. Median of $runs runs.")
 }
@@ -607,8 +608,9 @@ the first byte sent to the answer, which for ours includes the whole ingest (the
 \`client_body_temp_path\`, renamed into place, 201; no fsync); the Python service (\`references/python_service.py\`,
 uvicorn, 1 worker) parses the multipart body as it streams and writes the file part SHA-256-hashed and AES-256-GCM
 encrypted in 64 KiB chunks (no fsync). Ours scrubs, hashes and seals the file while it arrives and writes and fsyncs
-the sealed blob (no copy of the original is written); through tus each PATCH is spooled (encrypted, not fsync'd) and
-the form's post then scrubs and seals from the spool.
+the sealed blob (no copy of the original is written); through tus each PATCH is kept as a piece (encrypted under a
+key from the upload URL, fsync'd, so the offset survives a restart) and hashed, scrubbed and sealed as it arrives, so
+the form's post only finishes the last bytes and records the file.
 Server peak RSS is VmHWM, reset before each upload (\`/proc/PID/clear_refs\`). Median of $runs runs; the 4 GiB
 upload runs once.")
 }
