@@ -30,6 +30,13 @@ struct TusLiveScrubTests {
         return try #require(try partials.complete(handle, into: spool, sizeLimit: 1 << 30))
     }
 
+    /// A store, its pipeline, and partial uploads scrubbed into it as they arrive.
+    static func setUp() throws -> (CoreFixture, IngestPipeline, PartialUploads) {
+        let fixture = try CoreFixture()
+        let pipeline = try fixture.pipeline()
+        return (fixture, pipeline, PartialUploads(spool: fixture.folder.spool, scrubbingWith: pipeline))
+    }
+
     /// Waits (a little) for abandoned scrubbing threads to remove what they wrote.
     static func settled(_ fixture: CoreFixture) async throws -> [String] {
         for _ in 0..<100 {
@@ -42,9 +49,7 @@ struct TusLiveScrubTests {
 
     @Test("every corpus file sent through tus is scrubbed as it arrives and stored as the spooled path stores it")
     func sameAsSpooled() async throws {
-        let fixture = try CoreFixture()
-        let pipeline = try fixture.pipeline()
-        let partials = PartialUploads(spool: fixture.folder.spool, scrubbingWith: pipeline)
+        let (fixture, pipeline, partials) = try Self.setUp()
         let media = try ArrivingUploadTests.corpusMedia()
         #expect(media.count > 50)
         var live = 0
@@ -92,9 +97,7 @@ struct TusLiveScrubTests {
 
     @Test("two PATCHes at one offset at once: the scrubbing is dropped, its blob removed, and the pieces are scrubbed")
     func overlappingPatchesDropTheScrubbing() async throws {
-        let fixture = try CoreFixture()
-        let pipeline = try fixture.pipeline()
-        let partials = PartialUploads(spool: fixture.folder.spool, scrubbingWith: pipeline)
+        let (fixture, pipeline, partials) = try Self.setUp()
         let bytes = try Self.photo()
         let handle = try partials.create(length: Int64(bytes.count))
         try await Self.patch(partials, handle, at: 0, bytes[..<100_000])
@@ -121,9 +124,7 @@ struct TusLiveScrubTests {
 
     @Test("an empty PATCH keeps the scrubbing; a piece dropped after the scrubbing took some of it ends it")
     func droppedPieceEndsTheScrubbing() async throws {
-        let fixture = try CoreFixture()
-        let pipeline = try fixture.pipeline()
-        let partials = PartialUploads(spool: fixture.folder.spool, scrubbingWith: pipeline)
+        let (fixture, _, partials) = try Self.setUp()
         let bytes = try Self.photo()
         let handle = try partials.create(length: Int64(bytes.count))
         try await Self.patch(partials, handle, at: 0, bytes[..<70_000])
@@ -141,9 +142,7 @@ struct TusLiveScrubTests {
 
     @Test("keys added after the upload began: the scrubbed blob is dropped and the pieces are sealed to the new keys")
     func otherKeysRescrub() async throws {
-        let fixture = try CoreFixture()
-        let pipeline = try fixture.pipeline()
-        let partials = PartialUploads(spool: fixture.folder.spool, scrubbingWith: pipeline)
+        let (fixture, pipeline, partials) = try Self.setUp()
         let bytes = try Self.photo()
         let completed = try await Self.upload(bytes, through: partials, spool: fixture.folder.spool)
         #expect(completed.wasScrubbedLive)
@@ -163,9 +162,7 @@ struct TusLiveScrubTests {
 
     @Test("a damaged file is refused by the scrubbing as it arrives, and the ingest of its pieces names the error")
     func damagedFileFallsBack() async throws {
-        let fixture = try CoreFixture()
-        let pipeline = try fixture.pipeline()
-        let partials = PartialUploads(spool: fixture.folder.spool, scrubbingWith: pipeline)
+        let (fixture, pipeline, partials) = try Self.setUp()
         let bytes = Array(try Self.photo().prefix(150_000))
         let completed = try await Self.upload(bytes, through: partials, spool: fixture.folder.spool)
         let received = await completed.received(sealedTo: try pipeline.currentRecipients())
