@@ -30,15 +30,10 @@ extension FileSummary {
     init(row: some SQLColumns) throws {
         id = try row.int64(0)
         submissionID = try row.int64(1)
-        mediaType = try row.optionalString(2).map { name in
-            guard let type = MediaType(rawValue: name) else { throw SQLRowError.unexpected(2, .text(name), "a media type") }
-            return type
-        }
+        mediaType = try row.mediaType(2)
         originalSize = try row.int64(3)
         cleanedSize = try row.int64(4)
-        let status = try row.string(5)
-        guard let known = ReviewStatus(rawValue: status) else { throw SQLRowError.unexpected(5, .text(status), "a status") }
-        self.status = known
+        status = try row.reviewStatus(5)
         originalSHA256 = try row.string(6)
         cleanedSHA256 = try row.string(7)
         sealedSHA256 = try row.string(8)

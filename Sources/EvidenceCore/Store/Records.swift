@@ -103,10 +103,7 @@ extension FileRecord {
         id = try row.int64(0)
         submissionID = try row.int64(1)
         position = try row.int(2)
-        mediaType = try row.optionalString(3).map { name in
-            guard let type = MediaType(rawValue: name) else { throw SQLRowError.unexpected(3, .text(name), "a media type") }
-            return type
-        }
+        mediaType = try row.mediaType(3)
         originalSize = try row.int64(4)
         cleanedSize = try row.int64(5)
         sealedSize = try row.int64(6)
@@ -116,8 +113,7 @@ extension FileRecord {
         removalReport = try row.string(10)
         scrubberVersion = try row.string(11)
         blobKey = try row.string(12)
-        guard let status = ReviewStatus(rawValue: try row.string(13)) else { throw SQLRowError.unexpected(13, row.values[13], "a status") }
-        self.status = status
+        status = try row.reviewStatus(13)
         receivedHour = try row.string(14)
         originalBlobKey = try row.optionalString(15)
         originalSealedSHA256 = try row.optionalString(16)
@@ -198,5 +194,22 @@ extension CustodyRecord {
         id = try session.row(
             "INSERT INTO custody (file_id, action, detail, actor, hour) VALUES (?, ?, ?, ?, ?) RETURNING id",
             [fileID, action, detail, actor, hour])!.int64(0)
+    }
+}
+
+/// Columns that hold a file's type and review status, as `FileRecord` and `FileSummary` read them.
+extension SQLColumns {
+    /// A media type's name, or NULL for a file stored uncleaned.
+    func mediaType(_ column: Int) throws -> MediaType? {
+        try optionalString(column).map { name in
+            guard let type = MediaType(rawValue: name) else { throw SQLRowError.unexpected(column, .text(name), "a media type") }
+            return type
+        }
+    }
+
+    func reviewStatus(_ column: Int) throws -> ReviewStatus {
+        let name = try string(column)
+        guard let status = ReviewStatus(rawValue: name) else { throw SQLRowError.unexpected(column, .text(name), "a status") }
+        return status
     }
 }
