@@ -1,5 +1,6 @@
 import EvidenceCrypto
 import Foundation
+import MediaScrub
 
 /// What is carried in memory from one PATCH of a local partial upload to the next: the SHA-256 of its bytes so far
 /// and, once its type is known, the scrubbing of it (`LiveScrub`) as the bytes come. A finished upload is then
@@ -105,4 +106,62 @@ final class RunningUploads: @unchecked Sendable {
 
     /// Uploads being scrubbed as they arrive (for tests).
     var liveCount: Int { lock.withLock { running.values.filter { $0.live != nil }.count } }
+}
+
+/// A PATCH's share of its upload's running state (`RunningUploads`): the hash it carries on, and the scrubbing it
+/// feeds, or starts once the first bytes of the upload tell its type.
+final class RunningPiece {
+    private let running: RunningUploads
+    private let id: String
+    /// Where the PATCH starts.
+    private let start: Int64
+    private let hasher: SHA256Hasher
+    private(set) var live: LiveScrub?
+    private var startsScrubbing: (@Sendable (MediaType) -> LiveScrub?)?
+    /// The upload's first bytes, gathered until they tell its type.
+    private var gathered: [UInt8] = []
+
+    init(
+        running: RunningUploads, id: String, start: Int64, hasher: SHA256Hasher, live: LiveScrub?,
+        startsScrubbing: (@Sendable (MediaType) -> LiveScrub?)?
+    ) {
+        self.running = running
+        self.id = id
+        self.start = start
+        self.hasher = hasher
+        self.live = live
+        self.startsScrubbing = startsScrubbing
+    }
+
+    /// Bytes written to the piece: hashed, and handed to the scrubbing.
+    func take(_ bytes: UnsafeRawBufferPointer) {
+        hasher.update(bytes)
+        if let live {
+            live.blocks.push(bytes)
+            return
+        }
+        guard let starter = startsScrubbing else { return }
+        gathered += bytes
+        guard gathered.count >= MediaSniffer.prefixLength else { return }
+        startsScrubbing = nil
+        // An unknown type, or every scrubbing thread busy: the upload is scrubbed when it is claimed.
+        live = MediaSniffer.sniff(Array(gathered.prefix(MediaSniffer.prefixLength))).flatMap(starter)
+        gathered.withUnsafeBytes { live?.blocks.push($0) }
+        gathered = []
+    }
+
+    /// The piece was kept whole: the upload's hash and scrubbing go on from its end.
+    func kept(to end: Int64) {
+        running.advance(id: id, from: start, to: end, hasher: hasher, live: live)
+    }
+
+    /// Nothing was written: the scrubbing goes back as it was.
+    func keptNothing() {
+        running.giveBack(id: id, at: start, live: live)
+    }
+
+    /// The piece was dropped after the scrubbing took some of it: it cannot go on.
+    func keptOnlySome() {
+        live?.abandon()
+    }
 }
