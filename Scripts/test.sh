@@ -47,8 +47,23 @@ if [ ! -d ../shared/corpus ]; then
 fi
 
 swift build --build-tests
+# The lock guard (Tests/LockGuard) watches every process of ours in the run: code that closes a descriptor of a
+# SQLite database outside SQLite, while its process still has the file open, drops SQLite's locks on it (two writers,
+# a corrupt database). Each such close is written down with its stack and fails the run.
+guard_dir=$(mktemp -d)
+clang -shared -fPIC -O2 -Wall -Werror -o "$guard_dir/lock_guard.so" Tests/LockGuard/lock_guard.c -ldl
+mkdir "$guard_dir/reports"
 # The browser tests were installed above: here a missing browser fails them instead of skipping them.
-EVIDENCE_REQUIRE_BROWSER=1 swift test --skip-build --disable-xctest
+status=0
+EVIDENCE_LOCK_GUARD_REPORTS="$guard_dir/reports" LD_PRELOAD="$guard_dir/lock_guard.so" EVIDENCE_REQUIRE_BROWSER=1 \
+  swift test --skip-build --disable-xctest || status=$?
+if [ -n "$(ls -A "$guard_dir/reports")" ]; then
+  echo "test: a database file was closed outside SQLite while SQLite had it open (Tests/LockGuard/lock_guard.c):" >&2
+  cat "$guard_dir"/reports/* >&2
+  status=1
+fi
+rm -rf "$guard_dir"
+[ "$status" -eq 0 ] || exit "$status"
 # A 1 GiB object streamed up to the S3 server and back, its SHA-256 checked: alone, so that its memory check
 # measures only itself.
 OBJECTSTORAGE_BIG=1 swift test --skip-build --disable-xctest --filter multipartObjectStreamsUpAndDownInBoundedMemory

@@ -23,15 +23,14 @@ struct AnonymityTests {
         let answer = try await server.run { port in try await Upload.send(port: port, files: [upload]) }
         #expect(answer.status == 201, "\(answer.text)")
 
-        let needle = Array(marker.utf8)
-        #expect(filesContaining(needle, under: server.data.root).isEmpty)
+        #expect(try await filesContaining(marker, under: server.data.root).isEmpty)
         let temporary = FileManager.default.temporaryDirectory
-        #expect(filesContaining(needle, under: temporary).filter { !$0.hasPrefix(server.folder.url.path) }.isEmpty)
+        #expect(try await filesContaining(marker, under: temporary).filter { !$0.hasPrefix(server.folder.url.path) }.isEmpty)
 
         // The marker did go through: the reviewer's decrypted copy has it, so the search above could have found it.
         let exported = server.folder.path("export")
         #expect(try await server.review(["export", "1", "--key", server.keyFile.path, "--to", exported.path]).status == 0)
-        #expect(filesContaining(needle, under: exported).count == 1)
+        #expect(try await filesContaining(marker, under: exported).count == 1)
     }
 
     @Test("no client address, User-Agent or file name in the data folder or the server's log")
@@ -49,7 +48,7 @@ struct AnonymityTests {
         #expect(answer.text.contains("SHA-256"))
 
         for secret in [agent, "UniqueTestAgent", clientAddress, name, "my-name-is"] {
-            #expect(filesContaining(Array(secret.utf8), under: server.data.root).isEmpty, "\(secret) is stored")
+            #expect(try await filesContaining(secret, under: server.data.root).isEmpty, "\(secret) is stored")
             #expect(!server.logs.text.contains(secret), "\(secret) is in the log")
         }
         #expect(server.logs.text.contains("submission stored"), "the log was not captured")

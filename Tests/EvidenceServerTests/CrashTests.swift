@@ -40,7 +40,7 @@ struct CrashTests {
         let sealed = (FileManager.default.enumerator(atPath: blobs.path)?.compactMap { $0 as? String } ?? [])
             .filter { $0.split(separator: "/").count == 2 && $0.split(separator: "/").first?.count == 2 }
         #expect(sealed.count == 1, "blobs after a kill at \(point): \(sealed)")
-        #expect(filesContaining(Array(Self.marker.utf8), under: store.data.root).isEmpty, "plaintext of the killed upload is on disk")
+        #expect(try await filesContaining(Self.marker, under: store.data.root).isEmpty, "plaintext of the killed upload is on disk")
         let verify = try await store.review(["verify", "--key", store.keyFile.path])
         #expect(verify.status == 0, "\(verify.stdoutText) \(verify.stderr)")
     }

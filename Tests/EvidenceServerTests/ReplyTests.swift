@@ -25,7 +25,7 @@ struct ReplyTests {
         #expect(mine.contains("class=\"reply\"") && mine.contains(reply), "\(mine)")
         #expect(!theirs.contains("marker-7c1e") && !theirs.contains("class=\"reply\""))
         // Sealed at rest: the marker is nowhere in the data folder, and the custody trail says who replied.
-        #expect(filesContaining(Array("marker-7c1e".utf8), under: server.data.root).isEmpty)
+        #expect(try await filesContaining("marker-7c1e", under: server.data.root).isEmpty)
         let shown = try await server.review(["show", "1", "--json", "--key", server.keyFile.path])
         #expect(shown.stdoutText.contains("\"replied\"") && shown.stdoutText.contains("alice"), "\(shown.stdoutText)")
     }

@@ -11,13 +11,13 @@ struct VerifyPageTests {
         let (byHash, byUpload, unknown, invalid, blobsAfter) = try await server.run { port in
             let receipt = try #require(try await Upload.send(port: port, files: [source]).receipt)
             let sha = receipt.files[0].originalSHA256
-            let blobsBefore = filesContaining([], under: server.data.blobs).count
+            let blobsBefore = regularFiles(under: server.data.blobs).count
             let base = "http://127.0.0.1:\(port)/verify"
             let byHash = try await Subprocess.run("curl", ["-sS", "\(base)?sha256=\(sha)"])
             let byUpload = try await Subprocess.run("curl", ["-sS", "-F", "file=@\(source.path)", base])
             let unknown = try await Subprocess.run("curl", ["-sS", "-F", "file=@\(other.path)", base])
             let invalid = try await Subprocess.run("curl", ["-sS", "-w", "%{http_code}", "\(base)?sha256=xyz"])
-            return (byHash, byUpload, unknown, invalid, filesContaining([], under: server.data.blobs).count - blobsBefore)
+            return (byHash, byUpload, unknown, invalid, regularFiles(under: server.data.blobs).count - blobsBefore)
         }
         #expect(byHash.stdoutText.contains("Found in the log"))
         #expect(byHash.stdoutText.contains("recorded as entry 0 of a log of"))

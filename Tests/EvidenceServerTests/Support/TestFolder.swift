@@ -21,15 +21,33 @@ final class TestFolder: Sendable {
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
-/// Every regular file under `folder` whose bytes contain `needle`.
-func filesContaining(_ needle: [UInt8], under folder: URL) -> [String] {
+/// Every regular file under `folder` whose bytes contain `marker`, found by `grep` in a child process.
+///
+/// Never by reading the files here: the servers of other tests run in this process, and opening and closing their
+/// `evidence.sqlite` would drop the POSIX locks SQLite holds on it for this whole process (a lock belongs to the
+/// process and the file, and any close of the file releases it). An `evidence-review` process could then write
+/// while this process's server holds the write lock: two writers, a corrupt database.
+func filesContaining(_ marker: String, under folder: URL) async throws -> [String] {
+    precondition(!marker.isEmpty && !marker.contains("\n"), "grep -F needs one non-empty line")
+    // -r follows no symbolic links and reads no devices, FIFOs or sockets; -s: files that vanish while the
+    // folder is walked (other tests' temporary files) are passed over, as unreadable ones are.
+    guard FileManager.default.fileExists(atPath: folder.path) else { throw GrepFailed(status: -1, stderr: "no folder \(folder.path)") }
+    let result = try await Subprocess.run("grep", ["-rlsF", "--null", "-e", marker, "--", folder.path], environment: ["LC_ALL": "C"])
+    // 0: found, 1: not found, 2: some file could not be read (the matches found are still listed).
+    guard [0, 1, 2].contains(result.status) else { throw GrepFailed(status: result.status, stderr: result.stderr) }
+    return result.stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+}
+
+struct GrepFailed: Error {
+    let status: Int32
+    let stderr: String
+}
+
+/// The paths of the regular files under `folder`, without opening any.
+func regularFiles(under folder: URL) -> [String] {
     guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
-    var hits: [String] = []
-    for case let url as URL in walker {
-        guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
-            let data = try? Data(contentsOf: url)
-        else { continue }
-        if data.range(of: Data(needle)) != nil { hits.append(url.path) }
+    return walker.compactMap { item in
+        guard let url = item as? URL, (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { return nil }
+        return url.path
     }
-    return hits
 }
