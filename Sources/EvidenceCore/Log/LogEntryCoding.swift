@@ -135,32 +135,40 @@ private struct LogEntryWriter {
     }
 }
 
-/// Reads entry lines in order, checking each field name.
+/// Reads entry lines in order, checking each field name. Lines and fields are split on their bytes (line feed,
+/// then the first space), as the writer joins them: a field value that starts with a combining mark stays a value.
 private struct LogEntryReader {
-    private let lines: [Substring]
+    private let bytes: [UInt8]
+    /// Each line's bytes, without its line feed.
+    private let lines: [Range<Int>]
     /// The 1-based number of the line read last.
     private(set) var line = 1
 
     init(_ bytes: [UInt8]) throws(LogEntryError) {
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .malformed(line: 1, reason: "the bytes are not UTF-8") }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.last == "" else { throw .malformed(line: lines.count, reason: "the last line does not end with a line feed") }
-        lines.removeLast()
-        guard lines.first == Substring(LogEntry.header) else {
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw .malformed(line: 1, reason: "the bytes are not UTF-8") }
+        var lines: [Range<Int>] = []
+        var start = 0
+        for index in bytes.indices where bytes[index] == 0x0a {
+            lines.append(start..<index)
+            start = index + 1
+        }
+        guard start == bytes.count else { throw .malformed(line: lines.count + 1, reason: "the last line does not end with a line feed") }
+        guard let first = lines.first, bytes[first].elementsEqual(LogEntry.header.utf8) else {
             throw .malformed(line: 1, reason: "the first line is not \"\(LogEntry.header)\"")
         }
+        self.bytes = bytes
         self.lines = lines
     }
 
     mutating func plain(_ name: String) throws(LogEntryError) -> String {
         guard line < lines.count else { throw .malformed(line: line + 1, reason: "field \"\(name)\" is missing") }
-        let current = lines[line]
+        let current = bytes[lines[line]]
         line += 1
-        let parts = current.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts[0] == name else {
-            throw .malformed(line: line, reason: "expected field \"\(name)\" but found \"\(parts[0])\"")
+        let space = current.firstIndex(of: 0x20) ?? current.endIndex
+        guard current[..<space].elementsEqual(name.utf8) else {
+            throw .malformed(line: line, reason: "expected field \"\(name)\" but found \"\(String(decoding: current[..<space], as: UTF8.self))\"")
         }
-        return parts.count == 2 ? String(parts[1]) : ""
+        return space == current.endIndex ? "" : String(decoding: current[(space + 1)...], as: UTF8.self)
     }
 
     mutating func number(_ name: String) throws(LogEntryError) -> Int64 {

@@ -37,6 +37,9 @@ import Testing
             try Self.received(),
             .reviewed(try .init(fileID: 12, decision: .reject, reason: "лицо видно\nline two \\ end ", actor: "Ainur Q", hour: "2026-11-25T10:00Z")),
             .reviewed(try .init(fileID: 12, decision: .approve, reason: "", actor: "ed", hour: "2026-11-25T10:00Z")),
+            // A value that starts with a combining mark: on the line it follows the field name's space, with which it
+            // would make one Character, so the reader must split on bytes.
+            .reviewed(try .init(fileID: 12, decision: .reject, reason: "\u{301}accent first", actor: "\u{308}o", hour: "2026-11-25T10:00Z")),
             .exported(try .init(fileID: 12, actor: "ed", hour: "2026-11-25T11:00Z")),
             .noteAdded(try .init(fileID: 12, noteText: "secret source name", actor: "ed", hour: "2026-11-25T11:00Z")),
             .deleted(try .init(fileID: 12, reason: "tab\there\u{7f}\u{1}", actor: "server", hour: "2026-11-26T00:00Z")),
