@@ -47,9 +47,10 @@ if [ ! -d ../shared/corpus ]; then
 fi
 
 swift build --build-tests
-# The lock guard (Tests/LockGuard) watches every process of ours in the run: code that closes a descriptor of a
-# SQLite database outside SQLite, while its process still has the file open, drops SQLite's locks on it (two writers,
-# a corrupt database). Each such close is written down with its stack and fails the run.
+# The lock guard (Tests/LockGuard) watches every process of ours in the run: a descriptor of one of our SQLite
+# databases closed outside SQLite drops the locks SQLite holds on that file for the whole process (two writers, a
+# corrupt database). Our code opens those files only through SQLite; each such close is written down with its stack
+# and fails the run.
 guard_dir=$(mktemp -d)
 clang -shared -fPIC -O2 -Wall -Werror -o "$guard_dir/lock_guard.so" Tests/LockGuard/lock_guard.c -ldl
 mkdir "$guard_dir/reports"

@@ -43,7 +43,8 @@ struct ConcurrencyTests {
         }
         let listed = try JSONSerialization.jsonObject(with: try await server.review(["list", "--status", "all", "--json"]).stdout) as? [[String: Any]] ?? []
         #expect(listed.count == 20)
-        // On failure, what the approvals said and what verify found (a rare failure under full load was seen once).
+        // On failure, what the approvals said and what verify found. A corrupt database here once came from another
+        // test reading this store's live database files in this process, which dropped SQLite's locks (Tests/LockGuard).
         let approvals = reviews.filter { $0.stdoutText.contains("approved") || $0.stderr.contains("approve") }
             .map { $0.stdoutText + $0.stderr }
         #expect(listed.filter { $0["status"] as? String == "approved" }.count == 4, "\(approvals) \(listed.map { $0["status"] ?? "" })")

@@ -142,10 +142,11 @@ struct FaultTests {
         _ = try await Subprocess.run("sqlite3", [store.data.database.path, "PRAGMA wal_checkpoint(TRUNCATE);"])
         let root = try await Subprocess.run("sqlite3", [store.data.database.path, "SELECT rootpage FROM sqlite_master WHERE name = 'file';"])
         let page = try #require(Int(root.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)))
-        let handle = try FileHandle(forUpdating: store.data.database)
-        try handle.seek(toOffset: UInt64((page - 1) * 4096))
-        try handle.write(contentsOf: Data(repeating: 0xA5, count: 64))
-        try handle.close()
+        // From a child process: in this one, closing a descriptor of the file would drop SQLite's locks on it
+        // (Tests/LockGuard).
+        let damage = "import sys\nwith open(sys.argv[1], 'r+b') as f:\n    f.seek(int(sys.argv[2]))\n    f.write(b'\\xa5' * 64)\n"
+        let damaged = try await Subprocess.run("/usr/bin/python3", ["-c", damage, store.data.database.path, String((page - 1) * 4096)])
+        #expect(damaged.status == 0, "\(damaged.stderr)")
         let verify = try await store.review(["verify"])
         #expect(verify.status == 1 || verify.status == 2, "\(verify.stdoutText)")
         let said = verify.stdoutText + verify.stderr
