@@ -39,6 +39,16 @@ public struct StoreVerifier {
         for problem in try store.integrityProblems() {
             report.problems.append(.init(subject: "database", problem: problem))
         }
+        // Then the checkpoints, and their signatures checked (one Ed25519 verification each, most of verify's work)
+        // on a thread of their own while the log and the files are read, so no core waits. Read before the entries, every
+        // checkpoint is covered by them even while the server goes on appending.
+        let stored = try store.storedCheckpoints()
+        let verifier = log.verifierKey
+        let signatures = BackgroundValue(name: "checkpoint signatures") {
+            stored.map(\.signedNote).concurrentMap { note in
+                Result { () throws(CheckpointError) -> Checkpoint in try Checkpoint.verify(note, verifier: verifier) }
+            }
+        }
         let entries = try store.logEntries()
         // In log order: entries are read up to the first gap, so their indexes only grow.
         var decoded: [(index: Int, entry: LogEntry)] = []
@@ -64,7 +74,8 @@ public struct StoreVerifier {
                 report.problems.append(.init(subject: subject, problem: "is not a valid entry: \(error)"))
             }
         }
-        try checkCheckpoints(leafHashes: leafHashes, into: &report)
+        // The checkpoints' findings come after the entries' in the report, though they are known only at the end.
+        let checkpointFindingsAt = report.problems.count
 
         let files = try store.files(status: nil)
         let fileIDs = Set(files.compactMap(\.id))
@@ -87,6 +98,10 @@ public struct StoreVerifier {
                 progress(batchStart + offset + 1, files.count)
             }
         }
+        var checkpoints = VerificationReport()
+        checkCheckpoints(stored, signatures: signatures.value, leafHashes: leafHashes, into: &checkpoints)
+        report.problems.insert(contentsOf: checkpoints.problems, at: checkpointFindingsAt)
+        report.checkpointsChecked = checkpoints.checkpointsChecked
         return report
     }
 
@@ -142,14 +157,11 @@ public struct StoreVerifier {
 
     /// Checkpoints come smallest first, so one compact range walks the leaves once and gives the root at every
     /// checkpointed size on the way (each root O(log n)), instead of a tree built per checkpoint.
-    private func checkCheckpoints(leafHashes: [[UInt8]], into report: inout VerificationReport) throws {
-        let verifier = log.verifierKey
+    private func checkCheckpoints(
+        _ stored: [(size: Int, signedNote: String)], signatures verified: [Result<Checkpoint, CheckpointError>], leafHashes: [[UInt8]],
+        into report: inout VerificationReport
+    ) {
         var range = CompactRange()
-        let stored = try desk.store.storedCheckpoints()
-        // One Ed25519 verification per checkpoint is most of this check's work: they run on every core.
-        let verified = stored.map(\.signedNote).concurrentMap { note in
-            Result { () throws(CheckpointError) -> Checkpoint in try Checkpoint.verify(note, verifier: verifier) }
-        }
         for ((size, _), signature) in zip(stored, verified) {
             report.checkpointsChecked += 1
             let subject = "checkpoint of size \(size)"
