@@ -124,7 +124,8 @@ build_main() {
   bin="$(swift build -c release --show-bin-path)"
   built_main=1
 }
-build_bench() { swift build -c release --package-path "$bench_package" --scratch-path "$scratch" --product "$1" >&2; }
+# Build manifest caching off: the cached plan of this package misses files added to or renamed in the main one.
+build_bench() { swift build -c release --disable-build-manifest-caching --package-path "$bench_package" --scratch-path "$scratch" --product "$1" >&2; }
 bench_bin() { echo "$scratch/release/$1"; }
 
 # A reviewer key pair for the fixtures and servers (PBKDF2 makes keygen take a moment: made once per run).
@@ -800,7 +801,7 @@ wait_quiet() {
 # Build everything and make every input first (videos, photo, stores), so that no compiler or fixture builder runs
 # beside a measurement.
 build_main
-swift build -c release --package-path "$bench_package" --scratch-path "$scratch" >&2
+swift build -c release --disable-build-manifest-caching --package-path "$bench_package" --scratch-path "$scratch" >&2
 for name in "${selected[@]}"; do
   if declare -F "prepare_$name" >/dev/null; then
     say "preparing $name"

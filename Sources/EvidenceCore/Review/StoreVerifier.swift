@@ -39,9 +39,9 @@ public struct StoreVerifier {
         for problem in try store.integrityProblems() {
             report.problems.append(.init(subject: "database", problem: problem))
         }
-        // Then the checkpoints, and their signatures checked (one Ed25519 verification each, most of verify's work)
-        // on a thread of their own while the log and the files are read, so no core waits. Read before the entries, every
-        // checkpoint is covered by them even while the server goes on appending.
+        // Then the checkpoints, and their signatures checked (one Ed25519 verification each, most of verify's
+        // work) on a thread of their own while the log and the files are read, so no core waits. Read before the
+        // entries, every checkpoint is covered by them even while the server goes on appending.
         let stored = try store.storedCheckpoints()
         let verifier = log.verifierKey
         let signatures = BackgroundValue(name: "checkpoint signatures") {
