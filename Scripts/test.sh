@@ -52,7 +52,14 @@ swift build --build-tests
 # corrupt database). Our code opens those files only through SQLite; each such close is written down with its stack
 # and fails the run.
 guard_dir=$(mktemp -d)
-clang -shared -fPIC -O2 -Wall -Werror -o "$guard_dir/lock_guard.so" Tests/LockGuard/lock_guard.c -ldl
+# The Swift toolchain brings clang; a C compiler from Debian otherwise.
+compiler=$(command -v clang || command -v cc || true)
+if [ -z "$compiler" ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gcc libc6-dev
+  compiler=$(command -v cc)
+fi
+"$compiler" -shared -fPIC -O2 -Wall -Werror -o "$guard_dir/lock_guard.so" Tests/LockGuard/lock_guard.c -ldl
 mkdir "$guard_dir/reports"
 # The browser tests were installed above: here a missing browser fails them instead of skipping them.
 status=0
