@@ -29,16 +29,15 @@ struct SignedNote {
         guard signatureBlock.last == newline else { throw .malformed("the last signature line does not end with a line feed") }
         var signatures: [(name: String, blob: [UInt8])] = []
         for line in signatureBlock.dropLast().split(separator: newline, omittingEmptySubsequences: false) {
-            let shown = String(decoding: line, as: UTF8.self)
             guard line.starts(with: Self.signaturePrefix.utf8) else {
-                throw .malformed("the signature line \"\(shown)\" does not start with an em dash and a space")
+                throw .malformed("the signature line \"\(String(decoding: line, as: UTF8.self))\" does not start with an em dash and a space")
             }
             let fields = line.dropFirst(Self.signaturePrefix.utf8.count).split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
                 .map { String(decoding: $0, as: UTF8.self) }
             guard fields.count == 2, NoteVerifierKey.isValidName(fields[0]),
                 let data = Data(base64Encoded: fields[1]), data.count > 4,
                 data.base64EncodedString() == fields[1]
-            else { throw .malformed("the signature line \"\(shown)\" is not \"— name base64\"") }
+            else { throw .malformed("the signature line \"\(String(decoding: line, as: UTF8.self))\" is not \"— name base64\"") }
             signatures.append((fields[0], [UInt8](data)))
         }
         guard !signatures.isEmpty else { throw .malformed("there is no signature line") }
