@@ -46,6 +46,8 @@ let package = Package(
                 "EvidenceCrypto",
                 "CFileSync",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own column calls, for rows read in place (`SQLiteColumns`).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .target(

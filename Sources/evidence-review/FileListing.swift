@@ -10,9 +10,9 @@ struct FileListing: Codable {
     let originalSize: Int64
     let cleanedSize: Int64
     let status: String
-    let originalSHA256: String
-    let cleanedSHA256: String
-    let sealedSHA256: String
+    let originalSHA256: SHA256Text
+    let cleanedSHA256: SHA256Text
+    let sealedSHA256: SHA256Text
     let duplicates: [Int64]
     let tags: [String]
     let legalHold: Bool

@@ -1,3 +1,4 @@
+import EvidenceCore
 /// JSON written straight into bytes, formatted as `JSONEncoder` formats it with `JSONOutput`'s options: strings
 /// escaped as it escapes them (`"`, `\`, and control characters: `\b \t \n \f \r`, else `\u00xx` in lowercase hex;
 /// `/`, DEL, non-ASCII and U+2028 left as they are), integers in decimal. For output too large for `JSONEncoder`'s
@@ -33,19 +34,27 @@ struct JSONBytes {
 
     /// A quoted string; runs that need no escaping are copied whole.
     mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
         var value = value
-        value.withUTF8 { utf8 in
-            var start = 0
-            for index in utf8.indices {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                escape(byte)
-                start = index + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        value.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A hash as a quoted string, written from its digits without making a String of them.
+    mutating func string(_ value: SHA256Text) {
+        value.withUTF8 { string(utf8: $0) }
+    }
+
+    /// Valid UTF-8 as a quoted string.
+    private mutating func string(utf8: UnsafeRawBufferPointer) {
+        bytes.append(UInt8(ascii: "\""))
+        var start = 0
+        for index in utf8.indices {
+            let byte = utf8[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            bytes.append(contentsOf: utf8[start..<index])
+            escape(byte)
+            start = index + 1
         }
+        bytes.append(contentsOf: utf8[start...])
         bytes.append(UInt8(ascii: "\""))
     }
 

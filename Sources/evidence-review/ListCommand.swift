@@ -75,20 +75,23 @@ struct ListCommand: ParsableCommand {
         query.descending = reverse
         // "other" and --text are decided here, not in SQL: then the limit is applied after them.
         let filtersInSwift = includesOther || text != nil
-        if !filtersInSwift { query.limit = rowLimit.map { $0 + 1 } }
-        let (matching, annotations) = try desk.store.listedFiles(matching: query)
-        var files = matching
-        if includesOther {
-            files = files.filter { file in file.mediaType.map { types.contains($0.rawValue) } ?? true }
-        }
         let identity = try key.map { try PassphrasePrompt.loadKey($0) }
         var messages = MessageCache(desk: desk, identity: identity)
-        if let text {
-            files = try files.filter { file in
-                try messages.message(submissionID: file.submissionID)?
-                    .range(of: text, options: [.caseInsensitive, .diacriticInsensitive]) != nil
+        let isShown = { (file: FileSummary) throws -> Bool in
+            if includesOther && !(file.mediaType.map { types.contains($0.rawValue) } ?? true) { return false }
+            guard let text = self.text else { return true }
+            return try messages.message(submissionID: file.submissionID)?
+                .range(of: text, options: [.caseInsensitive, .diacriticInsensitive]) != nil
+        }
+        if json {
+            if !filtersInSwift { query.limit = rowLimit }
+            return try writeJSON(desk.store, query, isShown: isShown) { file in
+                identity == nil ? nil : try messages.message(submissionID: file.submissionID)
             }
         }
+        if !filtersInSwift { query.limit = rowLimit.map { $0 + 1 } }
+        let (matching, annotations) = try desk.store.listedFiles(matching: query)
+        var files = try matching.filter(isShown)
         // One row more than the limit was asked for, to know whether there are more without counting them all.
         var total = files.count
         if let rowLimit, files.count > rowLimit {
@@ -100,12 +103,6 @@ struct ListCommand: ParsableCommand {
         }
         let listings = files.map { FileListing($0, annotations: annotations) }
         let fileMessages = try identity.map { _ in try files.map { try messages.message(submissionID: $0.submissionID) } }
-        if json {
-            let listed = listings.indices.map { ListedFile(listing: listings[$0], decrypted: identity != nil, message: fileMessages?[$0] ?? nil) }
-            try ListJSON.write(listed, to: StandardOutput.write)
-            try StandardOutput.write([UInt8(ascii: "\n")])
-            return
-        }
         let width = Terminal.width
         guard !listings.isEmpty else {
             Self.printWrapped("no \(status == .all ? "" : status.rawValue + " ")files match; try --status all or fewer filters", width: width)

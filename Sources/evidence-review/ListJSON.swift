@@ -4,22 +4,46 @@
 enum ListJSON {
     /// Writes the document (without a final newline) to `sink` in blocks of about `blockSize` bytes.
     static func write(_ files: [ListCommand.ListedFile], blockSize: Int = 1 << 20, to sink: ([UInt8]) throws -> Void) rethrows {
-        var out = JSONBytes(capacity: blockSize + 8192)
-        guard !files.isEmpty else {
-            out.append("[\n\n]")
-            return try sink(out.bytes)
+        var writer = Writer(blockSize: blockSize)
+        for file in files {
+            writer.add(file)
+            if writer.isBlockFull { try writer.flush(to: sink) }
         }
-        out.append("[\n")
-        for (index, file) in files.enumerated() {
-            if index > 0 { out.append(",\n") }
-            object(file, into: &out)
-            if out.bytes.count >= blockSize {
-                try sink(out.bytes)
-                out.bytes.removeAll(keepingCapacity: true)
-            }
+        writer.finish()
+        try writer.flush(to: sink)
+    }
+
+    /// The document built file by file, for files that arrive a batch at a time: `add` each, `flush` the bytes
+    /// whenever a block is full, then `finish` and flush the rest.
+    struct Writer {
+        private var out: JSONBytes
+        private let blockSize: Int
+        private var count = 0
+
+        init(blockSize: Int = 1 << 20) {
+            self.blockSize = blockSize
+            out = JSONBytes(capacity: blockSize + 8192)
         }
-        out.append("\n]")
-        try sink(out.bytes)
+
+        var isBlockFull: Bool { out.bytes.count >= blockSize }
+
+        mutating func add(_ file: ListCommand.ListedFile) {
+            out.append(count == 0 ? "[\n" : ",\n")
+            count += 1
+            ListJSON.object(file, into: &out)
+        }
+
+        /// The end of the document; an empty one is written `[`, a blank line, `]`, as `JSONEncoder` does.
+        mutating func finish() {
+            out.append(count == 0 ? "[\n\n]" : "\n]")
+        }
+
+        /// Hands on what is written so far, and starts the next block.
+        mutating func flush(to sink: ([UInt8]) throws -> Void) rethrows {
+            guard !out.bytes.isEmpty else { return }
+            try sink(out.bytes)
+            out.bytes.removeAll(keepingCapacity: true)
+        }
     }
 
     /// The whole document at once.

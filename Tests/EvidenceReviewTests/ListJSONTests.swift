@@ -114,7 +114,7 @@ struct ListJSONTests {
         #expect(NSArray(array: fromPython) == NSArray(array: fromSwift))
         #expect(fromPython.map { $0["message"] as? String } == files.map(\.message))
         #expect(fromPython.map { $0["tags"] as? [String] ?? [] } == files.map(\.listing.tags))
-        #expect(fromPython.map { $0["original_sha256"] as? String } == files.map(\.listing.originalSHA256))
+        #expect(fromPython.map { $0["original_sha256"] as? String } == files.map(\.listing.originalSHA256.description))
     }
 
     static let hasPython3 = ["/usr/bin/python3", "/usr/local/bin/python3"].contains { FileManager.default.isExecutableFile(atPath: $0) }

@@ -36,13 +36,32 @@ extension EvidenceStore {
     /// What `list` shows of the files matching `query`, with their annotations, in one transaction. Only the
     /// summary's columns are read, in place as the statement steps (100,000 files are listed in well under a second).
     public func listedFiles(matching query: FileQuery) throws -> (files: [FileSummary], annotations: FileAnnotations) {
+        var annotations: FileAnnotations?
+        var files: [FileSummary] = []
+        try streamListedFiles(matching: query, annotations: { annotations = $0 }, batch: { files += $0 })
+        return (files, annotations!)
+    }
+
+    /// What `listedFiles` reads, handed on as it is read: first the annotations, then the files in batches of
+    /// `batchSize`, all in one transaction. For listings of any size in flat memory; a `batch` that throws stops
+    /// the reading.
+    public func streamListedFiles(
+        matching query: FileQuery, batchSize: Int = 4096, annotations: (FileAnnotations) throws -> Void,
+        batch: ([FileSummary]) throws -> Void
+    ) throws {
         let (selection, arguments) = Self.selection(query)
-        return try database.read { session in
+        try database.read { session in
+            try annotations(try Self.annotations(in: session))
             var files: [FileSummary] = []
+            files.reserveCapacity(batchSize)
             try session.forEachRow("SELECT \(FileSummary.columns) FROM file WHERE \(selection)", arguments) { row in
                 files.append(try FileSummary(row: row))
+                if files.count == batchSize {
+                    try batch(files)
+                    files.removeAll(keepingCapacity: true)
+                }
             }
-            return (files, try Self.annotations(in: session))
+            if !files.isEmpty { try batch(files) }
         }
     }
 

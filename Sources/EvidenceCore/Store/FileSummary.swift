@@ -10,9 +10,9 @@ public struct FileSummary: Sendable, Equatable {
     public var originalSize: Int64
     public var cleanedSize: Int64
     public var status: ReviewStatus
-    public var originalSHA256: String
-    public var cleanedSHA256: String
-    public var sealedSHA256: String
+    public var originalSHA256: SHA256Text
+    public var cleanedSHA256: SHA256Text
+    public var sealedSHA256: SHA256Text
     public var receivedHour: String
     /// The submitter asked to keep the original (`FileRecord.originalBlobKey` is set).
     public var originalKept: Bool
@@ -34,9 +34,9 @@ extension FileSummary {
         originalSize = try row.int64(3)
         cleanedSize = try row.int64(4)
         status = try row.reviewStatus(5)
-        originalSHA256 = try row.string(6)
-        cleanedSHA256 = try row.string(7)
-        sealedSHA256 = try row.string(8)
+        originalSHA256 = try row.sha256Text(6)
+        cleanedSHA256 = try row.sha256Text(7)
+        sealedSHA256 = try row.sha256Text(8)
         receivedHour = try row.string(9)
         originalKept = try row.bool(10)
         purgedHour = try row.optionalString(11)
@@ -50,9 +50,9 @@ extension FileSummary {
         originalSize = file.originalSize
         cleanedSize = file.cleanedSize
         status = file.status
-        originalSHA256 = file.originalSHA256
-        cleanedSHA256 = file.cleanedSHA256
-        sealedSHA256 = file.sealedSHA256
+        originalSHA256 = SHA256Text(file.originalSHA256)
+        cleanedSHA256 = SHA256Text(file.cleanedSHA256)
+        sealedSHA256 = SHA256Text(file.sealedSHA256)
         receivedHour = file.receivedHour
         originalKept = file.originalBlobKey != nil
         purgedHour = file.purgedHour

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The embedded default: one SQLite file in WAL mode (GRDB's DatabasePool), `secure_delete` on, full auto-vacuum.
 public final class SQLiteDatabase: SQLDatabase {
@@ -82,8 +83,10 @@ struct SQLiteSession: SQLSession {
     }
 
     func forEachRow(_ sql: String, _ arguments: [any SQLValueConvertible], _ body: (any SQLColumns) throws -> Void) throws {
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: Self.arguments(arguments))
-        while let row = try cursor.next() { try body(SQLiteColumns(row: row)) }
+        let statement = try db.makeStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
+        let columns = SQLiteColumns(statement: statement.sqliteStatement)
+        while try cursor.next() != nil { try body(columns) }
     }
 
     static func arguments(_ values: [any SQLValueConvertible]) -> StatementArguments {
@@ -98,24 +101,43 @@ struct SQLiteSession: SQLSession {
     }
 }
 
-/// The current row of a GRDB cursor, read straight from the statement (no `SQLValue` per column).
+/// The current row of a statement that GRDB steps, read with SQLite's own column calls (no `Row` decoding and no
+/// `SQLValue` per column; a hash is read without making a String of it).
 struct SQLiteColumns: SQLColumns {
-    let row: Row
+    let statement: SQLiteStatement
+
+    /// The column's type, refusing NULL where a value is required.
+    private func requireValue(_ column: Int, _ expected: String) throws {
+        guard !isNull(column) else { throw SQLRowError.unexpected(column, .null, expected) }
+    }
+
+    /// The column's text or bytes in place: valid until the statement steps on.
+    private func bytes(_ column: Int, asText: Bool) -> UnsafeRawBufferPointer {
+        let start = asText ? UnsafeRawPointer(sqlite3_column_text(statement, Int32(column))) : sqlite3_column_blob(statement, Int32(column))
+        // The count is asked for after the pointer, as SQLite's documentation prescribes.
+        let count = Int(sqlite3_column_bytes(statement, Int32(column)))
+        return UnsafeRawBufferPointer(start: start, count: start == nil ? 0 : count)
+    }
 
     func int64(_ column: Int) throws -> Int64 {
-        guard !row.hasNull(atIndex: column) else { throw SQLRowError.unexpected(column, .null, "an integer") }
-        return try row.decode(Int64.self, atIndex: column)
+        try requireValue(column, "an integer")
+        return sqlite3_column_int64(statement, Int32(column))
     }
 
     func string(_ column: Int) throws -> String {
-        guard !row.hasNull(atIndex: column) else { throw SQLRowError.unexpected(column, .null, "text") }
-        return try row.decode(String.self, atIndex: column)
+        try requireValue(column, "text")
+        return String(decoding: bytes(column, asText: true), as: UTF8.self)
     }
 
     func data(_ column: Int) throws -> Data {
-        guard !row.hasNull(atIndex: column) else { throw SQLRowError.unexpected(column, .null, "bytes") }
-        return try row.decode(Data.self, atIndex: column)
+        try requireValue(column, "bytes")
+        return Data(bytes(column, asText: false))
     }
 
-    func isNull(_ column: Int) -> Bool { row.hasNull(atIndex: column) }
+    func isNull(_ column: Int) -> Bool { sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL }
+
+    func sha256Text(_ column: Int) throws -> SHA256Text {
+        try requireValue(column, "text")
+        return SHA256Text(utf8: bytes(column, asText: true))
+    }
 }
