@@ -86,6 +86,34 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX partial_segment_on_upload_id ON partial_segment (upload_id)",
         ]),
+        ("v10: hashes more than one file has", [
+            // See StoreMigrations: every hash more than one file has, kept by a trigger, so listings need not group
+            // every hash. Writers are serialised (the store's write lock), so two inserts never miss each other.
+            "CREATE TABLE duplicate_hash (sha256 TEXT COLLATE \"C\" PRIMARY KEY)",
+            """
+            INSERT INTO duplicate_hash SELECT original_sha256 FROM file GROUP BY original_sha256 HAVING COUNT(*) > 1
+            ON CONFLICT DO NOTHING
+            """,
+            """
+            INSERT INTO duplicate_hash SELECT cleaned_sha256 FROM file GROUP BY cleaned_sha256 HAVING COUNT(*) > 1
+            ON CONFLICT DO NOTHING
+            """,
+            """
+            CREATE FUNCTION note_duplicate_hash() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM file WHERE id <> NEW.id
+                           AND (original_sha256 = NEW.original_sha256 OR cleaned_sha256 = NEW.cleaned_sha256)) THEN
+                    INSERT INTO duplicate_hash (sha256) VALUES (NEW.original_sha256), (NEW.cleaned_sha256) ON CONFLICT DO NOTHING;
+                END IF;
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER file_duplicate_hash AFTER INSERT OR UPDATE OF original_sha256, cleaned_sha256 ON file
+            FOR EACH ROW EXECUTE FUNCTION note_duplicate_hash()
+            """,
+        ]),
     ]
 
     /// Applies the steps not yet applied, each in its own transaction under the store's write lock, so nodes

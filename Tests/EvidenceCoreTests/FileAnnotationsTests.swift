@@ -55,6 +55,51 @@ struct FileAnnotationsTests {
         #expect(annotations.legalHold(of: byID[5]!) && !annotations.legalHold(of: byID[1]!))
     }
 
+    /// The set-based duplicates equal the per-file queries' for every file of `store`.
+    static func expectDuplicatesMatch(_ store: EvidenceStore, _ comment: Comment) throws {
+        let annotations = try store.annotations()
+        for file in try store.files(status: nil) {
+            #expect(annotations.duplicates(of: file) == (try store.duplicates(of: file)), "file \(file.id!): \(comment)")
+        }
+    }
+
+    @Test("a store written before duplicate_hash existed gets it filled by the migration", arguments: StoreBackend.all)
+    func duplicateHashMigration(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
+        _ = try Self.annotatedStore(fixture)
+        // Back to the schema before v10, with the files in it, as a store of an earlier version has them.
+        switch backend {
+        case .sqlite:
+            try fixture.sql("DROP TRIGGER file_duplicate_hash_on_insert")
+            try fixture.sql("DROP TRIGGER file_duplicate_hash_on_update")
+            try fixture.sql("DELETE FROM grdb_migrations WHERE identifier LIKE 'v10:%'")
+        case .postgres:
+            try fixture.sql("DROP TRIGGER file_duplicate_hash ON file")
+            try fixture.sql("DROP FUNCTION note_duplicate_hash()")
+            try fixture.sql("DELETE FROM schema_migration WHERE name LIKE 'v10:%'")
+        }
+        try fixture.sql("DROP TABLE duplicate_hash")
+        let migrated = try fixture.anotherStore()
+        let byID = Dictionary(uniqueKeysWithValues: try migrated.files(status: nil).map { ($0.id!, $0) })
+        #expect(try migrated.annotations().duplicates(of: byID[1]!) == [3, 4])
+        try Self.expectDuplicatesMatch(migrated, "after the migration")
+        // And the triggers it created keep the table from then on.
+        _ = try IngestPipeline(folder: fixture.folder, blobs: LocalBlobStore(root: fixture.folder.blobs), store: migrated)
+            .ingest([fixture.spool(Corpus.bytes("exiftool/t/images/GIF.gif"))], message: nil)
+        #expect(try migrated.annotations().duplicates(of: byID[5]!) == [7])
+        try Self.expectDuplicatesMatch(migrated, "after an ingest")
+    }
+
+    @Test("a hash in duplicate_hash that only one file has names no duplicate", arguments: StoreBackend.all)
+    func extraDuplicateHash(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
+        let desk = try Self.annotatedStore(fixture)
+        let gif = try desk.store.file(id: 5)
+        try fixture.sql("INSERT INTO duplicate_hash (sha256) VALUES (?), (?)", [gif.originalSHA256, gif.cleanedSHA256 + "0"])
+        #expect(try desk.store.annotations().duplicates(of: gif).isEmpty)
+        try Self.expectDuplicatesMatch(desk.store, "with extra hashes")
+    }
+
     @Test("one file's annotations, read alone, equal the whole store's for every file", arguments: StoreBackend.all)
     func perFileAnnotations(backend: StoreBackend) throws {
         let fixture = try CoreFixture(backend)

@@ -89,13 +89,13 @@ extension EvidenceStore {
             heldSubmissions: Set(try session.int64s("SELECT id FROM submission WHERE legal_hold <> 0")))
     }
 
-    /// Only files whose original or cleaned hash occurs more than once can have duplicates: the two GROUP BYs run
-    /// over the hash indexes, and the rows they pick are matched up in memory.
+    /// Only files whose original or cleaned hash occurs more than once can have duplicates. `duplicate_hash` holds
+    /// every such hash (and perhaps a few others, which match nothing more), so only those files are read; they
+    /// are matched up in memory, originals with originals and cleaned with cleaned.
     private static func duplicateGroups(in session: any SQLSession) throws -> [Int64: [Int64]] {
         let rows = try session.rows("""
             SELECT id, original_sha256, cleaned_sha256 FROM file
-            WHERE original_sha256 IN (SELECT original_sha256 FROM file GROUP BY original_sha256 HAVING COUNT(*) > 1)
-               OR cleaned_sha256 IN (SELECT cleaned_sha256 FROM file GROUP BY cleaned_sha256 HAVING COUNT(*) > 1)
+            WHERE original_sha256 IN (SELECT sha256 FROM duplicate_hash) OR cleaned_sha256 IN (SELECT sha256 FROM duplicate_hash)
             """).map { (id: try $0.int64(0), original: try $0.string(1), cleaned: try $0.string(2)) }
         var byOriginal: [String: [Int64]] = [:]
         var byCleaned: [String: [Int64]] = [:]

@@ -143,6 +143,27 @@ enum StoreMigrations {
                 t.column("blob_key", .text).notNull()
             }
         }
+        migrator.registerMigration("v10: hashes more than one file has") { db in
+            // A listing names each file's duplicates. Finding them by grouping every hash read both hash indexes
+            // whole, most of `list`'s time on a large store. This table holds every original or cleaned hash that
+            // more than one file has (maybe a few more: an extra one only costs a lookup), filled here and kept by
+            // triggers in the transaction of each insert, so a listing reads only the files that have duplicates.
+            try db.execute(sql: """
+                CREATE TABLE duplicate_hash (sha256 TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                INSERT OR IGNORE INTO duplicate_hash SELECT original_sha256 FROM file GROUP BY original_sha256 HAVING COUNT(*) > 1;
+                INSERT OR IGNORE INTO duplicate_hash SELECT cleaned_sha256 FROM file GROUP BY cleaned_sha256 HAVING COUNT(*) > 1;
+                CREATE TRIGGER file_duplicate_hash_on_insert AFTER INSERT ON file
+                WHEN EXISTS (SELECT 1 FROM file WHERE id <> NEW.id AND (original_sha256 = NEW.original_sha256 OR cleaned_sha256 = NEW.cleaned_sha256))
+                BEGIN
+                    INSERT OR IGNORE INTO duplicate_hash (sha256) VALUES (NEW.original_sha256), (NEW.cleaned_sha256);
+                END;
+                CREATE TRIGGER file_duplicate_hash_on_update AFTER UPDATE OF original_sha256, cleaned_sha256 ON file
+                WHEN EXISTS (SELECT 1 FROM file WHERE id <> NEW.id AND (original_sha256 = NEW.original_sha256 OR cleaned_sha256 = NEW.cleaned_sha256))
+                BEGIN
+                    INSERT OR IGNORE INTO duplicate_hash (sha256) VALUES (NEW.original_sha256), (NEW.cleaned_sha256);
+                END;
+                """)
+        }
         return migrator
     }
 }
