@@ -677,20 +677,22 @@ blob and the database commit; nginx does none of this work.")
 # (f) `evidence-review verify` over a store of 10,000 files, vs sha256sum over the same blobs.
 prepare_verify() {
   need_packages eatmydata || true
-  local key data="$work/store-10k" count=${BENCH_VERIFY_FILES:-10000}
+  # "-v2": the stores where one submission in a hundred sends an earlier file again (bench-store); a store built
+  # by an earlier version of bench.sh in BENCH_WORK has no duplicates, and is not reused.
+  local key data="$work/store-10k-v2" count=${BENCH_VERIFY_FILES:-10000}
   key=$(reviewer_key)
   local eat=()
   command -v eatmydata >/dev/null && eat=(eatmydata)
   [ -f "$data/evidence.sqlite" ] && return 0
   local build
-  build=$("${eat[@]}" "$(bench_bin bench-store)" --data "$data" --recipient "$key.pub" --submissions "$count" 2>"$work/store-10k.log")
+  build=$("${eat[@]}" "$(bench_bin bench-store)" --data "$data" --recipient "$key.pub" --submissions "$count" 2>"$work/store-10k-v2.log")
   # Kept beside the store, so a later run that reuses it (BENCH_WORK) still says how it was built.
-  echo "store of $count submissions (one file each) built by bench-store through IngestPipeline(folder:), a checkpoint signed after every submission as the server does, ${eat[*]:+under eatmydata (fsync off), }in $(cut -f2 <<<"$build" | xargs printf '%.0f') s (load $(load1)); progress: $(grep -o '[0-9]* of [0-9]* submissions, [0-9.]* s, [0-9]* submissions/s' "$work/store-10k.log" | tr '\n' ';')" >"$data.note"
+  echo "store of $count submissions (one file each) built by bench-store through IngestPipeline(folder:), a checkpoint signed after every submission as the server does, ${eat[*]:+under eatmydata (fsync off), }in $(cut -f2 <<<"$build" | xargs printf '%.0f') s (load $(load1)); progress: $(grep -o '[0-9]* of [0-9]* submissions, [0-9.]* s, [0-9]* submissions/s' "$work/store-10k-v2.log" | tr '\n' ';')" >"$data.note"
 }
 bench_verify() {
   build_main
   build_bench bench-store
-  local key data="$work/store-10k" count=${BENCH_VERIFY_FILES:-10000}
+  local key data="$work/store-10k-v2" count=${BENCH_VERIFY_FILES:-10000}
   key=$(reviewer_key)
   prepare_verify
   details+=("verify: $(cat "$data.note" 2>/dev/null || echo "store built by an earlier run (BENCH_WORK)")")
@@ -727,7 +729,8 @@ bench_verify() {
     "$(calc "%.0f" "$files / $k") files/s ($k s)" "$(calc "%.0f" "$blobs / $r") files/s (sha256sum)" "$(calc "%.2fx" "$r / $k")" "-"
   details+=("verify: $(cat "$work/verify.out"); seconds per run: verify ${plain[*]}; verify --key ${keyed[*]}; sha256sum ${refs[*]}")
   notes+=("**(f) verify**: the store is built by \`bench-store\` (\`Scripts/bench/Sources/bench-store\`): $count
-submissions of one tiny generated image each (an 8x8 PNG or JPEG with a comment, distinct bytes), each spooled with
+submissions of one tiny generated image each (an 8x8 PNG or JPEG with a comment, distinct bytes, but one submission in
+a hundred sends an earlier one's file again, so listings have duplicates to name), each spooled with
 \`SpoolFile\` and stored by \`IngestPipeline(folder:).ingest\` exactly as the server does (scrub, seal, blob, database
 rows, custody, log entry, a signed checkpoint per submission); eatmydata only skips fsync while building. The
 reference hashes every blob file with \`sha256sum\` (what \"limited by SHA-256 and disk read speed\" means for small
@@ -742,23 +745,23 @@ holds verify to that floor as well. Median of $runs runs; the page cache is warm
 # (g) `evidence-review list` on a store of 100,000 submissions: all, --json and a filtered list, vs 0.2 s.
 prepare_list() {
   need_packages eatmydata || true
-  local key data="$work/store-100k" count=${BENCH_LIST_SUBMISSIONS:-100000}
+  local key data="$work/store-100k-v2" count=${BENCH_LIST_SUBMISSIONS:-100000}
   key=$(reviewer_key)
   local eat=()
   command -v eatmydata >/dev/null && eat=(eatmydata)
   [ -f "$data/evidence.sqlite" ] && return 0
   local build start end
-  build=$("${eat[@]}" "$(bench_bin bench-store)" --data "$data" --recipient "$key.pub" --submissions "$count" 2>"$work/store-100k.log")
+  build=$("${eat[@]}" "$(bench_bin bench-store)" --data "$data" --recipient "$key.pub" --submissions "$count" 2>"$work/store-100k-v2.log")
   # One file in a hundred approved, through the reviewer's own command, for the filtered list.
   start=$(date +%s.%N)
   seq 1 100 "$count" | xargs "${eat[@]}" "$bin/evidence-review" approve --data "$data" --yes --as bench >/dev/null
   end=$(date +%s.%N)
-  echo "store of $count submissions built by bench-store (IngestPipeline, a checkpoint per submission) ${eat[*]:+under eatmydata }in $(cut -f2 <<<"$build" | xargs printf '%.0f') s (load $(load1)); $(seq 1 100 "$count" | wc -l) files approved with evidence-review approve in $(calc "%.0f" "$end - $start") s; progress: $(grep -o '[0-9]* of [0-9]* submissions, [0-9.]* s, [0-9]* submissions/s' "$work/store-100k.log" | tr '\n' ';')" >"$data.note"
+  echo "store of $count submissions built by bench-store (IngestPipeline, a checkpoint per submission) ${eat[*]:+under eatmydata }in $(cut -f2 <<<"$build" | xargs printf '%.0f') s (load $(load1)); $(seq 1 100 "$count" | wc -l) files approved with evidence-review approve in $(calc "%.0f" "$end - $start") s; progress: $(grep -o '[0-9]* of [0-9]* submissions, [0-9.]* s, [0-9]* submissions/s' "$work/store-100k-v2.log" | tr '\n' ';')" >"$data.note"
 }
 bench_list() {
   build_main
   build_bench bench-store
-  local key data="$work/store-100k" count=${BENCH_LIST_SUBMISSIONS:-100000}
+  local key data="$work/store-100k-v2" count=${BENCH_LIST_SUBMISSIONS:-100000}
   key=$(reviewer_key)
   prepare_list
   details+=("list: $(cat "$data.note" 2>/dev/null || echo "store built by an earlier run (BENCH_WORK)")")

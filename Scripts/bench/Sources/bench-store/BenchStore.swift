@@ -4,7 +4,9 @@
 //
 // Every submission is one tiny generated image (TinyMedia: an 8x8 PNG or JPEG with a comment, distinct bytes for
 // every index), spooled with SpoolFile and stored by IngestPipeline.ingest, so the database rows, custody entries,
-// log entries and sealed blobs are exactly what the server makes of real uploads.
+// log entries and sealed blobs are exactly what the server makes of real uploads. One submission in a hundred sends
+// again the file of the fiftieth submission before it, as several witnesses send the same video: listings then
+// have duplicates to name.
 //
 // The pipeline is opened over the data folder as the server opens it: every submission is recorded with a signed
 // checkpoint of the whole log (from the stored compact range: constant work per submission).
@@ -33,7 +35,7 @@ struct BenchStore {
         var lastCount = 0
         for index in 0..<count {
             let spool = try SpoolFile(in: folder.spool, sizeLimit: 1 << 20)
-            try spool.append(TinyMedia.file(index: index))
+            try spool.append(TinyMedia.file(index: index % 100 == 99 ? index - 50 : index))
             _ = try pipeline.ingest([try spool.finish()], message: nil)
             if (index + 1) % max(1, count / 10) == 0 {
                 let now = monotonicSeconds()
