@@ -86,9 +86,10 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX partial_segment_on_upload_id ON partial_segment (upload_id)",
         ]),
-        ("v10: hashes more than one file has", [
+        ("v10: hashes more than one file has, held submissions", [
             // See StoreMigrations: every hash more than one file has, kept by a trigger, so listings need not group
             // every hash. Writers are serialised (the store's write lock), so two inserts never miss each other.
+            "CREATE INDEX submission_on_legal_hold ON submission (id) WHERE legal_hold <> 0",
             "CREATE TABLE duplicate_hash (sha256 TEXT COLLATE \"C\" PRIMARY KEY)",
             """
             INSERT INTO duplicate_hash SELECT original_sha256 FROM file GROUP BY original_sha256 HAVING COUNT(*) > 1

@@ -38,9 +38,13 @@ struct JSONBytes {
         value.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
     }
 
-    /// A hash as a quoted string, written from its digits without making a String of them.
+    /// A hash as a quoted string, written from its digits without making a String of them (or looking for
+    /// characters to escape among hex digits).
     mutating func string(_ value: SHA256Text) {
-        value.withUTF8 { string(utf8: $0) }
+        guard value.isHexDigits else { return string(value.description) }
+        bytes.append(UInt8(ascii: "\""))
+        value.appendUTF8(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Valid UTF-8 as a quoted string.

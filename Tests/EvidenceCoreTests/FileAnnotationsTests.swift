@@ -79,6 +79,7 @@ struct FileAnnotationsTests {
             try fixture.sql("DELETE FROM schema_migration WHERE name LIKE 'v10:%'")
         }
         try fixture.sql("DROP TABLE duplicate_hash")
+        try fixture.sql("DROP INDEX submission_on_legal_hold")
         let migrated = try fixture.anotherStore()
         let byID = Dictionary(uniqueKeysWithValues: try migrated.files(status: nil).map { ($0.id!, $0) })
         #expect(try migrated.annotations().duplicates(of: byID[1]!) == [3, 4])

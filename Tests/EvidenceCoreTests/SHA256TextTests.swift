@@ -14,6 +14,10 @@ struct SHA256TextTests {
         #expect(fromString.description == Self.digest)
         #expect(Self.utf8(fromBytes) == Array(Self.digest.utf8))
         #expect(fromString == fromBytes)
+        #expect(fromString.isHexDigits)
+        var appended: [UInt8] = [1]
+        fromString.appendUTF8(to: &appended)
+        #expect(appended == [1] + Array(Self.digest.utf8))
         #expect(fromString.hashValue == fromBytes.hashValue)
         #expect(SHA256Text(Self.digest) != SHA256Text(String(Self.digest.dropLast()) + "9"))
     }
@@ -28,6 +32,10 @@ struct SHA256TextTests {
         #expect(value.description == text)
         #expect(Self.utf8(value) == Array(text.utf8))
         #expect(value != SHA256Text(Self.digest))
+        #expect(!value.isHexDigits)
+        var appended: [UInt8] = []
+        value.appendUTF8(to: &appended)
+        #expect(appended == Array(text.utf8))
     }
 
     @Test("it is written to JSON and read back as the plain string")

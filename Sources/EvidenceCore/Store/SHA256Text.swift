@@ -50,6 +50,16 @@ public struct SHA256Text: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether it is 64 lowercase hex digits (text that needs no escaping anywhere).
+    public var isHexDigits: Bool {
+        if case .digits = storage { true } else { false }
+    }
+
+    /// Appends the text's UTF-8 bytes (not generic, unlike `withUTF8`: for a caller in another module in a loop).
+    public func appendUTF8(to bytes: inout [UInt8]) {
+        withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
     public var description: String {
         switch storage {
         case .digits: withUTF8 { String(decoding: $0, as: UTF8.self) }

@@ -143,12 +143,15 @@ enum StoreMigrations {
                 t.column("blob_key", .text).notNull()
             }
         }
-        migrator.registerMigration("v10: hashes more than one file has") { db in
+        migrator.registerMigration("v10: hashes more than one file has, held submissions") { db in
             // A listing names each file's duplicates. Finding them by grouping every hash read both hash indexes
             // whole, most of `list`'s time on a large store. This table holds every original or cleaned hash that
             // more than one file has (maybe a few more: an extra one only costs a lookup), filled here and kept by
             // triggers in the transaction of each insert, so a listing reads only the files that have duplicates.
+            // Likewise the few submissions under legal hold are found through an index of them alone, not by
+            // reading every submission.
             try db.execute(sql: """
+                CREATE INDEX submission_on_legal_hold ON submission (id) WHERE legal_hold <> 0;
                 CREATE TABLE duplicate_hash (sha256 TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
                 INSERT OR IGNORE INTO duplicate_hash SELECT original_sha256 FROM file GROUP BY original_sha256 HAVING COUNT(*) > 1;
                 INSERT OR IGNORE INTO duplicate_hash SELECT cleaned_sha256 FROM file GROUP BY cleaned_sha256 HAVING COUNT(*) > 1;
