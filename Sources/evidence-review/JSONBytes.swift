@@ -1,4 +1,5 @@
 import EvidenceCore
+
 /// JSON written straight into bytes, formatted as `JSONEncoder` formats it with `JSONOutput`'s options: strings
 /// escaped as it escapes them (`"`, `\`, and control characters: `\b \t \n \f \r`, else `\u00xx` in lowercase hex;
 /// `/`, DEL, non-ASCII and U+2028 left as they are), integers in decimal. For output too large for `JSONEncoder`'s

@@ -33,15 +33,18 @@ extension ListCommand {
         // However this ends (a full pipe, a limit reached), the reader stops before the store is closed.
         defer { channel.close() }
         guard case .annotations(let annotations)? = try channel.receive() else { return }
+        // Read once: an option's getter goes through ArgumentParser's generic storage, too slow for every file.
+        let limit = rowLimit ?? .max
+        let decrypted = key != nil
         var writer = ListJSON.Writer()
         var written = 0
         reading: while let part = try channel.receive() {
             guard case .files(let files) = part else { continue }
-            for file in files where try isShown(file) {
-                if let rowLimit, written == rowLimit { break reading }
+            for file in files {
+                guard written < limit else { break reading }
+                guard try isShown(file) else { continue }
                 let listing = FileListing(file, annotations: annotations)
-                let text = try message(file)
-                writer.add(ListedFile(listing: listing, decrypted: key != nil, message: text))
+                writer.add(ListedFile(listing: listing, decrypted: decrypted, message: try message(file)))
                 written += 1
                 if writer.isBlockFull { try writer.flush(to: StandardOutput.write) }
             }

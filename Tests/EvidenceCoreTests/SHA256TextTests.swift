@@ -38,6 +38,21 @@ struct SHA256TextTests {
         #expect(appended == Array(text.utf8))
     }
 
+    @Test("held inline exactly when every byte is a lowercase hex digit: each byte value at each position")
+    func everyByteAtEveryPosition() {
+        let hex = Set("0123456789abcdef".utf8)
+        for position in 0..<64 {
+            for value in UInt8.min...UInt8.max {
+                var bytes = Array(Self.digest.utf8)
+                bytes[position] = value
+                let text = bytes.withUnsafeBytes { SHA256Text(utf8: $0) }
+                #expect(text.isHexDigits == hex.contains(value), "byte \(value) at \(position)")
+                // Bytes that are not UTF-8 come back repaired, as any text read from the database does.
+                #expect(Self.utf8(text) == Array(String(decoding: bytes, as: UTF8.self).utf8))
+            }
+        }
+    }
+
     @Test("it is written to JSON and read back as the plain string")
     func codable() throws {
         for text in [Self.digest, "not a hash \" \\"] {

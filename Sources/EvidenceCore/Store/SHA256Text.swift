@@ -31,13 +31,20 @@ public struct SHA256Text: Sendable, Hashable, CustomStringConvertible {
         self = text.withUTF8 { Self(utf8: UnsafeRawBufferPointer($0)) }
     }
 
+    /// Whether all 64 bytes are lowercase hex digits, eight at a time: for a byte under 0x80, adding 0x80 - c sets
+    /// its top bit exactly when it is at least c, and no carry crosses into the next byte.
     private static func areDigits(_ utf8: UnsafeRawBufferPointer) -> Bool {
-        // Without an early exit, and one wrapping comparison per range: a loop the compiler can vectorise.
-        var others: UInt8 = 0
-        for byte in utf8 {
-            others |= byte &- UInt8(ascii: "0") < 10 || byte &- UInt8(ascii: "a") < 6 ? 0 : 1
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var valid = true
+        for offset in stride(from: 0, to: 64, by: 8) {
+            let word = utf8.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let atLeast = { (c: UInt64) in (word &+ ones &* (0x80 - c)) & high }
+            let digit = atLeast(0x30) & ~atLeast(0x3A)
+            let letter = atLeast(0x61) & ~atLeast(0x67)
+            valid = valid && word & high == 0 && digit | letter == high
         }
-        return others == 0
+        return valid
     }
 
     /// Calls `body` with the text's UTF-8 bytes, without making a String of the digits.
