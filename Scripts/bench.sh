@@ -176,15 +176,16 @@ openssl_speed() {
 }
 
 # Durable write speed of this disk: 1 GiB written and fsync'd (dd conv=fsync), in MB/s; sets disk_write_mbs.
+# Measured again by every benchmark that uses it, just before its own runs: this shared disk's speed varies several
+# times over within one run of this script.
 disk_write_speed() {
-  [ -n "${disk_write_mbs:-}" ] && return 0
   local start end
   start=$(date +%s.%N)
   dd if=/dev/zero of="$work/dd.test" bs=1M count=1024 conv=fsync status=none
   end=$(date +%s.%N)
   rm -f "$work/dd.test"
   disk_write_mbs=$(calc "%.0f" "1073741824 / 1e6 / ($end - $start)")
-  details+=("disk: 1 GiB written and fsync'd (dd conv=fsync) at $disk_write_mbs MB/s")
+  details+=("disk (before ${FUNCNAME[1]#bench_}): 1 GiB written and fsync'd (dd conv=fsync) at $disk_write_mbs MB/s")
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -326,8 +327,9 @@ prepare_scrub_large() {
 bench_scrub_large() {
   build_main
   build_bench bench-scrub
-  disk_write_speed
   prepare_scrub_large
+  sync
+  disk_write_speed
   local scrub kind
   scrub=$(bench_bin bench-scrub)
   for kind in mp4 mov; do
@@ -403,8 +405,9 @@ prepare_ingest() { make_mp4 1024 "$work/ingest.mp4"; }
 bench_ingest() {
   build_bench bench-ingest
   openssl_speed
-  disk_write_speed
   prepare_ingest
+  sync
+  disk_write_speed
   local key output spooled_output
   key=$(reviewer_key)
   output=$("$(bench_bin bench-ingest)" "$work/ingest.mp4" --recipient "$key.pub" --work "$work" --runs "$runs" --path arriving)
@@ -544,8 +547,10 @@ upload_once() {
 prepare_upload() { make_mp4 1024 "$work/ingest.mp4"; make_mp4 4096 "$work/upload4.mp4"; }
 bench_upload() {
   build_main
-  disk_write_speed
   prepare_upload
+  # The files just made are still being written back: done first, so the uploads' fsyncs do not wait for them.
+  sync
+  disk_write_speed
   local file="$work/ingest.mp4" s b r pid
   local ours_multi=() ours_tus=() ngx=() py=() ours_peak=0 tus_peak=0 py_peak=0
   start_ours
