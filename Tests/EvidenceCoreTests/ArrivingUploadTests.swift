@@ -212,6 +212,8 @@ struct ArrivingUploadTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(!returned.isSet, "20 bytes wait, more than 10")
         #expect(try blocks.take(maxLength: 5) == [7, 7, 7, 7, 7])
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!returned.isSet, "15 bytes still wait: the request goes on once half the limit is free")
         #expect(try blocks.take(maxLength: 100).count == 15)
         await waited.value
         #expect(returned.isSet)

@@ -32,6 +32,37 @@ struct BackgroundBlockQueueTests {
         #expect(collected.lock.withLock { collected.threads.first } != pthread_self(), "consumed on a thread of its own")
     }
 
+    @Test("fewer blocks than a wake-up's batch are all consumed at finish",
+          arguments: [1, 2, 16])
+    func batches(depth: Int) throws {
+        let collected = Collected()
+        let queue = BackgroundBlockQueue(depth: depth) { collected.add($0) }
+        // Three blocks, slowly: fewer than the default depth's batch of eight, so a waiting consumer waits on.
+        for value in 0..<3 {
+            try queue.submit([UInt8(value)])
+            usleep(20_000)
+        }
+        try queue.finish()
+        #expect(collected.lock.withLock { collected.blocks } == [[0], [1], [2]])
+    }
+
+    @Test("a producer ahead of its consumer waits, and is let go before the queue is empty")
+    func producerAhead() throws {
+        let collected = Collected()
+        let queue = BackgroundBlockQueue(depth: 16) { block in
+            usleep(2_000)
+            collected.add(block)
+        }
+        let sent = (0..<100).map { [UInt8($0)] }
+        for block in sent {
+            try queue.submit(block)
+            // Never more than the depth waiting, plus the one being consumed.
+            #expect(block[0] < 17 || collected.lock.withLock { collected.blocks.count } >= Int(block[0]) - 17)
+        }
+        try queue.finish()
+        #expect(collected.lock.withLock { collected.blocks } == sent)
+    }
+
     @Test("the consumer's error reaches the producer, at a later submit or at finish")
     func failure() throws {
         let queue = BackgroundBlockQueue(depth: 1) { block in
