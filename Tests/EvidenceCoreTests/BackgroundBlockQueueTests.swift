@@ -17,13 +17,18 @@ struct BackgroundBlockQueueTests {
 
     struct Refused: Error, Equatable {}
 
+    /// A queue whose consumer takes `pause` microseconds per block, collecting what it consumes.
+    static func slowQueue(depth: Int, pause: UInt32, into collected: Collected) -> BackgroundBlockQueue {
+        BackgroundBlockQueue(depth: depth) { block in
+            usleep(pause)
+            collected.add(block)
+        }
+    }
+
     @Test("blocks arrive in order on one thread of their own, and finish waits for the last")
     func order() throws {
         let collected = Collected()
-        let queue = BackgroundBlockQueue(depth: 2) { block in
-            usleep(200)
-            collected.add(block)
-        }
+        let queue = Self.slowQueue(depth: 2, pause: 200, into: collected)
         let sent = (0..<200).map { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
         for block in sent { try queue.submit(block) }
         try queue.finish()
@@ -49,10 +54,7 @@ struct BackgroundBlockQueueTests {
     @Test("a producer ahead of its consumer waits, and is let go before the queue is empty")
     func producerAhead() throws {
         let collected = Collected()
-        let queue = BackgroundBlockQueue(depth: 16) { block in
-            usleep(2_000)
-            collected.add(block)
-        }
+        let queue = Self.slowQueue(depth: 16, pause: 2_000, into: collected)
         let sent = (0..<100).map { [UInt8($0)] }
         for block in sent {
             try queue.submit(block)
@@ -77,10 +79,7 @@ struct BackgroundBlockQueueTests {
     @Test("cancel drops what is waiting and stops the thread; a second cancel does no harm")
     func cancel() throws {
         let collected = Collected()
-        let queue = BackgroundBlockQueue(depth: 8) { block in
-            usleep(20_000)
-            collected.add(block)
-        }
+        let queue = Self.slowQueue(depth: 8, pause: 20_000, into: collected)
         for value in 0..<8 { try queue.submit([UInt8(value)]) }
         queue.cancel()
         let consumed = collected.lock.withLock { collected.blocks.count }
