@@ -438,7 +438,7 @@ bench_ingest() {
     "$spooled_mbs MB/s (spool $(calc "%.0f" "$bytes / 1e6 / $(cut -f1 <<<"$spooled_output" | median)"), ingest $(calc "%.0f" "$bytes / 1e6 / $(cut -f2 <<<"$spooled_output" | median)") MB/s)" \
     "$bound_spooled MB/s (openssl speed bound: 3 SHA-256 + 3 AES-256-GCM per byte, one core)" "$(ratio "$spooled_mbs" "$bound_spooled")" \
     "$(awk -v a="$spooled_mbs" -v b="$bound_spooled" 'BEGIN { s = 100 * a / b; printf "≥70%%: %s (%.0f%%)", (s >= 70 ? "met" : "NOT met"), s }')"
-  details+=("ingest: $bytes bytes; per run (receive s, record s, total s, bytes, peak RSS KiB, CPU s), scrubbed while arriving:"$'\n'"$output"$'\n'"through the spool:"$'\n'"$spooled_output"$'\n'"disk write speed (fsync'd): $disk_write_mbs MB/s")
+  details+=("ingest: $bytes bytes; per run (receive s, record s, total s, bytes, peak RSS KiB, CPU s), scrubbed while arriving:"$'\n'"$output"$'\n'"through the spool:"$'\n'"$spooled_output")
   if command -v eatmydata >/dev/null || need_packages eatmydata; then
     local nofsync
     nofsync=$(eatmydata "$(bench_bin bench-ingest)" "$work/ingest.mp4" --recipient "$key.pub" --work "$work" --runs 1)

@@ -150,21 +150,20 @@ enum StoreMigrations {
             // triggers in the transaction of each insert, so a listing reads only the files that have duplicates.
             // Likewise the few submissions under legal hold are found through an index of them alone, not by
             // reading every submission.
+            // SQLite has no trigger for both events: the insert's and the update's share their condition and action.
+            let noteDuplicate = """
+                WHEN EXISTS (SELECT 1 FROM file WHERE id <> NEW.id AND (original_sha256 = NEW.original_sha256 OR cleaned_sha256 = NEW.cleaned_sha256))
+                BEGIN
+                    INSERT OR IGNORE INTO duplicate_hash (sha256) VALUES (NEW.original_sha256), (NEW.cleaned_sha256);
+                END;
+                """
             try db.execute(sql: """
                 CREATE INDEX submission_on_legal_hold ON submission (id) WHERE legal_hold <> 0;
                 CREATE TABLE duplicate_hash (sha256 TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
                 INSERT OR IGNORE INTO duplicate_hash SELECT original_sha256 FROM file GROUP BY original_sha256 HAVING COUNT(*) > 1;
                 INSERT OR IGNORE INTO duplicate_hash SELECT cleaned_sha256 FROM file GROUP BY cleaned_sha256 HAVING COUNT(*) > 1;
-                CREATE TRIGGER file_duplicate_hash_on_insert AFTER INSERT ON file
-                WHEN EXISTS (SELECT 1 FROM file WHERE id <> NEW.id AND (original_sha256 = NEW.original_sha256 OR cleaned_sha256 = NEW.cleaned_sha256))
-                BEGIN
-                    INSERT OR IGNORE INTO duplicate_hash (sha256) VALUES (NEW.original_sha256), (NEW.cleaned_sha256);
-                END;
-                CREATE TRIGGER file_duplicate_hash_on_update AFTER UPDATE OF original_sha256, cleaned_sha256 ON file
-                WHEN EXISTS (SELECT 1 FROM file WHERE id <> NEW.id AND (original_sha256 = NEW.original_sha256 OR cleaned_sha256 = NEW.cleaned_sha256))
-                BEGIN
-                    INSERT OR IGNORE INTO duplicate_hash (sha256) VALUES (NEW.original_sha256), (NEW.cleaned_sha256);
-                END;
+                CREATE TRIGGER file_duplicate_hash_on_insert AFTER INSERT ON file \(noteDuplicate)
+                CREATE TRIGGER file_duplicate_hash_on_update AFTER UPDATE OF original_sha256, cleaned_sha256 ON file \(noteDuplicate)
                 """)
         }
         return migrator
