@@ -21,6 +21,11 @@ public final class SQLiteDatabase: SQLDatabase {
                 try Self.createWithFullAutoVacuum(url)
             }
             pool = try DatabasePool(path: url.path, configuration: config)
+            // GRDB sets synchronous = NORMAL with WAL, where a commit reaches the disk only at the next WAL
+            // checkpoint: a power cut could take back a submission whose receipt was already given. FULL fsyncs
+            // the WAL at every commit (the group committer makes that one fsync for every submission arriving
+            // together). The setting belongs to the connection: the pool's one writer is the one that commits.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try StoreMigrations.migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw CoreError.storage("database \(url.path): \(error.message ?? error.description)")
@@ -54,9 +59,9 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
-    /// A pragma's current value, for checks.
+    /// A pragma's current value on the connection that writes, for checks.
     public func pragma(_ name: String) throws -> String? {
-        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+        try pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 }
 
