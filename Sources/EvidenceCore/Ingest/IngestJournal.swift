@@ -12,7 +12,7 @@ struct IngestJournal {
     init(blobsRoot: URL) throws {
         let folder = Self.folder(blobsRoot: blobsRoot)
         if !FileManager.default.fileExists(atPath: folder.path) {
-            try FileSystem.makeDirectory(folder)
+            try FileSystem.makeDurableDirectory(folder)
             FileSystem.setConstantModificationTime(folder)
             FileSystem.resetFolderTimes(of: folder)
         }

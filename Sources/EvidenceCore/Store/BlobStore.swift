@@ -166,7 +166,7 @@ final class LocalBlobWriter: RereadableBlobWriter {
         try file.close()
         let sha = Hex.encode(hasher.finalize())
         let folder = root.appendingPathComponent(String(sha.prefix(2)), isDirectory: true)
-        try FileSystem.makeDirectory(folder)
+        try FileSystem.makeDurableDirectory(folder)
         FileSystem.setConstantModificationTime(root)
         let key = "\(sha.prefix(2))/\(sha)"
         let destination = root.appendingPathComponent(key)

@@ -19,6 +19,15 @@ public enum FileSystem {
         }
     }
 
+    /// Creates the folder when it is missing, then fsyncs its parent: a file renamed into a new folder (and the
+    /// folder's own fsync) survives a power cut only if the folder's entry in its parent does. `syncingParent` is
+    /// for tests, which watch which folders are synced.
+    public static func makeDurableDirectory(_ url: URL, syncingParent: (URL) throws -> Void = FileSystem.syncDirectory) throws {
+        guard !FileManager.default.fileExists(atPath: url.path) else { return }
+        try makeDirectory(url)
+        try syncingParent(url.deletingLastPathComponent())
+    }
+
     /// The errno behind a Foundation file error, as near as it tells.
     static func errnoCode(of error: any Error) -> Int32 {
         let error = error as NSError
