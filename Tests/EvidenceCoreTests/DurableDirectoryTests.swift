@@ -17,6 +17,13 @@ struct DurableDirectoryTests {
         try FileSystem.makeDurableDirectory(shard) { synced.append($0.path) }
         #expect(synced.count == 1)
 
+        // Folders made above it have their parents synced too, from the top down.
+        synced = []
+        let upload = root.appendingPathComponent("partial/0123", isDirectory: true)
+        try FileSystem.makeDurableDirectory(upload) { synced.append($0.standardizedFileURL.path) }
+        #expect(FileManager.default.fileExists(atPath: upload.path))
+        #expect(synced == [root.standardizedFileURL.path, root.appendingPathComponent("partial").standardizedFileURL.path])
+
         // The real sync, on a real folder, succeeds.
         try FileSystem.makeDurableDirectory(root.appendingPathComponent("cd", isDirectory: true))
     }

@@ -10,7 +10,7 @@ struct PartialUploadFolder: PartialUploadBacking {
     private func folder(_ id: String) -> URL { root.appendingPathComponent(id, isDirectory: true) }
 
     func create(id: String, info: PartialUploads.Info) throws {
-        try FileSystem.makeDirectory(folder(id))
+        try FileSystem.makeDurableDirectory(folder(id))
         try FileSystem.writeAtomically(Array(try JSONEncoder().encode(info)), to: folder(id).appendingPathComponent("info.json"))
     }
 

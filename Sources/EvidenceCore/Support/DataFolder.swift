@@ -29,7 +29,7 @@ public struct DataFolder: Sendable {
     /// Creates the folder and its subfolders (owner-only) and the receipt key, if missing. Safe to call on every start.
     public func initialise() throws {
         for folder in [root, blobs, spool, recipients] {
-            try FileSystem.makeDirectory(folder)
+            try FileSystem.makeDurableDirectory(folder)
         }
         // The folders uploads pass through say nothing about when anything happened, not even the first start.
         for folder in [blobs, spool] { FileSystem.setConstantModificationTime(folder) }
@@ -90,7 +90,7 @@ public struct DataFolder: Sendable {
 
     /// Moves every `recipients/*.pub` holding `key` into `recipients/revoked/`, so no new file is sealed to it.
     func moveToRevoked(_ key: X25519PublicKey) throws {
-        try FileSystem.makeDirectory(revokedRecipients)
+        try FileSystem.makeDurableDirectory(revokedRecipients)
         for file in try recipientFiles() where file.key == key {
             try FileSystem.durableRename(
                 recipients.appendingPathComponent(file.name), to: revokedRecipients.appendingPathComponent(file.name))

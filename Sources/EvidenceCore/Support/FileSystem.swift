@@ -19,13 +19,19 @@ public enum FileSystem {
         }
     }
 
-    /// Creates the folder when it is missing, then fsyncs its parent: a file renamed into a new folder (and the
-    /// folder's own fsync) survives a power cut only if the folder's entry in its parent does. `syncingParent` is
-    /// for tests, which watch which folders are synced.
+    /// Creates the folder (and any missing folders above it), then fsyncs the parent of each folder it made: a file
+    /// renamed into a new folder (and the folder's own fsync) survives a power cut only if the folder's entry in its
+    /// parent does. `syncingParent` is for tests, which watch which folders are synced.
     public static func makeDurableDirectory(_ url: URL, syncingParent: (URL) throws -> Void = FileSystem.syncDirectory) throws {
-        guard !FileManager.default.fileExists(atPath: url.path) else { return }
+        var missing: [URL] = []
+        var folder = url.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: folder.path) && folder.path != "/" {
+            missing.append(folder)
+            folder = folder.deletingLastPathComponent()
+        }
+        guard !missing.isEmpty else { return }
         try makeDirectory(url)
-        try syncingParent(url.deletingLastPathComponent())
+        for made in missing.reversed() { try syncingParent(made.deletingLastPathComponent()) }
     }
 
     /// The errno behind a Foundation file error, as near as it tells.
