@@ -25,10 +25,13 @@ struct KeygenCommand: ParsableCommand {
         }
         let key = X25519PrivateKey.generate()
         let pem = try key.encryptedPEM(passphrase: passphrase)
-        guard FileManager.default.createFile(atPath: privateURL.path, contents: Data(pem.utf8), attributes: [.posixPermissions: 0o600]),
-            FileManager.default.createFile(atPath: publicURL.path, contents: Data(key.publicKey.pem.utf8), attributes: [.posixPermissions: 0o644])
-        else {
-            throw ReviewFailure(description: "cannot write \(out)")
+        try NewKeyFile.create(privateURL, contents: pem, mode: 0o600)
+        do {
+            try NewKeyFile.create(publicURL, contents: key.publicKey.pem, mode: 0o644)
+        } catch {
+            // Nothing can have been sealed to a key whose public half was never written: leave no half pair.
+            unlink(privateURL.path)
+            throw error
         }
         print("private key: \(privateURL.path) (keep it and its passphrase off the server)")
         print("public key:  \(publicURL.path)")

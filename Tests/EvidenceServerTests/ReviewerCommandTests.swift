@@ -262,5 +262,16 @@ struct ReviewerCommandTests {
             binary, ["keygen", "--out", folder.path("short.key").path], environment: ["EVIDENCE_KEY_PASSPHRASE": "short"])
         #expect(short.status == 2 && short.stderr.contains("too short"), "\(short.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.path("short.key").path))
+
+        // A strict umask does not make the public key private, nor a loose one the private key readable.
+        for (umask, name) in [("077", "strict.key"), ("000", "loose.key")] {
+            let out = folder.path(name)
+            let made = try await Subprocess.run(
+                "/bin/sh", ["-c", "umask \(umask) && exec \"$0\" keygen --out \"$1\"", binary, out.path],
+                environment: ["EVIDENCE_KEY_PASSPHRASE": passphrase])
+            #expect(made.status == 0, "\(made.stderr)")
+            #expect(try permissions(out) == 0o600, "umask \(umask)")
+            #expect(try permissions(URL(fileURLWithPath: out.path + ".pub")) == 0o644, "umask \(umask)")
+        }
     }
 }
