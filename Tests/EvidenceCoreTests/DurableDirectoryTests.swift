@@ -38,5 +38,11 @@ struct DurableDirectoryTests {
             try FileSystem.makeDurableDirectory(file.appendingPathComponent("ab", isDirectory: true)) { _ in synced += 1 }
         }
         #expect(synced == 0)
+
+        // A file where the folder should be is an error too, not a folder already there.
+        #expect(throws: CoreError.self) {
+            try FileSystem.makeDurableDirectory(file) { _ in synced += 1 }
+        }
+        #expect(synced == 0)
     }
 }

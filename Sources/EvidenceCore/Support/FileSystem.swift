@@ -29,7 +29,12 @@ public enum FileSystem {
             missing.append(folder)
             folder = folder.deletingLastPathComponent()
         }
-        guard !missing.isEmpty else { return }
+        if missing.isEmpty {
+            // There already; unless it is something else than a folder, which makeDirectory reports as before.
+            var isFolder: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
+            if isFolder.boolValue { return }
+        }
         try makeDirectory(url)
         for made in missing.reversed() { try syncingParent(made.deletingLastPathComponent()) }
     }
