@@ -1,3 +1,4 @@
+import EvidenceCore
 import Foundation
 
 #if canImport(Glibc)
@@ -29,11 +30,7 @@ enum NewKeyFile {
             throw error
         }
         close(fd)
-        let folder = open(url.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if folder >= 0 {
-            defer { close(folder) }
-            guard fsync(folder) == 0 else { throw failure(errno, "cannot write the folder of \(url.path) to disk") }
-        }
+        try FileSystem.syncDirectory(url.deletingLastPathComponent())
     }
 
     private static func failure(_ code: Int32, _ what: String) -> ReviewFailure {

@@ -29,12 +29,7 @@ public enum FileSystem {
             missing.append(folder)
             folder = folder.deletingLastPathComponent()
         }
-        if missing.isEmpty {
-            // There already; unless it is something else than a folder, which makeDirectory reports as before.
-            var isFolder: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder)
-            if isFolder.boolValue { return }
-        }
+        // Nothing for a folder already there; an error for a file of that name.
         try makeDirectory(url)
         for made in missing.reversed() { try syncingParent(made.deletingLastPathComponent()) }
     }
