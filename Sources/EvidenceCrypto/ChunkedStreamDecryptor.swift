@@ -23,12 +23,13 @@ public final class ChunkedStreamDecryptor {
         let sealedChunkSize = ChunkedStream.sealedChunkSize
         let buffered = pending.count + ciphertext.count
         let readyChunks = buffered > sealedChunkSize ? (buffered - 1) / sealedChunkSize : 0
-        var output = [UInt8](repeating: 0, count: readyChunks * ChunkedStream.chunkSize)
-        var outputOffset = 0
+        let outputCount = readyChunks * ChunkedStream.chunkSize
         var inputOffset = 0
-        try output.withUnsafeMutableBytes { out in
+        // Not zeroed first: every byte is written by an open, and a chunk that fails throws the array away.
+        let output = try [UInt8](unsafeUninitializedCapacity: outputCount) { out, initialized in
+            var outputOffset = 0
             for _ in 0..<readyChunks {
-                let destination = out.baseAddress! + outputOffset
+                let destination = UnsafeMutableRawPointer(out.baseAddress! + outputOffset)
                 if pending.isEmpty {
                     try openMiddleChunk(UnsafeRawBufferPointer(rebasing: ciphertext[inputOffset..<inputOffset + sealedChunkSize]),
                                         into: destination)
@@ -42,6 +43,7 @@ public final class ChunkedStreamDecryptor {
                 }
                 outputOffset += ChunkedStream.chunkSize
             }
+            initialized = outputCount
         }
         pending.append(contentsOf: ciphertext[inputOffset...])
         return output
