@@ -25,7 +25,7 @@ public struct X25519PrivateKey: Sendable {
         do {
             let key = try X25519.privateKey(raw: rawRepresentation)
             defer { EVP_PKEY_free(key) }
-            return try X25519PublicKey(rawRepresentation: X25519.rawPublicKey(of: key))
+            return X25519PublicKey(derivedFromPrivateKey: try X25519.rawPublicKey(of: key))
         } catch {
             fatalError("deriving the public key of a valid X25519 private key failed: \(error)")
         }

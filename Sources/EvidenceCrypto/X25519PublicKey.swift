@@ -17,6 +17,13 @@ public struct X25519PublicKey: Sendable, Hashable {
         self.rawRepresentation = rawRepresentation
     }
 
+    /// Wraps the public value OpenSSL computed from a private key: a multiple of the base point by a clamped scalar,
+    /// never a low-order point, so it skips the probe (a key agreement) that `init(rawRepresentation:)` runs.
+    init(derivedFromPrivateKey raw: [UInt8]) {
+        precondition(raw.count == 32, "an X25519 public value is 32 bytes")
+        rawRepresentation = raw
+    }
+
     /// Reads a "-----BEGIN PUBLIC KEY-----" (SubjectPublicKeyInfo) PEM, as written by `openssl pkey -pubout`.
     public init(pem: String) throws {
         try self.init(rawRepresentation: PublicKeyPEM.read(

@@ -17,6 +17,14 @@ import Testing
         #expect(try X25519.sharedSecret(privateKey: Self.bobPrivate, publicKey: Self.alicePublic) == shared)
     }
 
+    @Test("a public key derived from a private key passes the low-order check that its derivation skips")
+    func derivedKeysPassTheCheck() throws {
+        for _ in 0..<64 {
+            let derived = X25519PrivateKey.generate().publicKey
+            #expect(try X25519PublicKey(rawRepresentation: derived.rawRepresentation) == derived)
+        }
+    }
+
     @Test func rejectsWrongLengthAndDegeneratePoints() {
         #expect(throws: KeyError.invalidRawKeyLength(31)) { try X25519PublicKey(rawRepresentation: [UInt8](repeating: 9, count: 31)) }
         #expect(throws: KeyError.invalidRawKeyLength(0)) { try X25519PrivateKey(rawRepresentation: []) }

@@ -67,7 +67,7 @@ public struct DataFolder: Sendable {
         return try names.filter { $0.hasSuffix(".pub") }.sorted().map { name in
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
             do {
-                return (name, try X25519PublicKey(pem: text))
+                return (name, try RecipientKeyCache.key(pem: text))
             } catch {
                 throw CoreError.storage("\(shown)\(name) is not a reviewer public key: \(error)")
             }
