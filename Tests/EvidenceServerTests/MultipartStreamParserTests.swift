@@ -56,6 +56,38 @@ struct MultipartStreamParserTests {
         #expect(parts[1] == Part(name: "files", isFile: true, body: Array("\r\n--BoUnDaR\r\n-".utf8)))
     }
 
+    @Test("inside a file part, bodies go out as whole arrays that a consumer keeps without copying")
+    func bodiesAreWholeArrays() throws {
+        let file = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }
+        let body = Array("--BoUnDaRy\r\nContent-Disposition: form-data; name=\"files\"; filename=\"f\"\r\n\r\n".utf8)
+            + file + Array("\r\n--BoUnDaRy--\r\n".utf8)
+        var parser = MultipartStreamParser(boundary: "BoUnDaRy")
+        var received: [UInt8] = []
+        var kept: [[UInt8]] = []
+        var wholeBodies = 0
+        var bodies = 0
+        for start in stride(from: 0, to: body.count, by: 64 * 1024) {
+            try body[start..<min(body.count, start + 64 * 1024)].withUnsafeBytes { raw in
+                try parser.feed(raw) { event in
+                    guard case .body(let slice) = event else { return }
+                    bodies += 1
+                    let array = Array(slice)
+                    let shared = slice.withUnsafeBufferPointer { $0.baseAddress } == array.withUnsafeBufferPointer { $0.baseAddress }
+                    if shared { wholeBodies += 1 }
+                    received += slice
+                    kept.append(array)
+                }
+            }
+        }
+        try parser.finish()
+        #expect(received == file)
+        // The arrays kept still hold what they held when handed on: the parser never writes into them again.
+        #expect(Array(kept.joined()) == file)
+        // All but the first (after the headers) and the last (before the closing delimiter) are whole arrays.
+        #expect(bodies >= 5)
+        #expect(wholeBodies >= bodies - 2)
+    }
+
     @Test("a body cut before the closing boundary is an error")
     func truncated() throws {
         let cut = Array(Self.body.prefix(Self.body.count - 20))

@@ -26,7 +26,12 @@ final class ArrivingBlocks: @unchecked Sendable {
 
     func push(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
-        let block = [UInt8](bytes)
+        push([UInt8](bytes))
+    }
+
+    /// Queues `block` itself: an array the caller no longer changes is handed on without a copy.
+    func push(_ block: [UInt8]) {
+        guard !block.isEmpty else { return }
         condition.lock()
         defer { condition.unlock() }
         guard !ended && failure == nil else { return }

@@ -63,6 +63,17 @@ public final class ArrivingUpload {
     public var keepsCopy: Bool { spool != nil }
 
     public func append(_ bytes: UnsafeRawBufferPointer) throws {
+        try append(bytes) { [UInt8](bytes) }
+    }
+
+    /// Appends `bytes`; when they are a whole array (as the multipart parser hands on most of a file), that array
+    /// goes to the scrubbing thread as it is, where the other `append` copies the bytes into a new one.
+    public func append(_ bytes: ArraySlice<UInt8>) throws {
+        try bytes.withUnsafeBytes { raw in try append(raw) { Array(bytes) } }
+    }
+
+    /// `block`: the bytes as an array of their own, made only when the scrubbing thread takes them.
+    private func append(_ bytes: UnsafeRawBufferPointer, block: () -> [UInt8]) throws {
         let before = size
         size += Int64(bytes.count)
         guard size <= sizeLimit else { throw CoreError.fileTooLarge(limit: sizeLimit) }
@@ -75,10 +86,10 @@ public final class ArrivingUpload {
         hasher.update(bytes)
         if let live {
             if let failure = live.failure { throw failure }
-            live.blocks.push(bytes)
+            live.blocks.push(block())
         } else if !liveDecided && prefix.count >= MediaSniffer.prefixLength {
             liveDecided = true
-            startLiveScrub(withEarlier: prefix.prefix(Int(before)), bytes)
+            startLiveScrub(withEarlier: prefix.prefix(Int(before)), block)
         }
         if let spool {
             if let live, !mayKeepOriginal, live.needsNoCopy {
@@ -90,14 +101,14 @@ public final class ArrivingUpload {
         }
     }
 
-    private func startLiveScrub(withEarlier earlier: ArraySlice<UInt8>, _ bytes: UnsafeRawBufferPointer) {
+    private func startLiveScrub(withEarlier earlier: ArraySlice<UInt8>, _ block: () -> [UInt8]) {
         guard let settings, let type = sniffedType else { return }
         live = LiveScrub(
             scrubber: MediaScrubber.scrubber(for: type), recipients: settings.recipients, blobs: settings.blobs,
             journalRoot: settings.pipeline.journalRoot, sealsInBackground: settings.sealsInBackground)
         guard let live else { return }
         earlier.withUnsafeBytes { live.blocks.push($0) }
-        live.blocks.push(bytes)
+        live.blocks.push(block())
     }
 
     /// Returns once the scrubbing thread has caught up enough: call between request buffers.

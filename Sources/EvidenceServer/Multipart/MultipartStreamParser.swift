@@ -28,12 +28,16 @@ public struct MultipartStreamParser {
     }
 
     /// Feeds more bytes; `handler` receives events in order.
+    ///
+    /// Each feed starts a new array (what is left of the last one, then `bytes`), so that a body handed on whole
+    /// (see `handOnBody`) is an array nobody changes after: a consumer can keep it without copying it.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ handler: (Event) throws -> Void) throws {
-        if start > 0 && start >= buffer.count / 2 {
-            buffer.removeSubrange(0..<start)
-            start = 0
-        }
-        buffer.append(contentsOf: bytes)
+        var next: [UInt8] = []
+        next.reserveCapacity(buffer.count - start + bytes.count)
+        next.append(contentsOf: buffer[start...])
+        next.append(contentsOf: bytes)
+        buffer = next
+        start = 0
         try process(handler)
     }
 
@@ -90,8 +94,7 @@ public struct MultipartStreamParser {
                     // Keep back what could be the start of a delimiter split across reads.
                     let safeEnd = buffer.count - (delimiter.count - 1)
                     if safeEnd > start {
-                        try handler(.body(buffer[start..<safeEnd]))
-                        start = safeEnd
+                        try handOnBody(upTo: safeEnd, handler)
                     }
                     return
                 }
@@ -100,6 +103,21 @@ public struct MultipartStreamParser {
                 return
             }
         }
+    }
+
+    /// Hands on `buffer[start..<end]` as body bytes, keeping what follows. When the body is all of the buffer up to
+    /// `end` (the usual case inside a file part) the buffer itself goes out, its kept tail moved to a new one.
+    private mutating func handOnBody(upTo end: Int, _ handler: (Event) throws -> Void) throws {
+        guard start == 0 else {
+            try handler(.body(buffer[start..<end]))
+            start = end
+            return
+        }
+        var body = buffer
+        buffer = Array(body[end...])
+        start = 0
+        body.removeSubrange(end...)
+        try handler(.body(body[...]))
     }
 
     /// Index of the first occurrence of `needle` at or after `from`: memchr for the first byte, then a compare.

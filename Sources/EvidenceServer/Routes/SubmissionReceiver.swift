@@ -64,7 +64,7 @@ final class SubmissionReceiver {
                 }
             case .body(let bytes):
                 if let current {
-                    try bytes.withUnsafeBytes { try current.append($0) }
+                    try current.append(bytes)
                     // Refuse an unknown type as soon as its first bytes show it, not after gigabytes.
                     if !limits.acceptsUnknownTypes && current.prefix.count >= MediaSniffer.prefixLength && current.sniffedType == nil {
                         throw CoreError.unsupportedType
