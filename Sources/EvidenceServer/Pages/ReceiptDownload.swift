@@ -34,7 +34,17 @@ enum ReceiptDownload {
         return (try? encoder.encode(receipt)) ?? Data()
     }
 
+    /// A `data:` URL of `bytes`. Its characters are letters, digits and `+/=:;,-.` only (base64 and a media type of
+    /// such characters), so the receipt page puts it into an attribute unescaped.
     static func dataURL(_ bytes: Data, type: String) -> String {
-        "data:\(type);base64,\(bytes.base64EncodedString())"
+        precondition(type.utf8.allSatisfy(isURLSafe), "a data URL's media type of letters, digits and ;=/-.+ only")
+        return "data:\(type);base64,\(bytes.base64EncodedString())"
+    }
+
+    static func isURLSafe(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: Array("+/=:;,-.".utf8).contains(byte)
+        }
     }
 }
