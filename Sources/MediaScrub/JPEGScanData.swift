@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finding the end of a JPEG scan's entropy-coded data, where byte stuffing (FF 00) and restart markers
 /// (FF D0-D7) belong to the data and any other marker ends it.
 enum JPEGScanData {
@@ -5,20 +11,13 @@ enum JPEGScanData {
     /// if it lies in `buffer`; when it does not, a data end short of the buffer's end means the
     /// last byte is a 0xFF whose meaning depends on the next block.
     static func scan(_ buffer: UnsafeBufferPointer<UInt8>) -> (Int, UInt8?) {
+        guard let base = buffer.baseAddress else { return (0, nil) }
         let count = buffer.count
         var index = 0
         while index < count {
-            // Scan data is mostly bytes other than 0xFF: step over eight at a time while none of them is.
-            if let base = buffer.baseAddress {
-                while index + 8 <= count && !containsFF(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
-                    index += 8
-                }
-                if index >= count { break }
-            }
-            guard buffer[index] == 0xFF else {
-                index += 1
-                continue
-            }
+            // Scan data is mostly bytes other than 0xFF: memchr steps over them many at a time.
+            guard let found = memchr(base + index, 0xFF, count - index) else { break }
+            index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             guard index + 1 < count else { return (index, nil) }
             let next = buffer[index + 1]
             if next == 0x00 || (0xD0...0xD7).contains(next) {
@@ -30,13 +29,5 @@ enum JPEGScanData {
             }
         }
         return (count, nil)
-    }
-
-    /// Whether any byte of `word` is 0xFF: inverted, such a byte is zero, and the classic has-a-zero-byte test
-    /// finds it without a false positive.
-    @inline(__always)
-    static func containsFF(_ word: UInt64) -> Bool {
-        let inverted = ~word
-        return (inverted &- 0x0101_0101_0101_0101) & ~inverted & 0x8080_8080_8080_8080 != 0
     }
 }

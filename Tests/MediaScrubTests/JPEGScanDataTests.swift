@@ -17,20 +17,6 @@ struct JPEGScanDataTests {
         return (bytes.count, nil)
     }
 
-    @Test("containsFF finds a 0xFF byte in any of the eight places, and nothing else")
-    func containsFF() {
-        #expect(!JPEGScanData.containsFF(0))
-        #expect(!JPEGScanData.containsFF(0xFEFE_FEFE_FEFE_FEFE))
-        #expect(!JPEGScanData.containsFF(0x7F80_7F80_7F80_7F80))
-        for place in 0..<8 {
-            for other: UInt64 in [0, 0xFE, 0x7F, 0x80, 0x01] {
-                var word: UInt64 = 0
-                for byte in 0..<8 { word |= (byte == place ? 0xFF : other) << (8 * UInt64(byte)) }
-                #expect(JPEGScanData.containsFF(word), "0xFF at byte \(place) among \(other)")
-            }
-        }
-    }
-
     @Test("the scan agrees with the byte-at-a-time rule on 20,000 random buffers dense with FF, stuffing and markers")
     func agreesWithReference() {
         var generator = SystemRandomNumberGenerator()
