@@ -27,18 +27,32 @@ final class AESGCM {
 
     /// Encrypts `plaintext` and writes ciphertext then the 16-byte tag to `output` (plaintext.count + 16 bytes).
     func seal(_ plaintext: UnsafeRawBufferPointer, nonce: [UInt8], into output: UnsafeMutableRawPointer) throws {
+        try seal(plaintext, UnsafeRawBufferPointer(start: nil, count: 0), nonce: nonce, into: output)
+    }
+
+    /// Encrypts `first` followed by `second` as one message (one nonce, one tag), without joining them first.
+    func seal(
+        _ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer, nonce: [UInt8], into output: UnsafeMutableRawPointer
+    ) throws {
         precondition(encrypting && nonce.count == Self.nonceLength)
         let out = output.assumingMemoryBound(to: UInt8.self)
-        var written: Int32 = 0
+        var written = 0
         guard EVP_EncryptInit_ex(context, nil, nil, nil, nonce) == 1 else { throw CryptoError.fromOpenSSL("AES-256-GCM nonce") }
-        if let base = plaintext.baseAddress, !plaintext.isEmpty {
-            guard EVP_EncryptUpdate(context, out, &written, base.assumingMemoryBound(to: UInt8.self), Int32(plaintext.count)) == 1
+        func encrypt(_ part: UnsafeRawBufferPointer) throws {
+            guard let base = part.baseAddress, !part.isEmpty else { return }
+            var partWritten: Int32 = 0
+            // GCM is a stream mode: every byte put in comes out at once.
+            guard EVP_EncryptUpdate(context, out + written, &partWritten, base.assumingMemoryBound(to: UInt8.self), Int32(part.count)) == 1,
+                Int(partWritten) == part.count
             else { throw CryptoError.fromOpenSSL("AES-256-GCM encrypt") }
+            written += part.count
         }
+        try encrypt(first)
+        try encrypt(second)
         var finalWritten: Int32 = 0
-        guard EVP_EncryptFinal_ex(context, out + Int(written), &finalWritten) == 1,
-            Int(written + finalWritten) == plaintext.count,
-            EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagLength), output + plaintext.count) == 1
+        guard EVP_EncryptFinal_ex(context, out + written, &finalWritten) == 1,
+            written + Int(finalWritten) == first.count + second.count,
+            EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagLength), output + written) == 1
         else { throw CryptoError.fromOpenSSL("AES-256-GCM finish") }
     }
 

@@ -6,6 +6,10 @@ public final class ChunkedStreamEncryptor {
     public static let chunkSize = ChunkedStream.chunkSize
 
     private let cipher: AESGCM
+    /// The plaintext not sealed yet (at most a chunk: it may be the last one, which is sealed only at `finish`).
+    /// Either a caller's slice, kept as it is rather than copied (`update(_: ArraySlice)`), or bytes copied into
+    /// `pending`; never both.
+    private var held: ArraySlice<UInt8> = []
     private var pending: [UInt8] = []
     private var nextIndex: UInt64 = 0
     private var finished = false
@@ -13,15 +17,30 @@ public final class ChunkedStreamEncryptor {
     /// Starts a stream under a 32-byte key.
     public init(key: [UInt8]) throws {
         cipher = try AESGCM(key: key, encrypting: true)
-        pending.reserveCapacity(ChunkedStream.chunkSize)
     }
 
     /// Takes more plaintext and returns the ciphertext of every chunk that is now known not to be the last.
     public func update(_ plaintext: UnsafeRawBufferPointer) throws -> [UInt8] {
+        try update(plaintext, keeping: nil)
+    }
+
+    /// Takes more plaintext and returns the ciphertext ready so far.
+    public func update(_ plaintext: [UInt8]) throws -> [UInt8] {
+        try update(plaintext[...])
+    }
+
+    /// Takes more plaintext and returns the ciphertext ready so far. Bytes held back for a later chunk stay in
+    /// `plaintext`'s array (kept alive, not copied): a stream of large slices is sealed without a copy.
+    public func update(_ plaintext: ArraySlice<UInt8>) throws -> [UInt8] {
+        try plaintext.withUnsafeBytes { try update($0, keeping: plaintext) }
+    }
+
+    /// `slice`: the same bytes as `plaintext`, when the caller gave them as a slice that can be kept.
+    private func update(_ plaintext: UnsafeRawBufferPointer, keeping slice: ArraySlice<UInt8>?) throws -> [UInt8] {
         precondition(!finished, "ChunkedStreamEncryptor.update called after finish()")
-        // The chunk in `pending` is sealed only once more input proves it is not the last one.
+        // The chunk held back is sealed only once more input proves it is not the last one.
         let chunkSize = ChunkedStream.chunkSize
-        let buffered = pending.count + plaintext.count
+        let buffered = held.count + pending.count + plaintext.count
         let readyChunks = buffered > chunkSize ? (buffered - 1) / chunkSize : 0
         let outputCount = readyChunks * ChunkedStream.sealedChunkSize
         var inputOffset = 0
@@ -30,49 +49,51 @@ public final class ChunkedStreamEncryptor {
             var outputOffset = 0
             for _ in 0..<readyChunks {
                 let destination = UnsafeMutableRawPointer(out.baseAddress! + outputOffset)
-                if pending.isEmpty {
-                    try cipher.seal(UnsafeRawBufferPointer(rebasing: plaintext[inputOffset..<inputOffset + chunkSize]),
-                                    nonce: ChunkedStream.nonce(index: nextIndex, last: false), into: destination)
-                    inputOffset += chunkSize
-                } else {
-                    let take = chunkSize - pending.count
-                    pending.append(contentsOf: plaintext[inputOffset..<inputOffset + take])
-                    inputOffset += take
-                    try pending.withUnsafeBytes {
-                        try cipher.seal($0, nonce: ChunkedStream.nonce(index: nextIndex, last: false), into: destination)
-                    }
+                let nonce = ChunkedStream.nonce(index: nextIndex, last: false)
+                let take = chunkSize - held.count - pending.count
+                let fresh = UnsafeRawBufferPointer(rebasing: plaintext[inputOffset..<inputOffset + take])
+                if !held.isEmpty {
+                    try held.withUnsafeBytes { try cipher.seal($0, fresh, nonce: nonce, into: destination) }
+                    held = []
+                } else if !pending.isEmpty {
+                    try pending.withUnsafeBytes { try cipher.seal($0, fresh, nonce: nonce, into: destination) }
                     pending.removeAll(keepingCapacity: true)
+                } else {
+                    try cipher.seal(fresh, nonce: nonce, into: destination)
                 }
+                inputOffset += take
                 nextIndex += 1
                 outputOffset += ChunkedStream.sealedChunkSize
             }
             initialized = outputCount
         }
-        pending.append(contentsOf: plaintext[inputOffset...])
+        if inputOffset < plaintext.count {
+            if held.isEmpty && pending.isEmpty, let slice {
+                held = slice[(slice.startIndex + inputOffset)...]
+            } else {
+                // Small pieces add up in one buffer of our own: keeping each would mean a seal call per piece.
+                pending.reserveCapacity(chunkSize)
+                pending.append(contentsOf: held)
+                held = []
+                pending.append(contentsOf: plaintext[inputOffset...])
+            }
+        }
         return output
-    }
-
-    /// Takes more plaintext and returns the ciphertext ready so far.
-    public func update(_ plaintext: [UInt8]) throws -> [UInt8] {
-        try plaintext.withUnsafeBytes { try update($0) }
-    }
-
-    /// Takes more plaintext and returns the ciphertext ready so far.
-    public func update(_ plaintext: ArraySlice<UInt8>) throws -> [UInt8] {
-        try plaintext.withUnsafeBytes { try update($0) }
     }
 
     /// Seals the held-back data as the last chunk (an empty one if the stream was empty) and returns it.
     public func finish() throws -> [UInt8] {
         precondition(!finished, "ChunkedStreamEncryptor.finish called twice")
         finished = true
-        var output = [UInt8](repeating: 0, count: pending.count + AESGCM.tagLength)
-        try output.withUnsafeMutableBytes { out in
-            try pending.withUnsafeBytes {
-                try cipher.seal($0, nonce: ChunkedStream.nonce(index: nextIndex, last: true), into: out.baseAddress!)
+        let last = held.isEmpty ? pending[...] : held
+        let output = try [UInt8](unsafeUninitializedCapacity: last.count + AESGCM.tagLength) { out, initialized in
+            try last.withUnsafeBytes {
+                try cipher.seal($0, nonce: ChunkedStream.nonce(index: nextIndex, last: true), into: UnsafeMutableRawPointer(out.baseAddress!))
             }
+            initialized = last.count + AESGCM.tagLength
         }
-        pending.removeAll()
+        held = []
+        pending = []
         return output
     }
 }

@@ -36,12 +36,13 @@ public final class SealedFileWriter {
 
     /// Takes more plaintext and returns the sealed bytes ready so far.
     public func update(_ plaintext: [UInt8]) throws -> [UInt8] {
-        try plaintext.withUnsafeBytes { try update($0) }
+        try update(plaintext[...])
     }
 
-    /// Takes more plaintext and returns the sealed bytes ready so far.
+    /// Takes more plaintext and returns the sealed bytes ready so far; bytes held back for a later chunk are kept
+    /// in `plaintext`'s array rather than copied (`ChunkedStreamEncryptor.update(_: ArraySlice)`).
     public func update(_ plaintext: ArraySlice<UInt8>) throws -> [UInt8] {
-        try plaintext.withUnsafeBytes { try update($0) }
+        try withHeader(payload.update(plaintext))
     }
 
     /// Returns the remaining sealed bytes, ending with the last chunk.

@@ -42,7 +42,7 @@ final class SealingSink: ByteSink {
         if let queue {
             try queue.submit(Array(bytes))
         } else {
-            try bytes.withUnsafeBytes { try sealing.seal($0) }
+            try sealing.seal(bytes)
         }
     }
 
@@ -87,10 +87,11 @@ private final class Sealing: @unchecked Sendable {
     }
 
     func seal(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try seal($0) }
+        try seal(bytes[...])
     }
 
-    func seal(_ bytes: UnsafeRawBufferPointer) throws {
+    /// The sealer keeps what it holds back in `bytes`' array, so a slice of the scrubber's block is not copied.
+    func seal(_ bytes: ArraySlice<UInt8>) throws {
         let sealed = try sealer.update(bytes)
         if !sealed.isEmpty { try blob.write(sealed) }
     }
