@@ -105,6 +105,8 @@ class Profile:
                         if object_group(callee_obj or obj) == LIBCRYPTO and object_group(obj) != LIBCRYPTO:
                             self.crypto_entry[callee] += cost
                         after_calls = False
+                        # cob= names the callee's object for this call only; without one it is the caller's.
+                        callee_obj = ""
                     else:
                         self.self_cost[(obj, function)] += cost
                     continue
