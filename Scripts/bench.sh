@@ -972,6 +972,7 @@ mkdir -p docs
   echo "same run as ours, side by side, so compare figures only within one table. MB/s counts the whole input in 10^6 bytes"
   echo "per second; a ratio above 1 means ours is faster (for times, the reference's time over ours). \"Load\" is the"
   echo "1-minute load average when the row's benchmark finished: this machine is shared, and figures under load are lower."
+  echo "What bounds each figure, with the instruction counts below: docs/PERFORMANCE.md."
   echo
   echo "- Machine: $(nproc) cores, $(uname -m), CPU: ${cpu:-unknown}, memory: ${memory:-unknown}, disk: $disk"
   echo "- Load average at start (1, 5, 15 min): $load_at_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
