@@ -29,11 +29,16 @@ public struct MultipartStreamParser {
 
     /// Feeds more bytes; `handler` receives events in order.
     ///
-    /// Each feed starts a new array (what is left of the last one, then `bytes`), so that a body handed on whole
-    /// (see `handOnBody`) is an array nobody changes after: a consumer can keep it without copying it.
+    /// Bytes already handed on are not kept: what is left of the buffer moves to a new array, so that a body handed
+    /// on whole (see `handOnBody`) is an array nobody changes after, which a consumer can keep without copying it.
+    /// Until something is handed on (part headers arriving in small pieces), the buffer just grows.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ handler: (Event) throws -> Void) throws {
-        buffer = Self.joined(buffer[start...], bytes)
-        start = 0
+        if start == 0 {
+            buffer.append(contentsOf: bytes)
+        } else {
+            buffer = Self.joined(buffer[start...], bytes)
+            start = 0
+        }
         try process(handler)
     }
 
