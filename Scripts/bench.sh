@@ -21,8 +21,11 @@
 #                 the Python service (1 and 2 workers)
 #   verify        (f) `evidence-review verify` over a store of 10,000 files, vs sha256sum over the same blobs
 #   list          (g) `evidence-review list` on a store of 100,000 submissions (all, --json, a filter), vs the goal
+#   profile       the work of (a)-(g) once more under valgrind's callgrind, on smaller inputs: instructions per byte,
+#                 file or upload, by library and Swift module (Scripts/bench/callgrind_summary.py)
 #
-# References are installed when missing (Debian, as root): nginx-light, mat2, python3-venv, eatmydata (fixtures only);
+# References are installed when missing (Debian, as root): nginx-light, mat2, python3-venv, eatmydata (fixtures only),
+# valgrind;
 # the Python service goes into a throwaway virtual environment (starlette, uvicorn, cryptography, python-multipart).
 # Environment: BENCH_RUNS (default 3) runs per figure, medians reported; BENCH_WORK a folder on the disk to use for
 # the scratch data (default: a new one under /var/tmp, removed at the end); BENCH_KEEP=1 keeps it; BENCH_QUIET_LOAD
@@ -805,8 +808,8 @@ each); one file in a hundred is then approved with \`evidence-review approve\`. 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Instruction counts under valgrind's callgrind: what each benchmark's work costs, counted rather than timed, so
-# that the figures repeat on this noisy machine (the same binary and input give the same count, whatever else
-# runs) and say where the work goes. Smaller inputs than the timed benchmarks (callgrind runs ~50x slower); user
+# that the figures repeat on this noisy machine (the same binary and input give nearly the same count, whatever
+# else runs) and say where the work goes. Smaller inputs than the timed benchmarks (callgrind runs ~50x slower); user
 # space only (the kernel's share of reads, writes and fsync is not in them).
 prepare_profile() {
   need_packages valgrind || return 0
@@ -908,8 +911,9 @@ bench_profile() {
 smaller inputs (callgrind runs some 50 times slower): a $(calc "%.0f" "$bytes / 1048576") MiB MP4 made as for (b), the
 corpus once, 20 photo uploads, and the (f) store for (f) and (g). The server runs under callgrind with counting
 switched on only while the client sends (\`callgrind_control -i on\`). Counts are of user space only: the kernel's
-share of reads, writes and fsync is not in them. They repeat for the same binary and input whatever else the machine
-runs, so they show a change in our code that the timed benchmarks' noise would hide. valgrind does not implement the
+share of reads, writes and fsync is not in them. They repeat within a few hundredths of a percent for the same binary
+and input whatever else the machine runs, so they show a change in our code that the timed benchmarks' noise would
+hide. valgrind does not implement the
 SHA extensions, so libcrypto's SHA-256 runs its SIMD code under it (about 28 instructions a byte) where this CPU
 runs SHA-NI: libcrypto's share here is larger than its share of time; the column \"outside libcrypto\" is ours and
 our dependencies' alone. Instructions are grouped by the library or the Swift module (from the symbol's mangled
