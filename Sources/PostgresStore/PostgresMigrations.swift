@@ -115,6 +115,12 @@ enum PostgresMigrations {
             FOR EACH ROW EXECUTE FUNCTION note_duplicate_hash()
             """,
         ]),
+        ("v11: commitments and sealed facts", [
+            // See StoreMigrations: the plain columns go once sealed (EvidenceStore.sealPlainFacts).
+            "ALTER TABLE file ADD COLUMN sealed_facts BYTEA, ADD COLUMN original_commitment TEXT COLLATE \"C\", ADD COLUMN cleaned_commitment TEXT COLLATE \"C\"",
+            "CREATE INDEX file_on_original_commitment ON file (original_commitment) WHERE original_commitment IS NOT NULL",
+            "CREATE INDEX file_on_cleaned_commitment ON file (cleaned_commitment) WHERE cleaned_commitment IS NOT NULL",
+        ]),
     ]
 
     /// Applies the steps not yet applied, each in its own transaction under the store's write lock, so nodes

@@ -58,6 +58,29 @@ public final class PostgresSQLDatabase: SQLDatabase {
         return []
     }
 
+    public func columnNames(of table: String, in session: any SQLSession) throws -> Set<String> {
+        Set(try session.rows(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?", [table]
+        ).map { try $0.string(0) })
+    }
+
+    public var plainFactsRemoval: [String] {
+        [
+            "DROP TRIGGER IF EXISTS file_duplicate_hash ON file",
+            "DROP FUNCTION IF EXISTS note_duplicate_hash()",
+            "DROP TABLE IF EXISTS duplicate_hash",
+            "DROP INDEX IF EXISTS file_on_original_sha256",
+            "DROP INDEX IF EXISTS file_on_cleaned_sha256",
+            "ALTER TABLE file " + EvidenceStore.plainFactColumns.map { "DROP COLUMN \($0)" }.joined(separator: ", "),
+        ]
+    }
+
+    /// VACUUM FULL writes the table anew from its live rows; the old file is removed. PostgreSQL has no
+    /// secure_delete: old WAL segments keep the dropped values until they are recycled (docs/THREAT-MODEL.md).
+    public func reclaimFreedSpace() throws {
+        try withSession { session in try session.execute("VACUUM FULL file") }
+    }
+
     /// Runs `body` with a connection of the pool, which it has to itself meanwhile.
     private func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         try withConnection { connection in try body(PostgresSession(connection: connection, logger: logger)) }

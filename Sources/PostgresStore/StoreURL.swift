@@ -9,6 +9,8 @@ public enum StoreURL {
         guard PostgresLocation.isURL(text) else {
             throw PostgresStoreError.badURL("'\(text)' is not postgres://…; leave --store out to keep the store in the data folder")
         }
-        return EvidenceStore(database: try PostgresSQLDatabase(try PostgresLocation(url: text)))
+        let store = EvidenceStore(database: try PostgresSQLDatabase(try PostgresLocation(url: text)))
+        try store.sealPlainFacts(to: nil)
+        return store
     }
 }

@@ -100,26 +100,33 @@ struct ServeCommand: AsyncParsableCommand {
             }
             try configuration.dataFolder.addRecipient(X25519PublicKey(pem: text))
         }
+        LoggingSystem.bootstrap(HourStampedLogHandler.init)
         var logger = Logger(label: "evidence-drop")
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let app = try await onThreadOfItsOwn { [configuration, logger] in try EvidenceApplication.build(configuration, logger: logger) }
         let keys = try configuration.dataFolder.loadRecipients()
-        print("evidence-drop: data folder \(configuration.dataFolder.root.path)")
+        Self.say("evidence-drop: data folder \(configuration.dataFolder.root.path)")
         if let objectStore {
             // The configuration's description names the endpoint and bucket, never the secret.
-            print("evidence-drop: sealed files in \(objectStore.client.configuration)")
+            Self.say("evidence-drop: sealed files in \(objectStore.client.configuration)")
         }
-        print("evidence-drop: sealing to \(keys.count) reviewer key(s): \(keys.map(\.fingerprint).joined(separator: ", "))")
-        if let store = configuration.store { print("evidence-drop: metadata in \(store.database.location)") }
+        Self.say("evidence-drop: sealing to \(keys.count) reviewer key(s): \(keys.map(\.fingerprint).joined(separator: ", "))")
+        if let store = configuration.store { Self.say("evidence-drop: metadata in \(store.database.location)") }
         let logStore = try configuration.store ?? EvidenceStore(url: configuration.dataFolder.database)
         let log = try TransparencyLog(folder: configuration.dataFolder, store: logStore)
-        print("evidence-drop: transparency log key \(log.verifierKey)")
-        print("evidence-drop: listening on http://\(configuration.host):\(configuration.port)/")
+        Self.say("evidence-drop: transparency log key \(log.verifierKey)")
+        Self.say("evidence-drop: listening on http://\(configuration.host):\(configuration.port)/")
         let drain = drainSeconds ?? environment["EVIDENCE_DRAIN_SECONDS"].flatMap(Int.init) ?? 30
         let deadline = DrainDeadline(seconds: drain)
         deadline.arm()
         try await app.runService()
-        print("evidence-drop: stopped")
+        Self.say("evidence-drop: stopped")
+    }
+
+    /// Writes a line of the summary to standard output at once: `print` would hold it in a buffer, until exit, when
+    /// the output goes to a file or a journal.
+    private static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     /// The limits from options, else the environment, else the defaults; a value that does not parse is an error.

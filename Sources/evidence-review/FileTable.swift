@@ -26,7 +26,8 @@ enum FileTable {
             Column(header: "SUB", cells: listings.map { String($0.submission) }),
             Column(header: "RECEIVED", cells: listings.map { hour($0.receivedHour) }),
             Column(header: "TYPE", cells: listings.map { shortType($0.type) }),
-            Column(header: "SIZE", cells: listings.map { ByteCountText.format($0.originalSize) }),
+            // Without a key only the padded sealed size is known: "~" says it is within about 12%.
+            Column(header: "SIZE", cells: listings.map { $0.originalSize.map(ByteCountText.format) ?? "~" + ByteCountText.format($0.sealedSize) }),
             Column(header: "STATUS", cells: listings.map { $0.purgedHour == nil ? $0.status : "\($0.status)/purged" }, isStatus: true),
             Column(header: "FLAGS", cells: listings.map { $0.flags.isEmpty ? "-" : $0.flags }),
             Column(header: "DUPLICATES", cells: listings.map { duplicates($0.duplicates) }),

@@ -12,9 +12,11 @@ extension ListCommand {
 
     /// `--json`: the store is read on a thread of its own, a batch at a time, while this one writes the document, so
     /// a listing of a whole store keeps both cores busy in flat memory. `isShown` is the filters applied here, not
-    /// in SQL; `message` is a file's submitter's message, or nil without --key. At most `rowLimit` files.
+    /// in SQL; `message` is a file's submitter's message, or nil without --key; `facts` the files' opened facts
+    /// (empty without --key). At most `rowLimit` files.
     func writeJSON(
-        _ store: EvidenceStore, _ query: FileQuery, isShown: (FileSummary) throws -> Bool, message: (FileSummary) throws -> String?
+        _ store: EvidenceStore, _ query: FileQuery, facts: [Int64: FileFacts], isShown: (FileSummary) throws -> Bool,
+        message: (FileSummary) throws -> String?
     ) throws {
         let channel = BoundedChannel<ListingPart>(capacity: 4)
         let reader = Thread {
@@ -32,7 +34,8 @@ extension ListCommand {
         reader.start()
         // However this ends (a full pipe, a limit reached), the reader stops before the store is closed.
         defer { channel.close() }
-        guard case .annotations(let annotations)? = try channel.receive() else { return }
+        guard case .annotations(let stored)? = try channel.receive() else { return }
+        let annotations = stored.withDuplicates(among: facts.map { ($0.key, $0.value) })
         // Read once: an option's getter goes through ArgumentParser's generic storage, too slow for every file.
         let limit = rowLimit ?? .max
         let decrypted = key != nil
@@ -40,9 +43,10 @@ extension ListCommand {
         var written = 0
         reading: while let part = try channel.receive() {
             guard case .files(let files) = part else { continue }
-            for file in files {
+            for var file in files {
                 guard written < limit else { break reading }
                 guard try isShown(file) else { continue }
+                file.facts = facts[file.id]
                 let listing = FileListing(file, annotations: annotations)
                 writer.add(ListedFile(listing: listing, decrypted: decrypted, message: try message(file)))
                 written += 1

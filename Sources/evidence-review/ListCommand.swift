@@ -10,7 +10,8 @@ struct ListCommand: ParsableCommand {
         abstract: "List files in the queue, with filters.",
         discussion: """
             Flags: H legal hold, O original kept at the submitter's request, U not cleaned (unknown type), P purged.
-            DUPLICATES names other files with the same original or cleaned SHA-256.
+            DUPLICATES names other files with the same original or cleaned SHA-256; it needs --key, since the hashes are
+            sealed to the reviewers (the store holds none to group by). Without --key, SIZE is the padded sealed size (~).
             Examples:
               evidence-review list                                   # pending files
               evidence-review list --status all --type video --since 2026-11-20
@@ -40,7 +41,8 @@ struct ListCommand: ParsableCommand {
     @Option(help: "Only files with this tag (on the file or its submission).") var tag: String?
     @Option(help: "Only files whose submitter's message contains this text (needs --key to decrypt messages).")
     var text: String?
-    @Option(help: "Your private key, to decrypt the submitters' messages: for --text and the MESSAGE column.") var key: String?
+    @Option(help: "Your private key, to open the files' sealed hashes and sizes (duplicates, exact sizes) and the submitters' messages (--text, the MESSAGE column).")
+    var key: String?
     @Option(help: "Sort by id, received, size, type or status.") var sort: FileQuery.Order = .id
     @Flag(help: "Reverse the order.") var reverse = false
     @Flag(help: "Print JSON (an array of file objects, see docs/REVIEW-JSON.md) for scripts.") var json = false
@@ -77,6 +79,7 @@ struct ListCommand: ParsableCommand {
         let filtersInSwift = includesOther || text != nil
         let identity = try key.map { try PassphrasePrompt.loadKey($0) }
         var messages = MessageCache(desk: desk, identity: identity)
+        let facts = try identity.map { try desk.openedFacts(identity: $0) } ?? [:]
         let isShown = { (file: FileSummary) throws -> Bool in
             if includesOther && !(file.mediaType.map { types.contains($0.rawValue) } ?? true) { return false }
             guard let text = self.text else { return true }
@@ -85,13 +88,18 @@ struct ListCommand: ParsableCommand {
         }
         if json {
             if !filtersInSwift { query.limit = rowLimit }
-            return try writeJSON(desk.store, query, isShown: isShown) { file in
+            return try writeJSON(desk.store, query, facts: facts, isShown: isShown) { file in
                 identity == nil ? nil : try messages.message(submissionID: file.submissionID)
             }
         }
         if !filtersInSwift { query.limit = rowLimit.map { $0 + 1 } }
-        let (matching, annotations) = try desk.store.listedFiles(matching: query)
-        var files = try matching.filter(isShown)
+        let (matching, stored) = try desk.store.listedFiles(matching: query)
+        let annotations = stored.withDuplicates(among: facts.map { ($0.key, $0.value) })
+        var files = try matching.filter(isShown).map { file in
+            var file = file
+            file.facts = facts[file.id]
+            return file
+        }
         // One row more than the limit was asked for, to know whether there are more without counting them all.
         var total = files.count
         if let rowLimit, files.count > rowLimit {

@@ -58,10 +58,13 @@ enum ListJSON {
         let listing = file.listing
         out.append("  {\n    \"cleaned\" : ")
         out.bool(listing.cleaned)
-        out.append(",\n    \"cleaned_sha256\" : ")
-        out.string(listing.cleanedSHA256)
-        out.append(",\n    \"cleaned_size\" : ")
-        out.integer(listing.cleanedSize)
+        // The facts' fields are absent, not null, without a key (as the synthesised Encodable leaves them out).
+        if let sha = listing.cleanedSHA256, let size = listing.cleanedSize {
+            out.append(",\n    \"cleaned_sha256\" : ")
+            out.string(sha)
+            out.append(",\n    \"cleaned_size\" : ")
+            out.integer(size)
+        }
         out.append(",\n    \"duplicates\" : ")
         array(listing.duplicates, into: &out) { $1.integer($0) }
         out.append(",\n    \"id\" : ")
@@ -74,10 +77,12 @@ enum ListJSON {
         }
         out.append(",\n    \"original_kept\" : ")
         out.bool(listing.originalKept)
-        out.append(",\n    \"original_sha256\" : ")
-        out.string(listing.originalSHA256)
-        out.append(",\n    \"original_size\" : ")
-        out.integer(listing.originalSize)
+        if let sha = listing.originalSHA256, let size = listing.originalSize {
+            out.append(",\n    \"original_sha256\" : ")
+            out.string(sha)
+            out.append(",\n    \"original_size\" : ")
+            out.integer(size)
+        }
         // Absent, not null, when the file is not purged (as the synthesised Encodable leaves it out).
         if let purgedHour = listing.purgedHour {
             out.append(",\n    \"purged_hour\" : ")
@@ -87,6 +92,8 @@ enum ListJSON {
         out.string(listing.receivedHour)
         out.append(",\n    \"sealed_sha256\" : ")
         out.string(listing.sealedSHA256)
+        out.append(",\n    \"sealed_size\" : ")
+        out.integer(listing.sealedSize)
         out.append(",\n    \"status\" : ")
         out.string(listing.status)
         out.append(",\n    \"submission\" : ")

@@ -9,8 +9,8 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Everything known about a file and its submission: hashes, what was removed, custody, notes, tags, duplicates.",
         discussion: """
-            Without --key you see what the server knows; with your key also the submitter's messages and the
-            reviewers' notes, which are encrypted.
+            Without --key you see what the server knows; with your key also the file's hashes, sizes, removal
+            report and duplicates, the submitter's messages and the reviewers' notes, which are sealed to the reviewers.
             Examples:
               evidence-review show 12
               evidence-review show 12 --key ~/reviewer.key
@@ -19,7 +19,8 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "The file id (see `list`).") var id: Int64
-    @Option(help: "Your private key, to also decrypt the submitter's message and the notes.") var key: String?
+    @Option(help: "Your private key, to also open the file's hashes, sizes, removal report and duplicates, the submitter's message and the notes.")
+    var key: String?
     @Flag(help: "Print JSON (see docs/REVIEW-JSON.md).") var json = false
 
     /// `show --json`: every key snake_case, a stable contract for scripts (docs/REVIEW-JSON.md).
@@ -92,12 +93,14 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let desk = try store.openDesk()
-        let file = try desk.store.file(id: id)
         let identity = try key.map { try PassphrasePrompt.loadKey($0) }
+        let file = try desk.file(id: id, identity: identity)
         let tags = try desk.store.tags(submissionID: file.submissionID)
+        var annotations = try desk.store.annotations(of: file)
+        if let identity { annotations = annotations.withDuplicates(among: try desk.openedFacts(identity: identity).map { ($0.key, $0.value) }) }
         let details = Details(
-            file: FileListing(file, annotations: try desk.store.annotations(of: file)),
-            removalReport: file.decodedReport().map(Removal.init), scrubberVersion: file.scrubberVersion,
+            file: FileListing(file, annotations: annotations),
+            removalReport: file.facts?.removalReport.map(Removal.init), scrubberVersion: file.scrubberVersion,
             custody: try desk.store.custody(fileID: id),
             submission: SubmissionSummary(
                 id: file.submissionID, legalHold: try desk.store.submission(id: file.submissionID)?.legalHold ?? false,
@@ -113,26 +116,33 @@ struct ShowCommand: ParsableCommand {
         print(Self.text(details, decrypted: identity != nil))
     }
 
+    /// What is shown in place of what the file's sealed facts hold, without a key.
+    static let sealedFacts = "sealed to the reviewers (--key opens it)"
+
     /// The human-readable page. Everything that came from a submitter or another reviewer is neutralised.
     static func text(_ details: Details, decrypted: Bool) -> String {
         let f = details.file
         let s = details.submission
-        var lines = [
+        let original = f.originalSHA256.map { "\(f.originalSize ?? 0) bytes, SHA-256 \($0)" } ?? sealedFacts
+        let cleaned = f.cleanedSHA256.map { "\(f.cleanedSize ?? 0) bytes, SHA-256 \($0)" } ?? sealedFacts
+        let duplicates = !decrypted ? "found with --key" : f.duplicates.isEmpty ? "none" : f.duplicates.map { "file \($0)" }.joined(separator: ", ")
+        var lines: [String] = [
             Terminal.paint("file \(f.id)", .bold) + " (submission \(s.id)), " + Terminal.paint(f.status, Terminal.colour(forStatus: f.status))
                 + (f.purgedHour.map { ", " + Terminal.paint("purged \($0)", .dim) } ?? ""),
             "  type            \(f.type)\(f.cleaned ? "" : " (NOT cleaned: unknown type)")",
             "  received        \(f.receivedHour)",
-            "  original        \(f.originalSize) bytes, SHA-256 \(f.originalSHA256)\(f.originalKept ? " (kept, sealed)" : "")",
-            "  cleaned         \(f.cleanedSize) bytes, SHA-256 \(f.cleanedSHA256)",
-            "  sealed          SHA-256 \(f.sealedSHA256)",
+            "  original        \(original)\(f.originalKept ? " (kept, sealed)" : "")",
+            "  cleaned         \(cleaned)",
+            "  sealed          \(f.sealedSize) bytes (padded), SHA-256 \(f.sealedSHA256)",
             "  scrubber        \(SafeText.neutralise(details.scrubberVersion))",
-            "  duplicates      \(f.duplicates.isEmpty ? "none" : f.duplicates.map { "file \($0)" }.joined(separator: ", "))",
+            "  duplicates      \(duplicates)",
             "  tags            \(f.tags.isEmpty ? "none" : SafeText.neutralise(f.tags.joined(separator: ", ")))",
             "  submission      files \(s.files.map(String.init).joined(separator: ", "))"
                 + (s.legalHold ? ", " + Terminal.paint("LEGAL HOLD", .magenta) : "")
                 + (s.repliesToSubmitter > 0 ? ", \(s.repliesToSubmitter) replies to the submitter" : ""),
             "removed:",
         ]
+        if !decrypted { lines.append("  " + sealedFacts) }
         for item in details.removalReport?.removed ?? [] {
             lines.append("  \(SafeText.neutralise(item.what))\(item.count > 1 ? " ×\(item.count)" : ""), \(item.bytes) bytes")
         }
@@ -143,7 +153,7 @@ struct ShowCommand: ParsableCommand {
             lines.append("  \(entry.hour)  \(entry.action.padding(toLength: 11, withPad: " ", startingAt: 0))  \(SafeText.neutralise(entry.actor))\(detail)")
         }
         guard decrypted else {
-            lines.append("message and notes: pass --key FILE to decrypt them")
+            lines.append("message and notes: pass --key FILE to open them")
             return lines.joined(separator: "\n")
         }
         lines.append("message:")

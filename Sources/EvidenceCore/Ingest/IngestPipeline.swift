@@ -29,6 +29,7 @@ public struct IngestPipeline: Sendable {
         self.receiptKey = receiptKey
         self.log = log
         committer = GroupCommitter(store: store, log: log)
+        try store.sealPlainFacts(to: recipients)
     }
 
     /// Opens the pipeline over an initialised data folder. recipients/ is read again for every submission, so keys
@@ -41,8 +42,10 @@ public struct IngestPipeline: Sendable {
     /// the metadata in `store` (PostgreSQL), or in the folder's SQLite database when it is nil; keys, spool and
     /// crash journal stay in the folder.
     public init(folder: DataFolder, blobs: any BlobStore, store: EvidenceStore? = nil) throws {
-        guard !(try folder.loadRecipients()).isEmpty else { throw CoreError.noRecipients(folder: folder.recipients.path) }
+        let recipients = try folder.loadRecipients()
+        guard !recipients.isEmpty else { throw CoreError.noRecipients(folder: folder.recipients.path) }
         let store = try store ?? EvidenceStore(url: folder.database)
+        try store.sealPlainFacts(to: recipients)
         self.store = store
         self.blobs = blobs
         fixedRecipients = []
@@ -119,7 +122,7 @@ public struct IngestPipeline: Sendable {
                     file = try fileRecord(
                         position: firstPosition + position, hour: hour, type: upload.mediaType, report: upload.report,
                         originalSize: upload.originalSize, originalSHA256: upload.originalSHA256,
-                        cleanedSize: upload.cleanedSize, cleanedSHA256: upload.cleanedSHA256, blob: upload.blob)
+                        cleanedSize: upload.cleanedSize, cleanedSHA256: upload.cleanedSHA256, blob: upload.blob, to: recipients)
                     original = upload.original
                     reports.append(upload.report)
                 }
@@ -154,10 +157,11 @@ public struct IngestPipeline: Sendable {
                 code: code, receivedHour: hour,
                 files: zip(stored, reports).map { stored, report in
                     let file = stored.file
+                    let facts = file.facts!
                     return ReceiptFile(
                         type: file.mimeType, typeName: file.typeName,
-                        originalSize: file.originalSize, cleanedSize: file.cleanedSize,
-                        originalSHA256: file.originalSHA256, cleanedSHA256: file.cleanedSHA256,
+                        originalSize: facts.originalSize, cleanedSize: facts.cleanedSize,
+                        originalSHA256: facts.originalSHA256, cleanedSHA256: facts.cleanedSHA256, opening: facts.opening!,
                         removed: report?.removed ?? [], added: report?.added ?? [],
                         warning: file.mediaType == nil ? Self.uncleanedWarning : nil, logIndex: stored.logIndex,
                         originalKept: file.originalBlobKey != nil)
@@ -196,7 +200,8 @@ public struct IngestPipeline: Sendable {
             do {
                 file = try fileRecord(
                     position: position, hour: hour, type: type, report: report, originalSize: upload.size,
-                    originalSHA256: upload.originalSHA256, cleanedSize: sink.size, cleanedSHA256: cleanedSHA256, blob: blob)
+                    originalSHA256: upload.originalSHA256, cleanedSize: sink.size, cleanedSHA256: cleanedSHA256, blob: blob,
+                    to: recipients)
             } catch {
                 try? blobs.delete(blob.key)
                 throw error
@@ -210,17 +215,20 @@ public struct IngestPipeline: Sendable {
         }
     }
 
+    /// The record of a file sealed into `blob`: its facts, with a new opening for its log commitments, are sealed to
+    /// `recipients` and kept in the clear only in this value, for the receipt.
     private func fileRecord(
         position: Int, hour: String, type: MediaType?, report: RemovalReport?, originalSize: Int64, originalSHA256: String,
-        cleanedSize: Int64, cleanedSHA256: String, blob: StoredBlob
+        cleanedSize: Int64, cleanedSHA256: String, blob: StoredBlob, to recipients: [X25519PublicKey]
     ) throws -> FileRecord {
-        let reportJSON = String(decoding: try JSONEncoder.sorted.encode(report), as: UTF8.self)
+        let facts = FileFacts(
+            opening: FileCommitment.newOpening(), originalSHA256: originalSHA256, originalSize: originalSize,
+            cleanedSHA256: cleanedSHA256, cleanedSize: cleanedSize, removalReport: report)
         return FileRecord(
-            submissionID: 0, position: position, mediaType: type,
-            originalSize: originalSize, cleanedSize: cleanedSize, sealedSize: blob.size,
-            originalSHA256: originalSHA256, cleanedSHA256: cleanedSHA256, sealedSHA256: blob.sha256,
-            removalReport: reportJSON, scrubberVersion: MediaScrubber.version, blobKey: blob.key,
-            status: .pending, receivedHour: hour)
+            submissionID: 0, position: position, mediaType: type, sealedSize: blob.size, sealedSHA256: blob.sha256,
+            scrubberVersion: MediaScrubber.version, blobKey: blob.key, status: .pending, receivedHour: hour,
+            sealedFacts: try facts.sealed(to: recipients), originalCommitment: facts.commitment(.original),
+            cleanedCommitment: facts.commitment(.cleaned), facts: facts)
     }
 
     /// The submission whose receipt code this is, or nil (also for anything that is not a well-formed code).

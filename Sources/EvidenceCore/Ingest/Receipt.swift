@@ -17,6 +17,9 @@ public struct ReceiptFile: Codable, Sendable {
     public let cleanedSize: Int64
     public let originalSHA256: String
     public let cleanedSHA256: String
+    /// The opening of the file's commitments in the log (64 hex digits): with it, and only with it, the file or
+    /// either hash proves the file is in the log (`/verify`, `/log/proof`). The server keeps it sealed to the reviewers.
+    public let opening: String
     public let removed: [RemovedItem]
     public let added: [String]
     /// Set when the file could not be cleaned; says what that means for the submitter.

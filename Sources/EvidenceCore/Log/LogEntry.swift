@@ -4,6 +4,8 @@ import EvidenceCrypto
 public enum LogEntry: Sendable, Equatable {
     /// A file was received, cleaned and sealed.
     case received(Received)
+    /// A file was received (a version 1 entry, with plain hashes).
+    case receivedV1(ReceivedV1)
     /// A reviewer approved or rejected a file.
     case reviewed(Reviewed)
     /// A reviewer exported (decrypted) a file.
@@ -13,6 +15,7 @@ public enum LogEntry: Sendable, Equatable {
     /// A file's sealed copy was deleted.
     case deleted(Deleted)
     case originalKept(OriginalKept)
+    case originalKeptV1(OriginalKeptV1)
     /// A reviewer added another reviewer's key to a sealed copy of the file; the payload bytes stayed as they were.
     case granted(Granted)
 
@@ -20,11 +23,13 @@ public enum LogEntry: Sendable, Equatable {
     public var fileID: Int64 {
         switch self {
         case .received(let e): return e.fileID
+        case .receivedV1(let e): return e.fileID
         case .reviewed(let e): return e.fileID
         case .exported(let e): return e.fileID
         case .noteAdded(let e): return e.fileID
         case .deleted(let e): return e.fileID
         case .originalKept(let e): return e.fileID
+        case .originalKeptV1(let e): return e.fileID
         case .granted(let e): return e.fileID
         }
     }
@@ -33,11 +38,13 @@ public enum LogEntry: Sendable, Equatable {
     public var hour: String {
         switch self {
         case .received(let e): return e.hour
+        case .receivedV1(let e): return e.hour
         case .reviewed(let e): return e.hour
         case .exported(let e): return e.hour
         case .noteAdded(let e): return e.hour
         case .deleted(let e): return e.hour
         case .originalKept(let e): return e.hour
+        case .originalKeptV1(let e): return e.hour
         case .granted(let e): return e.hour
         }
     }

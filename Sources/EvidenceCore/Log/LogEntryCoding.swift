@@ -1,13 +1,40 @@
-/// The version 1 text encoding of log entries (docs/TRANSPARENCY-LOG.md): one "name value" line per field, in a fixed order.
+/// The text encoding of log entries (docs/TRANSPARENCY-LOG.md): a version line, then one "name value" line per
+/// field, in a fixed order. Version 2 commits to a file's hashes where version 1 wrote them out; every other kind
+/// has the same fields in both.
 extension LogEntry {
-    /// The first line of every version 1 entry.
-    public static let header = "evidence-drop log entry v1"
+    /// The version entries are written in now.
+    public static let currentVersion = 2
+
+    /// The first line of an entry of this version.
+    static func header(version: Int) -> String { "evidence-drop log entry v\(version)" }
+
+    /// The version of the entry's encoding: 1 only for the read-only kinds of version 1 entries.
+    public var version: Int {
+        switch self {
+        case .receivedV1, .originalKeptV1: 1
+        default: Self.currentVersion
+        }
+    }
 
     /// The canonical UTF-8 bytes of the entry, each line ending in LF.
     public func encode() -> [UInt8] {
-        var w = LogEntryWriter()
+        encode(version: version)
+    }
+
+    private func encode(version: Int) -> [UInt8] {
+        var w = LogEntryWriter(version: version)
         switch self {
         case .received(let e):
+            w.plain("kind", "received")
+            w.number("submission", e.submissionID)
+            w.number("file", e.fileID)
+            w.plain("original-commitment", e.originalCommitment)
+            w.plain("cleaned-commitment", e.cleanedCommitment)
+            w.plain("sealed-sha256", e.sealedSHA256)
+            w.number("sealed-size", e.sealedSize)
+            w.text("media-type", e.mediaType)
+            w.plain("hour", e.hour)
+        case .receivedV1(let e):
             w.plain("kind", "received")
             w.number("submission", e.submissionID)
             w.number("file", e.fileID)
@@ -40,6 +67,13 @@ extension LogEntry {
         case .originalKept(let e):
             w.plain("kind", "original-kept")
             w.number("file", e.fileID)
+            w.plain("original-commitment", e.originalCommitment)
+            w.plain("sealed-sha256", e.sealedSHA256)
+            w.number("sealed-size", e.sealedSize)
+            w.plain("hour", e.hour)
+        case .originalKeptV1(let e):
+            w.plain("kind", "original-kept")
+            w.number("file", e.fileID)
             w.plain("original-sha256", e.originalSHA256)
             w.plain("sealed-sha256", e.sealedSHA256)
             w.number("sealed-size", e.sealedSize)
@@ -64,20 +98,27 @@ extension LogEntry {
         return w.bytes
     }
 
-    /// Reads canonical entry bytes; anything `encode()` would not produce byte for byte is refused.
+    /// Reads canonical entry bytes of either version; anything `encode()` would not produce byte for byte is refused.
     public init(decoding bytes: [UInt8]) throws(LogEntryError) {
         var r = try LogEntryReader(bytes)
         let kind = try r.plain("kind")
-        switch kind {
-        case "received":
-            self = .received(
-                try Received(
+        switch (kind, r.version) {
+        case ("received", 1):
+            self = .receivedV1(
+                try ReceivedV1(
                     submissionID: r.number("submission"), fileID: r.number("file"),
                     originalSHA256: r.plain("original-sha256"), originalSize: r.number("original-size"),
                     cleanedSHA256: r.plain("cleaned-sha256"), cleanedSize: r.number("cleaned-size"),
                     sealedSHA256: r.plain("sealed-sha256"), sealedSize: r.number("sealed-size"),
                     mediaType: r.text("media-type"), hour: r.plain("hour")))
-        case "reviewed":
+        case ("received", _):
+            self = .received(
+                try Received(
+                    submissionID: r.number("submission"), fileID: r.number("file"),
+                    originalCommitment: r.plain("original-commitment"), cleanedCommitment: r.plain("cleaned-commitment"),
+                    sealedSHA256: r.plain("sealed-sha256"), sealedSize: r.number("sealed-size"),
+                    mediaType: r.text("media-type"), hour: r.plain("hour")))
+        case ("reviewed", _):
             let fileID = try r.number("file")
             let decisionText = try r.plain("decision")
             guard let decision = Decision(rawValue: decisionText) else {
@@ -85,19 +126,24 @@ extension LogEntry {
             }
             self = .reviewed(
                 try Reviewed(fileID: fileID, decision: decision, reason: r.text("reason"), actor: r.text("actor"), hour: r.plain("hour")))
-        case "exported":
+        case ("exported", _):
             self = .exported(try Exported(fileID: r.number("file"), actor: r.text("actor"), hour: r.plain("hour")))
-        case "note":
+        case ("note", _):
             self = .noteAdded(
                 try NoteAdded(fileID: r.number("file"), noteSHA256: r.plain("note-sha256"), actor: r.text("actor"), hour: r.plain("hour")))
-        case "deleted":
+        case ("deleted", _):
             self = .deleted(try Deleted(fileID: r.number("file"), reason: r.text("reason"), actor: r.text("actor"), hour: r.plain("hour")))
-        case "original-kept":
-            self = .originalKept(
-                try OriginalKept(
+        case ("original-kept", 1):
+            self = .originalKeptV1(
+                try OriginalKeptV1(
                     fileID: r.number("file"), originalSHA256: r.plain("original-sha256"), sealedSHA256: r.plain("sealed-sha256"),
                     sealedSize: r.number("sealed-size"), hour: r.plain("hour")))
-        case "granted":
+        case ("original-kept", _):
+            self = .originalKept(
+                try OriginalKept(
+                    fileID: r.number("file"), originalCommitment: r.plain("original-commitment"),
+                    sealedSHA256: r.plain("sealed-sha256"), sealedSize: r.number("sealed-size"), hour: r.plain("hour")))
+        case ("granted", _):
             let fileID = try r.number("file")
             let copyText = try r.plain("copy")
             guard let copy = Granted.Copy(rawValue: copyText) else {
@@ -112,13 +158,17 @@ extension LogEntry {
             throw .malformed(line: r.line, reason: "unknown kind \"\(kind)\"")
         }
         try r.finish()
-        guard encode() == bytes else { throw .malformed(line: r.line, reason: "the entry is not in canonical form") }
+        guard encode(version: r.version) == bytes else { throw .malformed(line: r.line, reason: "the entry is not in canonical form") }
     }
 }
 
 /// Builds entry bytes line by line.
 private struct LogEntryWriter {
-    private(set) var bytes = Array((LogEntry.header + "\n").utf8)
+    private(set) var bytes: [UInt8]
+
+    init(version: Int) {
+        bytes = Array((LogEntry.header(version: version) + "\n").utf8)
+    }
 
     /// A value that needs no escaping: a kind, decision, hash or hour.
     mutating func plain(_ name: String, _ value: String) {
@@ -143,6 +193,8 @@ private struct LogEntryReader {
     private let lines: [Range<Int>]
     /// The 1-based number of the line read last.
     private(set) var line = 1
+    /// The version its first line names.
+    let version: Int
 
     init(_ bytes: [UInt8]) throws(LogEntryError) {
         guard String(validating: bytes, as: UTF8.self) != nil else { throw .malformed(line: 1, reason: "the bytes are not UTF-8") }
@@ -153,9 +205,12 @@ private struct LogEntryReader {
             start = index + 1
         }
         guard start == bytes.count else { throw .malformed(line: lines.count + 1, reason: "the last line does not end with a line feed") }
-        guard let first = lines.first, bytes[first].elementsEqual(LogEntry.header.utf8) else {
-            throw .malformed(line: 1, reason: "the first line is not \"\(LogEntry.header)\"")
+        guard let first = lines.first,
+            let version = [1, LogEntry.currentVersion].first(where: { bytes[first].elementsEqual(LogEntry.header(version: $0).utf8) })
+        else {
+            throw .malformed(line: 1, reason: "the first line is not \"\(LogEntry.header(version: LogEntry.currentVersion))\" nor version 1's")
         }
+        self.version = version
         self.bytes = bytes
         self.lines = lines
     }

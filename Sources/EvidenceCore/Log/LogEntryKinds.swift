@@ -1,8 +1,37 @@
 import EvidenceCrypto
 
 extension LogEntry {
-    /// A file was received: its ids, the three SHA-256 values and sizes, its media type and the hour.
+    /// A file was received: its ids, commitments to its original and cleaned SHA-256 (`FileCommitment`), its
+    /// sealed copy's SHA-256 and padded size, its media type and the hour. Nothing in it can be computed from the file.
     public struct Received: Sendable, Equatable {
+        public let submissionID: Int64
+        public let fileID: Int64
+        public let originalCommitment: String
+        public let cleanedCommitment: String
+        public let sealedSHA256: String
+        public let sealedSize: Int64
+        /// The MIME type, e.g. "image/jpeg", or "application/octet-stream" for a file of an unknown type.
+        public let mediaType: String
+        public let hour: String
+
+        public init(
+            submissionID: Int64, fileID: Int64, originalCommitment: String, cleanedCommitment: String, sealedSHA256: String,
+            sealedSize: Int64, mediaType: String, hour: String
+        ) throws(LogEntryError) {
+            self.submissionID = try LogField.count("submission", submissionID)
+            self.fileID = try LogField.count("file", fileID)
+            self.originalCommitment = try LogField.sha256("original-commitment", originalCommitment)
+            self.cleanedCommitment = try LogField.sha256("cleaned-commitment", cleanedCommitment)
+            self.sealedSHA256 = try LogField.sha256("sealed-sha256", sealedSHA256)
+            self.sealedSize = try LogField.count("sealed-size", sealedSize)
+            self.mediaType = try LogField.nonEmpty("media-type", mediaType)
+            self.hour = try LogField.hour("hour", hour)
+        }
+    }
+
+    /// A file was received, as version 1 entries (written before commitments) recorded it: the three SHA-256
+    /// values and exact sizes in the clear. Read only: old entries cannot be rewritten in an append-only log.
+    public struct ReceivedV1: Sendable, Equatable {
         public let submissionID: Int64
         public let fileID: Int64
         public let originalSHA256: String
@@ -84,8 +113,26 @@ extension LogEntry {
         }
     }
 
-    /// At the submitter's request the original, metadata and all, was sealed and kept beside the cleaned copy.
+    /// At the submitter's request the original, metadata and all, was sealed and kept beside the cleaned copy; the
+    /// commitment is the one of the file's `received` entry.
     public struct OriginalKept: Sendable, Equatable {
+        public let fileID: Int64
+        public let originalCommitment: String
+        public let sealedSHA256: String
+        public let sealedSize: Int64
+        public let hour: String
+
+        public init(fileID: Int64, originalCommitment: String, sealedSHA256: String, sealedSize: Int64, hour: String) throws(LogEntryError) {
+            self.fileID = try LogField.count("file", fileID)
+            self.originalCommitment = try LogField.sha256("original-commitment", originalCommitment)
+            self.sealedSHA256 = try LogField.sha256("sealed-sha256", sealedSHA256)
+            self.sealedSize = try LogField.count("sealed-size", sealedSize)
+            self.hour = try LogField.hour("hour", hour)
+        }
+    }
+
+    /// `OriginalKept` as version 1 entries recorded it, with the original's SHA-256 in the clear. Read only.
+    public struct OriginalKeptV1: Sendable, Equatable {
         public let fileID: Int64
         public let originalSHA256: String
         public let sealedSHA256: String

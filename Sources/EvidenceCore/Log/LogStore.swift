@@ -69,7 +69,8 @@ public struct StoredLogEntry: Sendable {
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// "received" and "original-kept" entries hold only hashes, sizes, a type and an hour, and are served whole.
+    /// "received" and "original-kept" entries hold only commitments (hashes and sizes in version 1 entries), a
+    /// sealed copy's hash and size, a type and an hour, and are served whole.
     /// The others name reviewers and hold their reasons: outside the store they are shown as leaf hashes only.
     public var isPublic: Bool {
         text.contains("\nkind received\n") || text.contains("\nkind original-kept\n")
@@ -85,11 +86,13 @@ public struct InclusionProof: Codable, Sendable {
     public var entry: String?
     public let auditPath: [String]
     public let checkpoint: String
+    /// The file's SHA-256 the proof was asked for, and the opening that links it to the entry's commitment.
     public var sha256: String?
+    public var opening: String?
 
     enum CodingKeys: String, CodingKey {
         case leafIndex = "leaf_index", treeSize = "tree_size", leafHash = "leaf_hash", entry
-        case auditPath = "audit_path", checkpoint, sha256
+        case auditPath = "audit_path", checkpoint, sha256, opening
     }
 }
 

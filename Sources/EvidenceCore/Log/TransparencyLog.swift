@@ -54,14 +54,17 @@ public struct TransparencyLog: Sendable {
         return InclusionProof(
             leafIndex: index, treeSize: size, leafHash: Hex.encode(entry.leafHash), entry: entry.text,
             auditPath: try store.inclusionPath(index: index, treeSize: size).map(Hex.encode),
-            checkpoint: try checkpoint(size: size), sha256: nil)
+            checkpoint: try checkpoint(size: size), sha256: nil, opening: nil)
     }
 
-    /// The inclusion proof of the "received" entry of the file with this SHA-256, or nil when no file has it.
-    public func inclusionProof(sha256: String) throws -> InclusionProof? {
-        guard let (_, index) = try store.receivedLogIndex(sha256: sha256) else { return nil }
+    /// The inclusion proof of the "received" entry that commits to this SHA-256 with this opening (the receipt's),
+    /// or, without an opening, of the file whose sealed copy has this SHA-256; nil when there is none. An original
+    /// or cleaned hash without its opening gets nil, as a hash never received does.
+    public func inclusionProof(sha256: String, opening: String? = nil) throws -> InclusionProof? {
+        guard let (_, index) = try store.receivedLogIndex(sha256: sha256, opening: opening) else { return nil }
         var proof = try inclusionProof(index: index)
         proof.sha256 = sha256.lowercased()
+        proof.opening = opening?.lowercased()
         return proof
     }
 

@@ -80,6 +80,7 @@ extension ReviewDesk {
             let submissionFolder = folder.appendingPathComponent(name)
             do {
                 let written = try export(fileID: file.id!, identity: identity, to: submissionFolder, actor: actor)
+                let facts = try file.opened(with: identity).facts!
                 if positions[file.submissionID] == nil {
                     let submission = try store.submission(id: file.submissionID)
                     positions[file.submissionID] = index.submissions.count
@@ -89,8 +90,8 @@ extension ReviewDesk {
                 }
                 index.submissions[positions[file.submissionID]!].files.append(.init(
                     id: file.id!, name: written.lastPathComponent, type: file.mimeType, status: file.status.rawValue,
-                    receivedHour: file.receivedHour, size: file.cleanedSize, originalSHA256: file.originalSHA256,
-                    cleanedSHA256: file.cleanedSHA256, sealedSHA256: file.sealedSHA256))
+                    receivedHour: file.receivedHour, size: facts.cleanedSize, originalSHA256: facts.originalSHA256,
+                    cleanedSHA256: facts.cleanedSHA256, sealedSHA256: file.sealedSHA256))
             } catch {
                 index.failed.append(.init(id: file.id!, submission: file.submissionID, status: file.status.rawValue, reason: "\(error)"))
                 // `export` makes the folder first: one left empty would fail a `sha256sum -c` over every folder.

@@ -28,6 +28,8 @@ public struct ReviewDesk: Sendable {
             throw CoreError.storage("\(folder.root.path) holds no evidence store; start `evidence-drop serve --data \(folder.root.path)` once, or pass --data")
         }
         let store = try store ?? EvidenceStore(url: folder.database)
+        // A store kept from before files' facts were sealed is upgraded by whichever opens it first with the keys.
+        try store.sealPlainFacts(to: folder.loadRecipients())
         self.init(store: store, blobs: blobs, log: try TransparencyLog(folder: folder, store: store))
         self.folder = folder
     }
@@ -55,7 +57,8 @@ public struct ReviewDesk: Sendable {
         fileID: Int64, identity: X25519PrivateKey, to folder: URL, actor: String, original: Bool = false,
         progress: (Int64) -> Void = { _ in }
     ) throws -> URL {
-        let file = try store.file(id: fileID)
+        let file = try store.file(id: fileID).opened(with: identity)
+        let facts = file.facts!
         let blobKey: String
         let expectedSHA256: String
         if original {
@@ -63,10 +66,10 @@ public struct ReviewDesk: Sendable {
                 throw CoreError.invalidReviewState("file \(fileID) has no kept original: the submitter did not ask to keep it")
             }
             blobKey = key
-            expectedSHA256 = file.originalSHA256
+            expectedSHA256 = facts.originalSHA256
         } else {
             blobKey = file.blobKey
-            expectedSHA256 = file.cleanedSHA256
+            expectedSHA256 = facts.cleanedSHA256
         }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let name = original ? "\(fileID).original.\(file.fileExtension)" : "\(fileID).\(file.fileExtension)"
@@ -100,17 +103,24 @@ public struct ReviewDesk: Sendable {
         return destination
     }
 
-    /// Beside an exported file: `<id>.custody.json` (every log entry about it, this export included) and
-    /// `<id>.proof.json` (the inclusion proof of its "received" entry with a signed checkpoint).
+    /// Beside an exported file: `<id>.custody.json` (the file's hashes, sizes and the opening of its log
+    /// commitments, and every log entry about it, this export included) and `<id>.proof.json` (the inclusion proof
+    /// of its "received" entry with a signed checkpoint): with the file, what a court needs to check it against the
+    /// log (docs/TRANSPARENCY-LOG.md, "Checking an export").
     private func writeCustody(of file: FileRecord, to folder: URL) throws {
+        let facts = file.facts!
         let stored = try store.logEntries(fileID: file.id!)
-        let entries = stored.map { ["index": "\($0.index)", "leaf_hash": Hex.encode($0.leafHash), "entry": $0.text] }
+        let custody = ExportedCustody(
+            file: file.id!, opening: facts.opening, originalSHA256: facts.originalSHA256, originalSize: facts.originalSize,
+            cleanedSHA256: facts.cleanedSHA256, cleanedSize: facts.cleanedSize,
+            entries: stored.map { .init(index: "\($0.index)", leafHash: Hex.encode($0.leafHash), entry: $0.text) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try FileSystem.writeAtomically(Array(try encoder.encode(entries)), to: folder.appendingPathComponent("\(file.id!).custody.json"))
+        try FileSystem.writeAtomically(Array(try encoder.encode(custody)), to: folder.appendingPathComponent("\(file.id!).custody.json"))
         if let log, let received = stored.first(where: { $0.text.contains("\nkind received\n") }) {
             var proof = try log.inclusionProof(index: received.index)
-            proof.sha256 = file.cleanedSHA256
+            proof.sha256 = facts.cleanedSHA256
+            proof.opening = facts.opening
             try FileSystem.writeAtomically(Array(try encoder.encode(proof)), to: folder.appendingPathComponent("\(file.id!).proof.json"))
         }
     }

@@ -7,7 +7,8 @@ struct SealedBlobCheck: Sendable {
     let sealedSHA256: String
     /// nil only for kept originals recorded before their sealed size was.
     let sealedSize: Int64?
-    let plainSHA256: String
+    /// What the plaintext's SHA-256 must be, from the file's opened facts; nil without a key.
+    let plainSHA256: String?
 }
 
 /// Re-reads sealed blobs and checks each one's SHA-256 and size (and with a key, its plaintext's SHA-256). It holds
@@ -75,8 +76,8 @@ struct SealedBlobChecker: Sendable {
             return
         }
         let plain = Hex.encode(plainHasher.finalize())
-        if plain != blob.plainSHA256 {
-            outcome.problems.append(.init(subject: blob.subject, problem: "decrypts to SHA-256 \(plain), but \(blob.plainSHA256) was recorded"))
+        if let recorded = blob.plainSHA256, plain != recorded {
+            outcome.problems.append(.init(subject: blob.subject, problem: "decrypts to SHA-256 \(plain), but \(recorded) was recorded"))
         }
     }
 }

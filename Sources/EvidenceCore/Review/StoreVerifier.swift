@@ -30,7 +30,8 @@ public struct StoreVerifier {
         self.log = log
     }
 
-    /// Runs every check; with an identity also decrypts each file and checks its cleaned SHA-256.
+    /// Runs every check; with an identity also opens each file's sealed facts, checks them against the log's
+    /// commitments, and decrypts each file and checks its cleaned SHA-256.
     /// `progress` gets (done, total) as files are checked.
     public func run(identity: X25519PrivateKey?, progress: (Int, Int) -> Void = { _, _ in }) throws -> VerificationReport {
         var report = VerificationReport()
@@ -91,10 +92,13 @@ public struct StoreVerifier {
         // A batch's blobs are read on every core at once; their findings then join the report in file order.
         for batchStart in stride(from: 0, to: files.count, by: Self.batchSize) {
             let batch = Array(files[batchStart..<min(batchStart + Self.batchSize, files.count)])
-            let outcomes = batch.concurrentMap { file in Self.blobChecks(of: file).map(checker.check) }
-            for (offset, (file, blobOutcomes)) in zip(batch, outcomes).enumerated() {
+            let outcomes = batch.concurrentMap { file in
+                let facts = identity.map { identity in Result { try FileFacts(opening: file.sealedFacts, with: identity) } }
+                return (facts, Self.blobChecks(of: file, facts: try? facts?.get()).map(checker.check))
+            }
+            for (offset, (file, (facts, blobOutcomes))) in zip(batch, outcomes).enumerated() {
                 report.filesChecked += 1
-                checkFile(file, entries: entriesByFile[file.id!] ?? [], blobs: blobOutcomes, into: &report)
+                checkFile(file, facts: facts, entries: entriesByFile[file.id!] ?? [], blobs: blobOutcomes, into: &report)
                 progress(batchStart + offset + 1, files.count)
             }
         }
@@ -109,22 +113,30 @@ public struct StoreVerifier {
     private static let batchSize = 256
 
     /// The sealed copies of a file still to be read: none once purged, the kept original after the cleaned copy.
-    private static func blobChecks(of file: FileRecord) -> [SealedBlobCheck] {
+    private static func blobChecks(of file: FileRecord, facts: FileFacts?) -> [SealedBlobCheck] {
         guard file.purgedHour == nil else { return [] }
         var checks = [SealedBlobCheck(
             subject: "file \(file.id!)", key: file.blobKey, sealedSHA256: file.sealedSHA256, sealedSize: file.sealedSize,
-            plainSHA256: file.cleanedSHA256)]
+            plainSHA256: facts?.cleanedSHA256)]
         if let key = file.originalBlobKey, let sealed = file.originalSealedSHA256 {
             checks.append(SealedBlobCheck(
                 subject: "file \(file.id!) (kept original)", key: key, sealedSHA256: sealed, sealedSize: file.originalSealedSize,
-                plainSHA256: file.originalSHA256))
+                plainSHA256: facts?.originalSHA256))
         }
         return checks
     }
 
-    /// One file against its log entries, with what reading its blobs found.
-    private func checkFile(_ file: FileRecord, entries fileEntries: [LogEntry], blobs: [SealedBlobChecker.Outcome], into report: inout VerificationReport) {
+    /// One file against its log entries, with its opened facts (given a key) and what reading its blobs found.
+    private func checkFile(
+        _ file: FileRecord, facts: Result<FileFacts, any Error>?, entries fileEntries: [LogEntry], blobs: [SealedBlobChecker.Outcome],
+        into report: inout VerificationReport
+    ) {
         checkAgainstLog(file, entries: fileEntries, into: &report)
+        switch facts {
+        case .success(let facts): checkFacts(facts, of: file, entries: fileEntries, into: &report)
+        case .failure(let error): report.problems.append(.init(subject: "file \(file.id!)", problem: "its sealed facts do not open: \(error)"))
+        case nil: break
+        }
         for outcome in blobs {
             report.problems += outcome.problems
             if outcome.decrypted { report.decryptedChecked += 1 }
@@ -137,12 +149,18 @@ public struct StoreVerifier {
             return
         }
         guard file.originalBlobKey != nil, let sealed = file.originalSealedSHA256 else { return }
-        let kept = fileEntries.lazy.compactMap { if case .originalKept(let e) = $0 { e } else { nil } }.first
+        let kept = fileEntries.lazy.compactMap { entry -> (sha256: String, size: Int64)? in
+            switch entry {
+            case .originalKept(let e): (e.sealedSHA256, e.sealedSize)
+            case .originalKeptV1(let e): (e.sealedSHA256, e.sealedSize)
+            default: nil
+            }
+        }.first
         guard let kept else {
             report.problems.append(.init(subject: "file \(file.id!)", problem: "its kept original has no matching 'original-kept' log entry"))
             return
         }
-        let logged = sealedCopy(.original, from: (kept.sealedSHA256, kept.sealedSize), entries: fileEntries, file: file, into: &report)
+        let logged = sealedCopy(.original, from: kept, entries: fileEntries, file: file, into: &report)
         if logged.sha256 != sealed {
             report.problems.append(.init(
                 subject: "file \(file.id!)",
@@ -187,19 +205,18 @@ public struct StoreVerifier {
         }
     }
 
+    /// What the store keeps in the clear against the file's 'received' entry: commitments, sealed copy, type, status.
     private func checkAgainstLog(_ file: FileRecord, entries: [LogEntry], into report: inout VerificationReport) {
         let subject = "file \(file.id!)"
-        guard case .received(let received)? = entries.first(where: { if case .received = $0 { true } else { false } }) else {
+        guard let received = entries.lazy.compactMap(ReceivedFields.init).first else {
             report.problems.append(.init(subject: subject, problem: "has no 'received' entry in the log"))
             return
         }
-        let sealed = sealedCopy(.cleaned, from: (received.sealedSHA256, received.sealedSize), entries: entries, file: file, into: &report)
+        let sealed = sealedCopy(.cleaned, from: received.sealed, entries: entries, file: file, into: &report)
         let comparisons: [(String, String, String)] = [
-            ("original SHA-256", file.originalSHA256, received.originalSHA256),
-            ("cleaned SHA-256", file.cleanedSHA256, received.cleanedSHA256),
+            ("original commitment", file.originalCommitment ?? "none", received.originalCommitment ?? "none"),
+            ("cleaned commitment", file.cleanedCommitment ?? "none", received.cleanedCommitment ?? "none"),
             ("sealed SHA-256", file.sealedSHA256, sealed.sha256),
-            ("original size", "\(file.originalSize)", "\(received.originalSize)"),
-            ("cleaned size", "\(file.cleanedSize)", "\(received.cleanedSize)"),
             ("sealed size", "\(file.sealedSize)", "\(sealed.size)"),
             ("media type", file.mimeType, received.mediaType),
             ("submission", "\(file.submissionID)", "\(received.submissionID)"),
@@ -207,12 +224,41 @@ public struct StoreVerifier {
         for (name, database, logged) in comparisons where database != logged {
             report.problems.append(.init(subject: subject, problem: "\(name) in the database (\(database)) differs from its log entry (\(logged))"))
         }
+        for case .originalKept(let kept) in entries where kept.originalCommitment != received.originalCommitment {
+            report.problems.append(.init(subject: subject, problem: "its 'original-kept' entry commits to another original than its 'received' entry"))
+        }
         var logged = ReviewStatus.pending
         for case .reviewed(let review) in entries {
             logged = review.decision == .approve ? .approved : .rejected
         }
         if logged != file.status {
             report.problems.append(.init(subject: subject, problem: "status is '\(file.status.rawValue)' but the log says '\(logged.rawValue)' (changed without a log entry)"))
+        }
+    }
+
+    /// The opened facts against the log: the commitments their opening gives (version 2), or the plain hashes and
+    /// sizes (version 1). Facts altered, or moved from another file, fail here.
+    private func checkFacts(_ facts: FileFacts, of file: FileRecord, entries: [LogEntry], into report: inout VerificationReport) {
+        let subject = "file \(file.id!)"
+        let comparisons: [(String, String, String)]
+        switch entries.first(where: { ReceivedFields($0) != nil }) {
+        case .received(let received)?:
+            comparisons = [
+                ("original commitment", facts.commitment(.original) ?? "none", received.originalCommitment),
+                ("cleaned commitment", facts.commitment(.cleaned) ?? "none", received.cleanedCommitment),
+            ]
+        case .receivedV1(let received)?:
+            comparisons = [
+                ("original SHA-256", facts.originalSHA256, received.originalSHA256),
+                ("cleaned SHA-256", facts.cleanedSHA256, received.cleanedSHA256),
+                ("original size", "\(facts.originalSize)", "\(received.originalSize)"),
+                ("cleaned size", "\(facts.cleanedSize)", "\(received.cleanedSize)"),
+            ]
+        default:
+            return
+        }
+        for (name, sealed, logged) in comparisons where sealed != logged {
+            report.problems.append(.init(subject: subject, problem: "\(name) from its sealed facts (\(sealed)) differs from its log entry (\(logged))"))
         }
     }
 
@@ -232,5 +278,28 @@ public struct StoreVerifier {
             current = (grant.sealedSHA256, grant.sealedSize)
         }
         return current
+    }
+}
+
+/// The fields a 'received' entry of either version shares with the store's record.
+private struct ReceivedFields {
+    let submissionID: Int64
+    let sealed: (sha256: String, size: Int64)
+    let mediaType: String
+    /// nil in a version 1 entry, which has plain hashes instead.
+    let originalCommitment: String?
+    let cleanedCommitment: String?
+
+    init?(_ entry: LogEntry) {
+        switch entry {
+        case .received(let e):
+            (submissionID, sealed, mediaType) = (e.submissionID, (e.sealedSHA256, e.sealedSize), e.mediaType)
+            (originalCommitment, cleanedCommitment) = (e.originalCommitment, e.cleanedCommitment)
+        case .receivedV1(let e):
+            (submissionID, sealed, mediaType) = (e.submissionID, (e.sealedSHA256, e.sealedSize), e.mediaType)
+            (originalCommitment, cleanedCommitment) = (nil, nil)
+        default:
+            return nil
+        }
     }
 }

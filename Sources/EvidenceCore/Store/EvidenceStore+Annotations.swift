@@ -4,14 +4,35 @@ import Foundation
 /// with a few set-based queries instead of three per file.
 public struct FileAnnotations: Sendable {
     /// File id → the other files with the same original or cleaned SHA-256, in id order; only files that have any.
-    let duplicates: [Int64: [Int64]]
+    /// Empty as the store reads them: only a reviewer who opened the files' sealed facts can group them
+    /// (`withDuplicates(among:)`).
+    var duplicates: [Int64: [Int64]]
     /// Submission id → its tags (file id 0: on the whole submission), ordered by file id, then name.
     let tags: [Int64: [TagRecord]]
     let heldSubmissions: Set<Int64>
 
-    /// As `EvidenceStore.duplicates(of:)`.
+    /// The other files with the same original or cleaned SHA-256, once `withDuplicates(among:)` has found them.
     public func duplicates(of file: FileRecord) -> [Int64] { duplicates[file.id!] ?? [] }
     public func duplicates(of file: FileSummary) -> [Int64] { duplicates[file.id] ?? [] }
+
+    /// These annotations with the duplicate groups among `files`, whose facts a reviewer has opened (files without
+    /// facts are left out). The same video sent by several witnesses is found this way on the reviewer's machine
+    /// only: the store holds no hash to group by.
+    public func withDuplicates(among files: [(id: Int64, facts: FileFacts)]) -> FileAnnotations {
+        var byOriginal: [String: [Int64]] = [:]
+        var byCleaned: [String: [Int64]] = [:]
+        for file in files {
+            byOriginal[file.facts.originalSHA256, default: []].append(file.id)
+            byCleaned[file.facts.cleanedSHA256, default: []].append(file.id)
+        }
+        var annotated = self
+        annotated.duplicates = [:]
+        for file in files {
+            let others = Set(byOriginal[file.facts.originalSHA256]! + byCleaned[file.facts.cleanedSHA256]!).subtracting([file.id])
+            if !others.isEmpty { annotated.duplicates[file.id] = others.sorted() }
+        }
+        return annotated
+    }
 
     /// As `EvidenceStore.tags(of:)`: the submission's tags, then the file's own.
     public func tags(of file: FileRecord) -> [String] { tags(fileID: file.id!, submissionID: file.submissionID) }
@@ -71,44 +92,30 @@ extension EvidenceStore {
     }
 
     /// The annotations of one file, read in one transaction with the per-file queries: what `show` needs without
-    /// reading every duplicate group, tag and hold in the store.
+    /// reading every tag and hold in the store.
     public func annotations(of file: FileRecord) throws -> FileAnnotations {
         try database.read { session in
-            let duplicates = try Self.duplicates(of: file, in: session)
             let tags = try Self.tags(submissionID: file.submissionID, in: session)
             let held = try SubmissionRecord.isHeld(session, id: file.submissionID)
-            return FileAnnotations(
-                duplicates: duplicates.isEmpty ? [:] : [file.id!: duplicates], tags: [file.submissionID: tags],
-                heldSubmissions: held ? [file.submissionID] : [])
+            return FileAnnotations(duplicates: [:], tags: [file.submissionID: tags], heldSubmissions: held ? [file.submissionID] : [])
+        }
+    }
+
+    /// Every file's id with its sealed facts, in id order: what a reviewer opens to group duplicates.
+    public func sealedFacts() throws -> [(id: Int64, sealed: Data)] {
+        try database.read { session in
+            var all: [(id: Int64, sealed: Data)] = []
+            try session.forEachRow("SELECT id, sealed_facts FROM file WHERE sealed_facts IS NOT NULL ORDER BY id", []) { row in
+                all.append((try row.int64(0), try row.data(1)))
+            }
+            return all
         }
     }
 
     static func annotations(in session: any SQLSession) throws -> FileAnnotations {
         FileAnnotations(
-            duplicates: try duplicateGroups(in: session), tags: try tagsBySubmission(in: session),
+            duplicates: [:], tags: try tagsBySubmission(in: session),
             heldSubmissions: Set(try session.int64s("SELECT id FROM submission WHERE legal_hold <> 0")))
-    }
-
-    /// Only files whose original or cleaned hash occurs more than once can have duplicates. `duplicate_hash` holds
-    /// every such hash (and perhaps a few others, which match nothing more), so only those files are read; they
-    /// are matched up in memory, originals with originals and cleaned with cleaned.
-    private static func duplicateGroups(in session: any SQLSession) throws -> [Int64: [Int64]] {
-        let rows = try session.rows("""
-            SELECT id, original_sha256, cleaned_sha256 FROM file
-            WHERE original_sha256 IN (SELECT sha256 FROM duplicate_hash) OR cleaned_sha256 IN (SELECT sha256 FROM duplicate_hash)
-            """).map { (id: try $0.int64(0), original: try $0.string(1), cleaned: try $0.string(2)) }
-        var byOriginal: [String: [Int64]] = [:]
-        var byCleaned: [String: [Int64]] = [:]
-        for row in rows {
-            byOriginal[row.original, default: []].append(row.id)
-            byCleaned[row.cleaned, default: []].append(row.id)
-        }
-        var groups: [Int64: [Int64]] = [:]
-        for row in rows {
-            let others = Set(byOriginal[row.original]! + byCleaned[row.cleaned]!).subtracting([row.id])
-            if !others.isEmpty { groups[row.id] = others.sorted() }
-        }
-        return groups
     }
 
     private static func tagsBySubmission(in session: any SQLSession) throws -> [Int64: [TagRecord]] {

@@ -33,16 +33,25 @@ extension EvidenceStore {
         }
     }
 
-    /// The log index of the "received" entry of the file with this original, cleaned or sealed SHA-256.
-    public func receivedLogIndex(sha256: String) throws -> (fileID: Int64, index: Int)? {
+    /// The log index of the "received" entry of the file whose commitments this SHA-256 (original or cleaned) and
+    /// opening give, or, without an opening, of the file whose sealed copy has this SHA-256. An original or
+    /// cleaned hash alone finds nothing: the store has no such value to match.
+    public func receivedLogIndex(sha256: String, opening: String? = nil) throws -> (fileID: Int64, index: Int)? {
         let sha = sha256.lowercased()
-        guard let file = try database.read({ session in
-            try FileRecord.fetchAll(
-                session, where: "original_sha256 = ? OR cleaned_sha256 = ? OR sealed_sha256 = ? ORDER BY id LIMIT 1", [sha, sha, sha]
-            ).first
+        let (condition, arguments): (String, [any SQLValueConvertible])
+        if let opening {
+            guard let original = FileCommitment.commitment(.original, opening: opening, sha256: sha),
+                let cleaned = FileCommitment.commitment(.cleaned, opening: opening, sha256: sha)
+            else { return nil }
+            (condition, arguments) = ("original_commitment = ? OR cleaned_commitment = ?", [original, cleaned])
+        } else {
+            (condition, arguments) = ("sealed_sha256 = ?", [sha])
+        }
+        guard let fileID = try database.read({ session in
+            try session.int64s("SELECT id FROM file WHERE \(condition) ORDER BY id LIMIT 1", arguments).first
         }) else { return nil }
-        guard let entry = try logEntries(fileID: file.id!).first(where: { $0.text.contains("\nkind received\n") }) else { return nil }
-        return (file.id!, entry.index)
+        guard let entry = try logEntries(fileID: fileID).first(where: { $0.text.contains("\nkind received\n") }) else { return nil }
+        return (fileID, entry.index)
     }
 
     public func inclusionPath(index: Int, treeSize: Int) throws -> [[UInt8]] {

@@ -96,7 +96,7 @@ extension EvidenceStore {
             switch query.order {
             case .id: "id \(direction)"
             case .received: "received_hour \(direction), id"
-            case .size: "original_size \(direction), id"
+            case .size: "sealed_size \(direction), id"
             // Files of unknown type (no media type) sort first, as SQLite sorts NULL; PostgreSQL is told so.
             case .type: "(media_type IS NOT NULL) \(direction), media_type \(direction), id"
             case .status: "status \(direction), id"

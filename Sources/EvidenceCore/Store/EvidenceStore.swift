@@ -9,9 +9,11 @@ public final class EvidenceStore: Sendable {
         self.database = database
     }
 
-    /// Opens (creating and migrating if needed) the SQLite database at `url`.
+    /// Opens (creating and migrating if needed) the SQLite database at `url`. A store with files kept from before
+    /// their facts were sealed is upgraded when it is opened with the reviewers' keys (`sealPlainFacts`).
     public convenience init(url: URL) throws {
         self.init(database: try SQLiteDatabase(url: url))
+        try sealPlainFacts(to: nil)
     }
 
     /// Records several submissions (or additions) in one transaction, each in a savepoint of its own, so one that
@@ -75,16 +77,18 @@ public final class EvidenceStore: Sendable {
         for var file in files {
             file.submissionID = submission.id!
             try file.insert(session)
+            guard let originalCommitment = file.originalCommitment, let cleanedCommitment = file.cleanedCommitment else {
+                throw CoreError.storage("a file to record has no commitments")
+            }
             let entry = LogEntry.received(try LogEntry.Received(
-                submissionID: submission.id!, fileID: file.id!, originalSHA256: file.originalSHA256,
-                originalSize: file.originalSize, cleanedSHA256: file.cleanedSHA256, cleanedSize: file.cleanedSize,
-                sealedSHA256: file.sealedSHA256, sealedSize: file.sealedSize, mediaType: file.mimeType,
-                hour: submission.receivedHour))
+                submissionID: submission.id!, fileID: file.id!, originalCommitment: originalCommitment,
+                cleanedCommitment: cleanedCommitment, sealedSHA256: file.sealedSHA256, sealedSize: file.sealedSize,
+                mediaType: file.mimeType, hour: submission.receivedHour))
             let index = try LogStore.append(entry, in: session)
             if file.originalBlobKey != nil, let sha = file.originalSealedSHA256, let size = file.originalSealedSize {
                 try LogStore.append(
                     .originalKept(try LogEntry.OriginalKept(
-                        fileID: file.id!, originalSHA256: file.originalSHA256, sealedSHA256: sha, sealedSize: size,
+                        fileID: file.id!, originalCommitment: originalCommitment, sealedSHA256: sha, sealedSize: size,
                         hour: submission.receivedHour)),
                     in: session)
             }
@@ -144,17 +148,6 @@ public final class EvidenceStore: Sendable {
         try database.read { session in
             try session.row("SELECT 1 FROM file WHERE blob_key = ? OR original_blob_key = ? LIMIT 1", [key, key]) != nil
         }
-    }
-
-    /// Files whose original or cleaned SHA-256 equals this file's.
-    public func duplicates(of file: FileRecord) throws -> [Int64] {
-        try database.read { session in try Self.duplicates(of: file, in: session) }
-    }
-
-    static func duplicates(of file: FileRecord, in session: any SQLSession) throws -> [Int64] {
-        try session.int64s(
-            "SELECT id FROM file WHERE id != ? AND (original_sha256 = ? OR cleaned_sha256 = ?) ORDER BY id",
-            [file.id, file.originalSHA256, file.cleanedSHA256])
     }
 
     /// Changes a file's review status and records who did it, in one transaction.

@@ -1,3 +1,4 @@
+import EvidenceCrypto
 import Foundation
 import MediaScrub
 
@@ -55,21 +56,18 @@ public enum ReviewStatus: String, Codable, Sendable, CaseIterable {
     case pending, approved, rejected
 }
 
-/// One received file: its hashes, the removal report and where its sealed copy lives.
-public struct FileRecord: Codable, Sendable {
+/// One received file as the store keeps it: its type, status and hour, where its sealed copy lives, and its facts
+/// (hashes, sizes, removal report) sealed to the reviewers, since anything computable from the file would tell
+/// whoever seizes the store that it was submitted.
+public struct FileRecord: Sendable {
     public var id: Int64?
     public var submissionID: Int64
     public var position: Int
     /// nil for a file of an unknown type, stored uncleaned because the operator chose to accept such files.
     public var mediaType: MediaType?
-    public var originalSize: Int64
-    public var cleanedSize: Int64
+    /// The sealed copy's size: padded (docs/FORMAT.md), so it tells the file's size only coarsely.
     public var sealedSize: Int64
-    public var originalSHA256: String
-    public var cleanedSHA256: String
     public var sealedSHA256: String
-    /// JSON of the scrubber's `RemovalReport`.
-    public var removalReport: String
     public var scrubberVersion: String
     public var blobKey: String
     public var status: ReviewStatus
@@ -78,25 +76,22 @@ public struct FileRecord: Codable, Sendable {
     public var originalBlobKey: String?
     public var originalSealedSHA256: String?
     public var originalSealedSize: Int64?
-    /// When `purge` deleted the sealed copies; the hashes and the record stay.
+    /// When `purge` deleted the sealed copies; the record and its sealed facts stay.
     public var purgedHour: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id, submissionID = "submission_id", position, mediaType = "media_type"
-        case originalSize = "original_size", cleanedSize = "cleaned_size", sealedSize = "sealed_size"
-        case originalSHA256 = "original_sha256", cleanedSHA256 = "cleaned_sha256", sealedSHA256 = "sealed_sha256"
-        case removalReport = "removal_report", scrubberVersion = "scrubber_version", blobKey = "blob_key"
-        case status, receivedHour = "received_hour"
-        case originalBlobKey = "original_blob_key", originalSealedSHA256 = "original_sealed_sha256"
-        case originalSealedSize = "original_sealed_size", purgedHour = "purged_hour"
-    }
+    /// `FileFacts` sealed to the reviewers.
+    public var sealedFacts: Data
+    /// The log's commitments to the original and cleaned SHA-256 (public values); nil for files received before them.
+    public var originalCommitment: String?
+    public var cleanedCommitment: String?
+    /// The facts in the clear: known while the file is ingested, or once a reviewer opened `sealedFacts`; never stored.
+    public var facts: FileFacts?
 }
 
 extension FileRecord {
     static let columns = """
-        id, submission_id, position, media_type, original_size, cleaned_size, sealed_size, original_sha256, cleaned_sha256, \
-        sealed_sha256, removal_report, scrubber_version, blob_key, status, received_hour, original_blob_key, \
-        original_sealed_sha256, original_sealed_size, purged_hour
+        id, submission_id, position, media_type, sealed_size, sealed_sha256, scrubber_version, blob_key, status, \
+        received_hour, original_blob_key, original_sealed_sha256, original_sealed_size, purged_hour, sealed_facts, \
+        original_commitment, cleaned_commitment
         """
 
     init(row: SQLRow) throws {
@@ -104,29 +99,27 @@ extension FileRecord {
         submissionID = try row.int64(1)
         position = try row.int(2)
         mediaType = try row.mediaType(3)
-        originalSize = try row.int64(4)
-        cleanedSize = try row.int64(5)
-        sealedSize = try row.int64(6)
-        originalSHA256 = try row.string(7)
-        cleanedSHA256 = try row.string(8)
-        sealedSHA256 = try row.string(9)
-        removalReport = try row.string(10)
-        scrubberVersion = try row.string(11)
-        blobKey = try row.string(12)
-        status = try row.reviewStatus(13)
-        receivedHour = try row.string(14)
-        originalBlobKey = try row.optionalString(15)
-        originalSealedSHA256 = try row.optionalString(16)
-        originalSealedSize = try row.optionalInt64(17)
-        purgedHour = try row.optionalString(18)
+        sealedSize = try row.int64(4)
+        sealedSHA256 = try row.string(5)
+        scrubberVersion = try row.string(6)
+        blobKey = try row.string(7)
+        status = try row.reviewStatus(8)
+        receivedHour = try row.string(9)
+        originalBlobKey = try row.optionalString(10)
+        originalSealedSHA256 = try row.optionalString(11)
+        originalSealedSize = try row.optionalInt64(12)
+        purgedHour = try row.optionalString(13)
+        sealedFacts = try row.optionalData(14) ?? Data()
+        originalCommitment = try row.optionalString(15)
+        cleanedCommitment = try row.optionalString(16)
     }
 
     /// The values of every column but the id, in `columns` order.
     private var values: [any SQLValueConvertible] {
         [
-            submissionID, position, mediaType?.rawValue, originalSize, cleanedSize, sealedSize, originalSHA256, cleanedSHA256,
-            sealedSHA256, removalReport, scrubberVersion, blobKey, status.rawValue, receivedHour, originalBlobKey,
-            originalSealedSHA256, originalSealedSize, purgedHour,
+            submissionID, position, mediaType?.rawValue, sealedSize, sealedSHA256, scrubberVersion, blobKey, status.rawValue,
+            receivedHour, originalBlobKey, originalSealedSHA256, originalSealedSize, purgedHour, sealedFacts,
+            originalCommitment, cleanedCommitment,
         ]
     }
 
@@ -155,8 +148,11 @@ extension FileRecord {
         try session.rows("SELECT \(columns) FROM file WHERE \(condition)", arguments).map(FileRecord.init(row:))
     }
 
-    public func decodedReport() -> RemovalReport? {
-        try? JSONDecoder().decode(RemovalReport.self, from: Data(removalReport.utf8))
+    /// The record with its facts opened by a reviewer's key.
+    public func opened(with identity: X25519PrivateKey) throws -> FileRecord {
+        var file = self
+        file.facts = try FileFacts(opening: sealedFacts, with: identity)
+        return file
     }
 
     public var mimeType: String { mediaType?.mimeType ?? "application/octet-stream" }

@@ -166,6 +166,17 @@ enum StoreMigrations {
                 CREATE TRIGGER file_duplicate_hash_on_update AFTER UPDATE OF original_sha256, cleaned_sha256 ON file \(noteDuplicate)
                 """)
         }
+        migrator.registerMigration("v11: commitments and sealed facts") { db in
+            // The plain hash and size columns go once their values are sealed (EvidenceStore.sealPlainFacts): that
+            // needs the reviewers' keys, which a migration does not have.
+            try db.execute(sql: """
+                ALTER TABLE file ADD COLUMN sealed_facts BLOB;
+                ALTER TABLE file ADD COLUMN original_commitment TEXT;
+                ALTER TABLE file ADD COLUMN cleaned_commitment TEXT;
+                CREATE INDEX file_on_original_commitment ON file (original_commitment) WHERE original_commitment IS NOT NULL;
+                CREATE INDEX file_on_cleaned_commitment ON file (cleaned_commitment) WHERE cleaned_commitment IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -7,6 +7,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The operator's onion address (e.g. "abc…xyz.onion"): Tor Browser then offers to switch to it.
     var onionAddress: String?
     let pages: PageRenderer
+    let faults: FaultLog
 
     static var headers: [(HTTPField.Name, String)] {
         [
@@ -29,7 +30,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
             // Errors (404, 413 from the framework…) get a readable page and the same headers as everything else.
             response = errorPage(for: error.status, request)
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            faults.report("a request failed", error: error)
             response = errorPage(for: .internalServerError, request)
         }
         for (name, value) in Self.headers {

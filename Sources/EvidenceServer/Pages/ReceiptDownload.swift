@@ -17,6 +17,7 @@ enum ReceiptDownload {
                 words.text("receipt_text_file", ["n": String(index + 1), "type": words.typeName(mimeType: file.type), "bytes": String(file.originalSize)]),
                 "  \(words.text("receipt_original_sha")): \(file.originalSHA256)",
                 "  \(words.text("receipt_cleaned_sha")): \(file.cleanedSHA256)",
+                "  \(words.text("receipt_opening")): \(file.opening)",
                 "  \(words.text("receipt_text_log_entry", ["index": String(file.logIndex)]))",
             ]
             if file.warning != nil { lines.append("  \(words.text("receipt_warning")): \(words.text("receipt_uncleaned_warning"))") }

@@ -15,6 +15,7 @@ enum ReceiptPage {
                 "size": words.text("receipt_size_value", ["size": words.size(file.originalSize), "bytes": String(file.originalSize)]),
                 "originalSHA256": file.originalSHA256,
                 "cleanedSHA256": file.cleanedSHA256,
+                "opening": file.opening,
                 "logIndex": file.logIndex,
                 "originalKept": file.originalKept,
                 "uncleaned": uncleaned,

@@ -5,8 +5,9 @@ import NIOCore
 import NIOPosix
 
 /// The public face of the transparency log: the verifier key, signed checkpoints and proofs. No login; reveals
-/// only hashes, sizes, types and hours, never a message, a file, a reviewer's name or a reason (entries that hold
-/// those are served as leaf hashes only).
+/// only commitments, sealed copies' hashes and padded sizes, types and hours, never a message, a file, a reviewer's
+/// name or a reason (entries that hold those are served as leaf hashes only). A file's proof is found by its
+/// SHA-256 only with the opening from its receipt.
 struct LogController: Sendable {
     let log: TransparencyLog
 
@@ -20,14 +21,16 @@ struct LogController: Sendable {
         router.get("/log/proof") { request, _ in
             try await Self.offload {
                 if let sha = request.uri.queryParameters.get("sha256") {
+                    let opening = request.uri.queryParameters.get("opening")
                     guard Self.isSHA256(sha) else { return Response.jsonError(.badRequest, "sha256 must be 64 hexadecimal digits") }
-                    guard let proof = try log.inclusionProof(sha256: sha) else {
-                        return Response.jsonError(.notFound, "no file with this SHA-256 is in the log")
+                    if let opening, !Self.isSHA256(opening) { return Response.jsonError(.badRequest, "opening must be 64 hexadecimal digits") }
+                    guard let proof = try log.inclusionProof(sha256: sha, opening: opening) else {
+                        return Response.jsonError(.notFound, "no file with this SHA-256 and opening is in the log")
                     }
                     return try Response.json(proof)
                 }
                 guard let index = request.uri.queryParameters.get("index", as: Int.self), index >= 0 else {
-                    return Response.jsonError(.badRequest, "give sha256=HEX or index=N")
+                    return Response.jsonError(.badRequest, "give sha256=HEX&opening=HEX (from the receipt) or index=N")
                 }
                 guard index < (try log.store.logSize()) else { return Response.jsonError(.notFound, "no entry \(index) in the log") }
                 var proof = try log.inclusionProof(index: index)
@@ -62,11 +65,16 @@ extension Response {
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try jsonBytes(value))))
+    }
+
+    /// The JSON every endpoint serves: keys sorted, slashes as they are.
+    static func jsonBytes(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return try encoder.encode(value)
     }
 
     static func jsonError(_ status: HTTPResponse.Status, _ message: String) -> Response {

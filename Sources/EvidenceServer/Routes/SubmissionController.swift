@@ -12,6 +12,7 @@ struct SubmissionController: Sendable {
     let limits: SubmissionLimits
     let partials: PartialUploads
     let pages: PageRenderer
+    let faults: FaultLog
 
     /// `addingToExisting`: the form came from the status page and must name an existing submission by its code;
     /// a wrong code gets the status page's uniform "not found" answer.
@@ -109,12 +110,13 @@ struct SubmissionController: Sendable {
                     received: collected, message: message, keepOriginals: keepOriginals, recipients: recipients, addingTo: addingTo)
             }
         } catch {
-            if Refusal(error).status == .internalServerError {
-                context.logger.error("a submission could not be stored", metadata: ["error": "\(error)"])
+            // The operator's business (a full disk, a store that does not answer), not the submitter's.
+            let status = Refusal(error).status
+            if status == .internalServerError || status == Refusal.insufficientStorage {
+                faults.report("a submission could not be stored", error: error)
             }
             return refuse(error)
         }
-        context.logger.info("submission stored", metadata: ["files": "\(receipt.files.count)"])
         if wantsJSON {
             return try Response.json(receipt, status: .created)
         }

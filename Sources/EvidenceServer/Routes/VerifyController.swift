@@ -5,64 +5,106 @@ import Hummingbird
 import NIOCore
 import NIOPosix
 
-/// `GET /verify` (a SHA-256 in the query) and `POST /verify` (a file, hashed as it streams and never stored).
+/// `GET /verify` (a SHA-256 and an opening in the query) and `POST /verify` (the page's form: a SHA-256 or a file,
+/// hashed as it streams and never stored, with the receipt's opening, or the receipt's JSON).
 struct VerifyController: Sendable {
     let log: TransparencyLog
     let maxFileBytes: Int64
     let pages: PageRenderer
 
+    /// A receipt's JSON is a few kilobytes; more is not a receipt.
+    static let maxReceiptBytes = 1 << 20
+    /// A typed hash or opening is 64 characters; room for spaces around them.
+    static let maxFieldBytes = 256
+
     func register(on router: Router<EvidenceRequestContext>) {
         router.get("/verify") { request, _ in
             let language = Language.of(request)
-            guard let sha = request.uri.queryParameters.get("sha256") else { return VerifyPage.response(pages, language, outcome: .none) }
-            return try await page(for: sha.trimmingCharacters(in: .whitespaces).lowercased(), in: language)
+            let query = request.uri.queryParameters
+            guard let sha = query.get("sha256") else { return VerifyPage.response(pages, language, outcome: .none) }
+            return try await page(for: VerifyRequest(sha256: sha, opening: query.get("opening")), in: language)
         }
         router.post("/verify") { request, _ in
             let language = Language.of(request)
             guard let boundary = SubmissionController.boundary(of: request.headers[.contentType]) else {
                 return VerifyPage.response(pages, language, outcome: .invalid(key: "verify_pick_file"), status: .badRequest)
             }
-            var parser = MultipartStreamParser(boundary: boundary)
-            let hasher = SHA256Hasher()
-            var inFile = false
-            var sawFile = false
-            var size: Int64 = 0
+            let asked: VerifyRequest
             do {
-                for try await buffer in request.body {
-                    try buffer.withUnsafeReadableBytes { bytes in
-                        try parser.feed(bytes) { event in
-                            switch event {
-                            case .partBegin(let headers):
-                                inFile = headers.name == "file" && headers.isFile && !sawFile
-                            case .body(let slice):
-                                guard inFile else { return }
-                                size += Int64(slice.count)
-                                guard size <= maxFileBytes else { throw CoreError.fileTooLarge(limit: maxFileBytes) }
-                                slice.withUnsafeBytes { hasher.update($0) }
-                            case .partEnd:
-                                if inFile { sawFile = true }
-                                inFile = false
-                            }
-                        }
-                    }
-                }
-                try parser.finish()
+                asked = try await read(request.body, boundary: boundary)
+            } catch let refusal as VerifyRefusal {
+                return VerifyPage.response(pages, language, outcome: .invalid(key: refusal.key), status: .badRequest)
             } catch {
                 let refusal = Refusal(error)
                 return VerifyPage.response(pages, language, outcome: .invalid(key: refusal.messageKey), status: refusal.status)
             }
-            guard sawFile, size > 0 else { return VerifyPage.response(pages, language, outcome: .invalid(key: "verify_pick_file"), status: .badRequest) }
-            return try await page(for: Hex.encode(hasher.finalize()), in: language)
+            return try await page(for: asked, in: language)
         }
     }
 
-    private func page(for sha: String, in language: Language) async throws -> Response {
-        guard LogController.isSHA256(sha) else {
-            return VerifyPage.response(pages, language, outcome: .invalid(key: "verify_bad_sha"), status: .badRequest)
+    /// Reads the form: `file` is hashed as it streams and dropped, `receipt` parsed, `sha256` and `opening` kept.
+    private func read(_ body: RequestBody, boundary: String) async throws -> VerifyRequest {
+        var parser = MultipartStreamParser(boundary: boundary)
+        let hasher = SHA256Hasher()
+        var field: String?
+        var fileSize: Int64 = 0
+        var sawFile = false
+        var texts: [String: [UInt8]] = [:]
+        for try await buffer in body {
+            try buffer.withUnsafeReadableBytes { bytes in
+                try parser.feed(bytes) { event in
+                    switch event {
+                    case .partBegin(let headers):
+                        field = nil
+                        switch headers.name {
+                        case "file" where headers.isFile && !sawFile: field = "file"
+                        case "receipt" where headers.isFile, "sha256", "opening": field = headers.name
+                        default: break
+                        }
+                    case .body(let slice):
+                        guard let name = field else { return }
+                        if name == "file" {
+                            fileSize += Int64(slice.count)
+                            guard fileSize <= maxFileBytes else { throw CoreError.fileTooLarge(limit: maxFileBytes) }
+                            slice.withUnsafeBytes { hasher.update($0) }
+                        } else {
+                            texts[name, default: []] += slice
+                            let limit = name == "receipt" ? Self.maxReceiptBytes : Self.maxFieldBytes
+                            guard texts[name]!.count <= limit else { throw VerifyRefusal(key: name == "receipt" ? "verify_bad_receipt" : "verify_bad_sha") }
+                        }
+                    case .partEnd:
+                        if field == "file" && fileSize > 0 { sawFile = true }
+                        field = nil
+                    }
+                }
+            }
+        }
+        try parser.finish()
+        var asked = VerifyRequest(
+            sha256: texts["sha256"].map { String(decoding: $0, as: UTF8.self) },
+            opening: texts["opening"].map { String(decoding: $0, as: UTF8.self) })
+        if sawFile { asked.sha256 = Hex.encode(hasher.finalize()) }
+        if let receipt = texts["receipt"], !receipt.isEmpty {
+            guard let parsed = try? JSONDecoder().decode(ReceiptOpenings.self, from: Data(receipt)), !parsed.files.isEmpty else {
+                throw VerifyRefusal(key: "verify_bad_receipt")
+            }
+            asked.receipt = parsed
+        }
+        return asked
+    }
+
+    private func page(for asked: VerifyRequest, in language: Language) async throws -> Response {
+        let lookups: [(sha256: String, opening: String?)]
+        switch asked.lookups() {
+        case .success(let found): lookups = found
+        case .failure(let refusal): return VerifyPage.response(pages, language, outcome: .invalid(key: refusal.key), status: .badRequest)
         }
         return try await LogController.offload { [log, pages] in
-            guard let proof = try log.inclusionProof(sha256: sha) else { return VerifyPage.response(pages, language, outcome: .notFound(sha256: sha)) }
-            return VerifyPage.response(pages, language, outcome: .found(proof))
+            let checks = try lookups.map { lookup -> VerifyPage.Check in
+                guard let proof = try log.inclusionProof(sha256: lookup.sha256, opening: lookup.opening) else { return .notFound(sha256: lookup.sha256) }
+                return .found(proof)
+            }
+            return VerifyPage.response(pages, language, outcome: .checked(checks))
         }
     }
 }

@@ -51,7 +51,8 @@ public enum EvidenceApplication {
     ) -> Router<EvidenceRequestContext> {
         let router = Router(context: EvidenceRequestContext.self)
         let limits = configuration.limits
-        router.add(middleware: SecurityHeadersMiddleware(onionAddress: configuration.onionAddress, pages: pages))
+        let faults = FaultLog(logger: logger)
+        router.add(middleware: SecurityHeadersMiddleware(onionAddress: configuration.onionAddress, pages: pages, faults: faults))
         let gate = UploadGate(capacity: configuration.limits.maxConcurrentUploads, wait: configuration.limits.uploadQueueWait)
         let work = limits.proofOfWorkBits > 0
             ? ProofOfWork(bits: limits.proofOfWorkBits, fallbackDelay: limits.proofOfWorkFallbackDelay, usesPerChallenge: limits.maxFiles + 1)
@@ -67,7 +68,7 @@ public enum EvidenceApplication {
         router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: false, logger: logger))
         let submissions = SubmissionController(
             pipeline: pipeline, spool: configuration.dataFolder.spool, limits: configuration.limits, partials: partials,
-            pages: pages)
+            pages: pages, faults: faults)
         TusController(partials: partials, limits: configuration.limits).register(on: router)
         router.post("/submissions") { request, context in
             try await submissions.receive(request, context: context)

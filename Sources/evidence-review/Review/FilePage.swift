@@ -22,10 +22,11 @@ struct FilePage {
 
     var id: Int64 { file.id! }
 
-    init(fileID: Int64, desk: ReviewDesk, identity: X25519PrivateKey?) throws {
-        file = try desk.store.file(id: fileID)
+    /// `groups`: the duplicate groups found when the review began (`FileAnnotations.withDuplicates`), nil without a key.
+    init(fileID: Int64, desk: ReviewDesk, identity: X25519PrivateKey?, groups: FileAnnotations?) throws {
+        file = try desk.file(id: fileID, identity: identity)
         let annotations = try desk.store.annotations(of: file)
-        duplicates = annotations.duplicates(of: file)
+        duplicates = groups?.duplicates(of: file) ?? []
         tags = annotations.tags(of: file)
         custody = try desk.store.custody(fileID: fileID)
         let thisFile = file.id

@@ -48,7 +48,7 @@ enum ReviewScreen {
             ScreenLine("file \(page.id) · submission \(file.submissionID) · ", .bold) + ScreenLine(file.status.rawValue, Terminal.colour(forStatus: file.status.rawValue)),
         ]
         lines += field("received", file.receivedHour, width: width)
-        lines += field("type", "\(file.mimeType), \(ByteCountText.format(file.cleanedSize)) (received \(ByteCountText.format(file.originalSize)))", width: width)
+        lines += field("type", "\(file.mimeType), \(sizeText(file))", width: width)
         lines += field("tags", page.tags.isEmpty ? "none" : SafeText.neutralise(page.tags.joined(separator: ", ")), width: width)
         lines += field("duplicates", duplicatesText(page.duplicates), width: width)
         lines += field("removed", removalText(file), width: width)
@@ -67,15 +67,19 @@ enum ReviewScreen {
         ]
         lines += field("type", "\(file.mimeType) (\(file.typeName))", width: width)
         lines += field("received", file.receivedHour, width: width)
-        lines += field("original", "\(file.originalSize) bytes, SHA-256 \(file.originalSHA256)", width: width)
-        lines += field("cleaned", "\(file.cleanedSize) bytes, SHA-256 \(file.cleanedSHA256)", width: width)
+        if let facts = file.facts {
+            lines += field("original", "\(facts.originalSize) bytes, SHA-256 \(facts.originalSHA256)", width: width)
+            lines += field("cleaned", "\(facts.cleanedSize) bytes, SHA-256 \(facts.cleanedSHA256)", width: width)
+        } else {
+            lines += field("original", Self.sealedFacts, width: width)
+        }
         lines += field("sealed", "SHA-256 \(file.sealedSHA256)", width: width)
         if let kept = file.originalSealedSHA256 { lines += field("original kept", "sealed SHA-256 \(kept)", width: width) }
         lines += field("scrubber", SafeText.neutralise(file.scrubberVersion), width: width)
         lines += field("duplicates", duplicatesText(page.duplicates), width: width)
         lines += field("tags", page.tags.isEmpty ? "none" : SafeText.neutralise(page.tags.joined(separator: ", ")), width: width)
         lines.append(ScreenLine("removed:", .bold))
-        let report = file.decodedReport()
+        let report = file.facts?.removalReport
         for item in report?.removed ?? [] {
             lines += ScreenLine.wrapping(
                 "\(SafeText.neutralise(item.what))\(item.count > 1 ? " ×\(item.count)" : ""), \(item.bytes) bytes", width: width, indent: "  ")
@@ -107,8 +111,18 @@ enum ReviewScreen {
         ids.isEmpty ? "none" : "files " + ids.map(String.init).joined(separator: ", ")
     }
 
+    /// What the screen says where the file's sealed facts would be, without a key that opens them.
+    private static let sealedFacts = "sealed to the reviewers: start the review with --key to see hashes and sizes"
+
+    /// The cleaned and received sizes from the facts; without them, the padded sealed size.
+    private static func sizeText(_ file: FileRecord) -> String {
+        guard let facts = file.facts else { return "about \(ByteCountText.format(file.sealedSize)) (sealed, padded)" }
+        return "\(ByteCountText.format(facts.cleanedSize)) (received \(ByteCountText.format(facts.originalSize)))"
+    }
+
     private static func removalText(_ file: FileRecord) -> String {
-        guard let report = file.decodedReport(), !report.removed.isEmpty else { return "nothing" }
+        guard let facts = file.facts else { return sealedFacts }
+        guard let report = facts.removalReport, !report.removed.isEmpty else { return "nothing" }
         let items = report.removed.map { item in
             "\(SafeText.neutralise(item.what))\(item.count > 1 ? " ×\(item.count)" : "") (\(ByteCountText.format(Int64(item.bytes))))"
         }

@@ -24,6 +24,8 @@ final class ReviewSession {
     private var queue: ReviewQueue
     private let queueName: String
     private let identity: X25519PrivateKey?
+    /// The store's duplicate groups as the review began, found by opening every file's sealed facts with the key.
+    private let duplicateGroups: FileAnnotations?
     private let actor: String
     private let exportFolder: URL
     private var page: Result<FilePage, any Error>
@@ -40,9 +42,13 @@ final class ReviewSession {
         self.queue = queue
         self.queueName = queueName
         self.identity = identity
+        let groups = identity.flatMap { identity in
+            try? desk.store.annotations().withDuplicates(among: desk.openedFacts(identity: identity).map { ($0.key, $0.value) })
+        }
+        duplicateGroups = groups
         self.actor = actor
         self.exportFolder = exportFolder
-        page = Result { try FilePage(fileID: queue.current, desk: desk, identity: identity) }
+        page = Result { try FilePage(fileID: queue.current, desk: desk, identity: identity, groups: groups) }
     }
 
     func run() {
@@ -89,7 +95,7 @@ final class ReviewSession {
     }
 
     private func loadPage() {
-        page = Result { try FilePage(fileID: queue.current, desk: desk, identity: identity) }
+        page = Result { try FilePage(fileID: queue.current, desk: desk, identity: identity, groups: duplicateGroups) }
     }
 
     // MARK: - Deciding and annotating
@@ -162,8 +168,8 @@ final class ReviewSession {
         }
         status = .info("exporting file \(id)…")
         drawPage()
-        let file = try? desk.store.file(id: id)
-        let bar = ProgressBar(title: "exporting file \(id)", total: file?.cleanedSize ?? 0, unit: .bytes, width: { self.terminal.size.columns }) {
+        let file = try? desk.file(id: id, identity: identity)
+        let bar = ProgressBar(title: "exporting file \(id)", total: file?.facts?.cleanedSize ?? 0, unit: .bytes, width: { self.terminal.size.columns }) {
             self.status = .info($0)
             self.drawPage()
         }

@@ -13,6 +13,13 @@ public protocol SQLDatabase: Sendable {
     func integrityProblems() throws -> [String]
     /// Where it is, for messages (never with a password).
     var location: String { get }
+    /// The names of a table's columns, read in the transaction of `session`.
+    func columnNames(of table: String, in session: any SQLSession) throws -> Set<String>
+    /// The statements that remove the files' plain hash and size columns, with the triggers, indexes and table
+    /// that used them, once their values are sealed (`EvidenceStore.sealPlainFacts`): each backend names its own.
+    var plainFactsRemoval: [String] { get }
+    /// Rewrites the file table so that no page keeps a deleted value (VACUUM), outside any transaction.
+    func reclaimFreedSpace() throws
 }
 
 /// Statements inside one transaction.

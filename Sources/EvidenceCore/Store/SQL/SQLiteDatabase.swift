@@ -59,6 +59,29 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
+    public func columnNames(of table: String, in session: any SQLSession) throws -> Set<String> {
+        Set(try session.rows("SELECT name FROM pragma_table_info(?)", [table]).map { try $0.string(0) })
+    }
+
+    public var plainFactsRemoval: [String] {
+        [
+            "DROP TRIGGER IF EXISTS file_duplicate_hash_on_insert",
+            "DROP TRIGGER IF EXISTS file_duplicate_hash_on_update",
+            "DROP TABLE IF EXISTS duplicate_hash",
+            "DROP INDEX IF EXISTS index_file_on_original_sha256",
+            "DROP INDEX IF EXISTS index_file_on_cleaned_sha256",
+        ] + EvidenceStore.plainFactColumns.map { "ALTER TABLE file DROP COLUMN \($0)" }
+    }
+
+    /// VACUUM rebuilds the file from the live rows (secure_delete has zeroed the freed pages already), and a
+    /// truncating checkpoint empties the WAL, which still held the pages as they were before.
+    public func reclaimFreedSpace() throws {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "VACUUM")
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+
     /// A pragma's current value on the connection that writes, for checks.
     public func pragma(_ name: String) throws -> String? {
         try pool.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
