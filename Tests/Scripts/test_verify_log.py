@@ -217,6 +217,7 @@ class VerifyLogTests(unittest.TestCase):
         import importlib.util
         spec = importlib.util.spec_from_file_location("verify_log", SCRIPT)
         module = importlib.util.module_from_spec(spec)
+        sys.dont_write_bytecode = True  # no Scripts/__pycache__ left in the checkout
         spec.loader.exec_module(module)
         self.assertEqual(module.commitment("original", opening, empty).hex(), original)
         self.assertEqual(module.commitment("cleaned", opening, empty).hex(), cleaned)
