@@ -785,13 +785,14 @@ def run(arguments):
     ):
         command = commands.add_parser(name)
         command.add_argument("--key", required=True, help="the log's verifier key, as served at /log/key")
-        command.add_argument("files", nargs="+", metavar="file", help=what + (" (one or more)" if each else ""))
+        metavar = {"receipt": "JSON", "export": "DIR"}.get(name, "file")
+        command.add_argument("files", nargs="+", metavar=metavar, help=what + (" (one or more)" if each else ""))
         command.set_defaults(function=function, each=each, file=None)
         if name == "inclusion":
             named = command.add_mutually_exclusive_group()
-            named.add_argument("--sha256", help="the file's SHA-256 (original, cleaned or sealed) that the entry must name")
-            named.add_argument("--file", dest="hashed", help="a file whose SHA-256 the entry must name")
-            command.add_argument("--opening", help="the file's opening from the receipt (64 hex digits), for a v2 entry")
+            named.add_argument("--sha256", metavar="HEX", help="the file's SHA-256 (original, cleaned or sealed) that the entry must name")
+            named.add_argument("--file", dest="hashed", metavar="PATH", help="a file whose SHA-256 the entry must name")
+            command.add_argument("--opening", metavar="HEX", help="the file's opening from the receipt (64 hex digits), for a v2 entry")
         if name == "receipt":
             command.add_argument(
                 "--file", dest="paths", action="extend", nargs="+", metavar="PATH",
