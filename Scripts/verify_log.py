@@ -746,8 +746,6 @@ def check_export_file(folder, number, manifest, verifier):
 
 
 def check_export(options, verifier):
-    if len(options.files) != 1:
-        raise UsageError("give one export folder (written by evidence-review export)")
     top = options.files[0]
     if not os.path.isdir(top):
         raise UsageError("%s is not a folder: give the folder written by evidence-review export" % top)
@@ -786,7 +784,7 @@ def run(arguments):
         command = commands.add_parser(name)
         command.add_argument("--key", required=True, help="the log's verifier key, as served at /log/key")
         metavar = {"receipt": "JSON", "export": "DIR"}.get(name, "file")
-        command.add_argument("files", nargs="+", metavar=metavar, help=what + (" (one or more)" if each else ""))
+        command.add_argument("files", nargs=1 if name == "export" else "+", metavar=metavar, help=what + (" (one or more)" if each else ""))
         command.set_defaults(function=function, each=each, file=None)
         if name == "inclusion":
             named = command.add_mutually_exclusive_group()
