@@ -17,8 +17,13 @@ struct IngestPipelineTests {
 
         #expect(fixture.files(under: fixture.folder.spool).isEmpty, "spool not emptied")
         let file = try #require(try pipeline.store.files(status: .pending).first)
-        #expect(file.originalSHA256 == Hex.encode(SHA256Hasher.hash(original)))
-        #expect(receipt.files.first?.originalSHA256 == file.originalSHA256)
+        #expect(file.facts == nil, "the store keeps the facts sealed")
+        let facts = try #require(try file.opened(with: fixture.identity).facts)
+        #expect(facts.originalSHA256 == Hex.encode(SHA256Hasher.hash(original)))
+        #expect(receipt.files.first?.originalSHA256 == facts.originalSHA256)
+        #expect(receipt.files.first?.opening == facts.opening)
+        #expect(file.originalCommitment == FileCommitment.commitment(.original, opening: facts.opening!, sha256: facts.originalSHA256))
+        #expect(file.cleanedCommitment == FileCommitment.commitment(.cleaned, opening: facts.opening!, sha256: facts.cleanedSHA256))
 
         let sealed = try [UInt8](Data(contentsOf: fixture.folder.blobs.appendingPathComponent(file.blobKey)))
         #expect(file.sealedSHA256 == Hex.encode(SHA256Hasher.hash(sealed)))
@@ -26,10 +31,10 @@ struct IngestPipelineTests {
 
         let reader = SealedFileReader(identity: fixture.identity)
         let cleaned = try reader.update(sealed) + reader.finish()
-        #expect(file.cleanedSHA256 == Hex.encode(SHA256Hasher.hash(cleaned)))
-        #expect(cleaned.count == Int(file.cleanedSize))
+        #expect(facts.cleanedSHA256 == Hex.encode(SHA256Hasher.hash(cleaned)))
+        #expect(cleaned.count == Int(facts.cleanedSize))
         #expect(cleaned.count < original.count)
-        #expect(file.decodedReport()?.removed.isEmpty == false)
+        #expect(facts.removalReport?.removed.isEmpty == false)
         #expect(file.receivedHour.hasSuffix(":00Z"))
 
         let desk = ReviewDesk(store: pipeline.store, blobs: pipeline.blobs)
@@ -73,13 +78,14 @@ struct IngestPipelineTests {
         let original = Self.wave(sampleBytes: size)
         let receipt = try pipeline.ingest([fixture.spool(original)], message: nil)
         let file = try #require(try pipeline.store.files(status: .pending).first)
-        #expect(receipt.files.first?.cleanedSHA256 == file.cleanedSHA256)
+        let facts = try #require(try file.opened(with: fixture.identity).facts)
+        #expect(receipt.files.first?.cleanedSHA256 == facts.cleanedSHA256)
         let sealed = try [UInt8](Data(contentsOf: fixture.folder.blobs.appendingPathComponent(file.blobKey)))
         #expect(file.sealedSHA256 == Hex.encode(SHA256Hasher.hash(sealed)))
         let reader = SealedFileReader(identity: fixture.identity)
         let cleaned = try reader.update(sealed) + reader.finish()
-        #expect(cleaned.count == Int(file.cleanedSize) && cleaned.count >= size)
-        #expect(file.cleanedSHA256 == Hex.encode(SHA256Hasher.hash(cleaned)))
+        #expect(cleaned.count == Int(facts.cleanedSize) && cleaned.count >= size)
+        #expect(facts.cleanedSHA256 == Hex.encode(SHA256Hasher.hash(cleaned)))
         #expect(Array(cleaned.suffix(1000)) == Array(original.suffix(1000)), "the samples come through unchanged")
 
         // Cut short of what its data chunk declares: refused after most of it was sealed; no blob, no record.

@@ -58,7 +58,8 @@ struct ReviewDeskTests {
         let written = try desk.export(fileID: file.id!, identity: fixture.identity, to: out, actor: "alice")
         #expect(written.lastPathComponent == "\(file.id!).png")
         let manifest = try String(contentsOf: out.appendingPathComponent("manifest.sha256"), encoding: .utf8)
-        #expect(manifest == "\(file.cleanedSHA256)  \(file.id!).png\n")
+        let facts = try #require(try file.opened(with: fixture.identity).facts)
+        #expect(manifest == "\(facts.cleanedSHA256)  \(file.id!).png\n")
         // A second export of the same file replaces its line rather than adding one.
         try desk.export(fileID: file.id!, identity: fixture.identity, to: out, actor: "alice")
         #expect(try String(contentsOf: out.appendingPathComponent("manifest.sha256"), encoding: .utf8) == manifest)

@@ -96,8 +96,13 @@ extension ReviewerKeysTests.Setup {
         let after = try keys.desk.store.file(id: 1)
         #expect(after.blobKey != before.blobKey && after.originalBlobKey != before.originalBlobKey)
         #expect(after.sealedSize == before.sealedSize + 99 && after.originalSealedSize == before.originalSealedSize.map { $0 + 99 })
-        #expect(try decrypt(after.blobKey, with: second) == before.cleanedSHA256)
-        #expect(try decrypt(try #require(after.originalBlobKey), with: second) == before.originalSHA256)
+        let facts = try #require(try before.opened(with: fixture.identity).facts)
+        #expect(try decrypt(after.blobKey, with: second) == facts.cleanedSHA256)
+        #expect(try decrypt(try #require(after.originalBlobKey), with: second) == facts.originalSHA256)
+        // The file's sealed facts are granted with it, and still open with the first key.
+        #expect(try after.opened(with: second).facts == facts)
+        #expect(try after.opened(with: fixture.identity).facts == facts)
+        #expect(throws: SealedFileError.self) { try before.opened(with: second) }
         #expect(try keys.desk.message(submissionID: 1, identity: second) == "the bridge, 9 pm")
         #expect(try keys.desk.notes(submissionID: 1, identity: second).map(\.text) == ["blur the faces"])
         // The old blobs are gone and nothing else was left behind.

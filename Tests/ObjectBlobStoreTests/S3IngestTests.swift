@@ -38,7 +38,7 @@ struct S3IngestTests {
             let after = try verifier.run(identity: fixture.identity).problems.map(\.description)
             return IngestOutcome(
                 blobKey: file.blobKey, receiptCleanedSHA256: receipt.files[0].cleanedSHA256,
-                recordedCleanedSHA256: file.cleanedSHA256,
+                recordedCleanedSHA256: try file.opened(with: fixture.identity).facts!.cleanedSHA256,
                 exportedSHA256: sha256Hex(try [UInt8](Data(contentsOf: exported))),
                 localBlobFiles: fixture.localBlobFiles(), problemsBefore: before, problemsAfterDelete: after)
         }

@@ -7,6 +7,8 @@ enum SealedText: Sendable, Equatable {
     /// A message added later from the status page (`submission_message`).
     case laterMessage(id: Int64)
     case note(id: Int64)
+    /// The file's hashes, sizes and removal report (`file.sealed_facts`).
+    case facts(fileID: Int64)
 
     /// How a person refers to it, in errors.
     var description: String {
@@ -14,6 +16,7 @@ enum SealedText: Sendable, Equatable {
         case .firstMessage(let submissionID): "the submitter's message of submission \(submissionID)"
         case .laterMessage(let id): "a later message of the submitter (\(id))"
         case .note(let id): "note \(id)"
+        case .facts(let fileID): "the sealed facts of file \(fileID)"
         }
     }
 }

@@ -29,10 +29,14 @@ extension EvidenceStore {
         }
     }
 
-    /// The sealed messages of a submission and its notes that concern `fileID` (its own and the whole submission's).
+    /// The file's sealed facts, the sealed messages of its submission and its notes that concern `fileID` (its own
+    /// and the whole submission's).
     func sealedTexts(submissionID: Int64, fileID: Int64) throws -> [(SealedText, Data)] {
         try database.read { session in
             var texts: [(SealedText, Data)] = []
+            if let facts = try FileRecord.fetch(session, id: fileID)?.sealedFacts, !facts.isEmpty {
+                texts.append((.facts(fileID: fileID), facts))
+            }
             if let first = try SubmissionRecord.fetch(session, id: submissionID)?.sealedMessage {
                 texts.append((.firstMessage(submissionID: submissionID), first))
             }
@@ -83,6 +87,8 @@ extension EvidenceStore {
                     try session.execute("UPDATE submission_message SET sealed_message = ? WHERE id = ?", [sealed, id])
                 case .note(let id):
                     try session.execute("UPDATE note SET sealed_text = ? WHERE id = ?", [sealed, id])
+                case .facts(let fileID):
+                    try session.execute("UPDATE file SET sealed_facts = ? WHERE id = ?", [sealed, fileID])
                 }
             }
             var custody = CustodyRecord(fileID: grant.fileID, action: "granted", detail: grant.recipient, actor: actor, hour: hour)

@@ -72,7 +72,7 @@ import Testing
 
     @Test func checksFileHashAgainstEntry() throws {
         var proof = try inclusion(index: 0, size: 3)
-        let received = try LogEntry.received(.init(
+        let received = try LogEntry.receivedV1(.init(
             submissionID: 1, fileID: 1, originalSHA256: String(repeating: "a", count: 64), originalSize: 1,
             cleanedSHA256: String(repeating: "b", count: 64), cleanedSize: 1, sealedSHA256: String(repeating: "c", count: 64),
             sealedSize: 1, mediaType: "image/png", hour: "2026-11-25T09:00Z")).encode()
