@@ -9,8 +9,6 @@ public enum StoreURL {
         guard PostgresLocation.isURL(text) else {
             throw PostgresStoreError.badURL("'\(text)' is not postgres://…; leave --store out to keep the store in the data folder")
         }
-        let store = EvidenceStore(database: try PostgresSQLDatabase(try PostgresLocation(url: text)))
-        try store.sealPlainFacts(to: nil)
-        return store
+        return try EvidenceStore(database: try PostgresSQLDatabase(try PostgresLocation(url: text)))
     }
 }

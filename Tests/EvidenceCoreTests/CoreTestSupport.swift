@@ -36,7 +36,7 @@ final class CoreFixture {
         case .postgres:
             let location = try PostgresTestServer.freshDatabase()
             postgres = location
-            store = EvidenceStore(database: try PostgresSQLDatabase(location))
+            store = try EvidenceStore(database: try PostgresSQLDatabase(location))
         }
     }
 
@@ -44,7 +44,7 @@ final class CoreFixture {
     func anotherStore() throws -> EvidenceStore {
         switch backend {
         case .sqlite: try EvidenceStore(url: folder.database)
-        case .postgres: EvidenceStore(database: try PostgresSQLDatabase(postgres!))
+        case .postgres: try EvidenceStore(database: try PostgresSQLDatabase(postgres!))
         }
     }
 

@@ -42,7 +42,10 @@ struct ReviewDeskTests {
     @Test("export notices when the decrypted bytes do not match the recorded hash, and keeps nothing", arguments: StoreBackend.all)
     func hashMismatch(backend: StoreBackend) throws {
         let (fixture, desk, file) = try Self.stored(backend)
-        try fixture.sql("UPDATE file SET cleaned_sha256 = ? WHERE id = ?", [String(repeating: "0", count: 64), file.id])
+        // Facts sealed to the reviewer's public key, as anyone could, with another cleaned hash.
+        var forged = try #require(try file.opened(with: fixture.identity).facts)
+        forged.cleanedSHA256 = String(repeating: "0", count: 64)
+        try fixture.sql("UPDATE file SET sealed_facts = ? WHERE id = ?", [try forged.sealed(to: [fixture.identity.publicKey]), file.id])
         let out = fixture.root.appendingPathComponent("out")
         #expect(throws: CoreError.self) {
             try desk.export(fileID: file.id!, identity: fixture.identity, to: out, actor: "alice")

@@ -86,11 +86,33 @@ struct StoreVerifierTests {
         #expect(try Self.problems(desk, pipeline).contains { $0.hasPrefix("file 2: its sealed blob") && $0.hasSuffix("is missing") })
     }
 
-    @Test("an edited hash in the files table is named", arguments: StoreBackend.all)
-    func editedHash(backend: StoreBackend) throws {
+    @Test("an edited commitment in the files table is named", arguments: StoreBackend.all)
+    func editedCommitment(backend: StoreBackend) throws {
         let (fixture, pipeline, desk) = try Self.populated(backend)
-        try fixture.sql("UPDATE file SET original_sha256 = ? WHERE id = 1", [String(repeating: "a", count: 64)])
-        #expect(try Self.problems(desk, pipeline).contains { $0.hasPrefix("file 1: original SHA-256 in the database") })
+        try fixture.sql("UPDATE file SET original_commitment = ? WHERE id = 1", [String(repeating: "a", count: 64)])
+        #expect(try Self.problems(desk, pipeline).contains { $0.hasPrefix("file 1: original commitment in the database") })
+    }
+
+    @Test("sealed facts forged, swapped between files or damaged are named with the key", arguments: StoreBackend.all)
+    func tamperedFacts(backend: StoreBackend) throws {
+        let (fixture, pipeline, desk) = try Self.populated(backend)
+        let one = try pipeline.store.file(id: 1)
+        let two = try pipeline.store.file(id: 2)
+        var forged = try #require(try one.opened(with: fixture.identity).facts)
+        forged.cleanedSHA256 = String(repeating: "b", count: 64)
+        // Anyone can seal to the reviewers' public keys: a forgery opens, but it no longer matches the log.
+        try fixture.sql("UPDATE file SET sealed_facts = ? WHERE id = 1", [try forged.sealed(to: [fixture.identity.publicKey])])
+        try fixture.sql("UPDATE file SET sealed_facts = ? WHERE id = 2", [Data(one.sealedFacts)])
+        #expect(try Self.problems(desk, pipeline).isEmpty, "without the key the facts cannot be checked")
+        let found = try Self.problems(desk, pipeline, identity: fixture.identity)
+        #expect(found.contains { $0.hasPrefix("file 1: cleaned commitment from its sealed facts") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("file 1: decrypts to SHA-256") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("file 2: original commitment from its sealed facts") }, "\(found)")
+        var damaged = [UInt8](two.sealedFacts)
+        damaged[damaged.count - 5] ^= 1
+        try fixture.sql("UPDATE file SET sealed_facts = ? WHERE id = 2", [Data(damaged)])
+        let again = try Self.problems(desk, pipeline, identity: fixture.identity)
+        #expect(again.contains { $0.hasPrefix("file 2: its sealed facts do not open") }, "\(again)")
     }
 
     @Test("a status edited without a log entry is named", arguments: StoreBackend.all)

@@ -5,15 +5,17 @@ import Foundation
 public final class EvidenceStore: Sendable {
     public let database: any SQLDatabase
 
-    public init(database: any SQLDatabase) {
+    /// The store over a migrated database. A store without files loses the plain columns of files' facts at once;
+    /// one with files kept from before their facts were sealed is upgraded when it is opened with the reviewers'
+    /// keys (`sealPlainFacts`).
+    public init(database: any SQLDatabase) throws {
         self.database = database
+        try sealPlainFacts(to: nil)
     }
 
-    /// Opens (creating and migrating if needed) the SQLite database at `url`. A store with files kept from before
-    /// their facts were sealed is upgraded when it is opened with the reviewers' keys (`sealPlainFacts`).
+    /// Opens (creating and migrating if needed) the SQLite database at `url`.
     public convenience init(url: URL) throws {
-        self.init(database: try SQLiteDatabase(url: url))
-        try sealPlainFacts(to: nil)
+        try self.init(database: try SQLiteDatabase(url: url))
     }
 
     /// Records several submissions (or additions) in one transaction, each in a savepoint of its own, so one that

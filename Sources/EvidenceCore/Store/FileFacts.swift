@@ -39,7 +39,7 @@ public struct FileFacts: Codable, Sendable, Equatable {
     }
 
     /// The facts as a sealed file (docs/FORMAT.md) to `recipients`; its padded size tells nothing of the report's length.
-    func sealed(to recipients: [X25519PublicKey]) throws -> Data {
+    package func sealed(to recipients: [X25519PublicKey]) throws -> Data {
         let writer = try SealedFileWriter(recipients: recipients)
         return Data(try writer.update(JSONEncoder.sorted.encode(self).map { $0 }) + writer.finish())
     }

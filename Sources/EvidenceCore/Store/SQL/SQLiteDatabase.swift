@@ -68,8 +68,8 @@ public final class SQLiteDatabase: SQLDatabase {
             "DROP TRIGGER IF EXISTS file_duplicate_hash_on_insert",
             "DROP TRIGGER IF EXISTS file_duplicate_hash_on_update",
             "DROP TABLE IF EXISTS duplicate_hash",
-            "DROP INDEX IF EXISTS index_file_on_original_sha256",
-            "DROP INDEX IF EXISTS index_file_on_cleaned_sha256",
+            "DROP INDEX IF EXISTS file_on_original_sha256",
+            "DROP INDEX IF EXISTS file_on_cleaned_sha256",
         ] + EvidenceStore.plainFactColumns.map { "ALTER TABLE file DROP COLUMN \($0)" }
     }
 
