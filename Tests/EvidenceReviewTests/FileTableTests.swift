@@ -7,7 +7,7 @@ struct FileTableTests {
     static func listing(id: Int, status: String = "pending", duplicates: [Int] = [], tags: [String] = [], purged: Bool = false) throws -> FileListing {
         let json: [String: Any] = [
             "id": id, "submission": id, "received_hour": "2026-11-25T14:00Z", "type": "image/jpeg", "original_size": 1_234_567,
-            "cleaned_size": 1_200_000, "status": status, "original_sha256": "aa", "cleaned_sha256": "bb", "sealed_sha256": "cc",
+            "cleaned_size": 1_200_000, "status": status, "original_sha256": "aa", "cleaned_sha256": "bb", "sealed_sha256": "cc", "sealed_size": 1_300_000,
             "duplicates": duplicates, "tags": tags, "legal_hold": true, "original_kept": true, "cleaned": true,
             "purged_hour": purged ? "2026-12-01T00:00Z" : NSNull(),
         ]

@@ -15,16 +15,18 @@ struct LogRoutesTests {
     func proofsVerifyIndependently() async throws {
         let server = try TestServer()
         let work = server.folder.url
-        let (first, second, key, proof, consistency, missing) = try await server.run { port in
+        let (first, second, key, proof, consistency, missing, bare) = try await server.run { port in
             let first = try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)])
             let second = try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.textPNG), Paths.corpusFile(EndToEndTests.gpsJPEG)])
             let sha = try #require(first.receipt?.files.first?.originalSHA256)
+            let opening = try #require(first.receipt?.files.first?.opening)
             return (
                 first, second,
                 try await Self.get(port, "/log/key"),
-                try await Self.get(port, "/log/proof?sha256=\(sha)"),
+                try await Self.get(port, "/log/proof?sha256=\(sha)&opening=\(opening)"),
                 try await Self.get(port, "/log/consistency?from=1&to=3"),
-                try await Self.get(port, "/log/proof?sha256=\(String(repeating: "0", count: 64))")
+                try await Self.get(port, "/log/proof?sha256=\(String(repeating: "0", count: 64))"),
+                try await Self.get(port, "/log/proof?sha256=\(sha)")
             )
         }
         let firstReceipt = try #require(first.receipt)
@@ -34,6 +36,8 @@ struct LogRoutesTests {
         let keyText = key.stdoutText.split(separator: "\n").first.map(String.init) ?? ""
         #expect(keyText.hasPrefix("evidence-drop/"))
         #expect(missing.stdoutText.hasSuffix("404"))
+        // The hash of a received file without its opening gets the unknown hash's answer, word for word.
+        #expect(bare.stdoutText == missing.stdoutText)
 
         // The checkpoint on the receipt verifies with the served key.
         let checkpointFile = work.appendingPathComponent("checkpoint.txt")
@@ -47,6 +51,15 @@ struct LogRoutesTests {
         try proofJSON.write(to: proofFile, atomically: true, encoding: .utf8)
         let included = try await Subprocess.run("python3", [Self.verifier, "inclusion", "--key", keyText, proofFile.path])
         #expect(included.status == 0, "\(included.stdoutText) \(included.stderr)")
+        // The file itself, hashed by the verifier, with the receipt's opening; a wrong opening fails.
+        let opening = try #require(firstReceipt.files.first?.opening)
+        let withFile = try await Subprocess.run("python3", [
+            Self.verifier, "inclusion", "--key", keyText, "--file", Paths.corpusFile(EndToEndTests.gpsJPEG).path, "--opening", opening, proofFile.path])
+        #expect(withFile.status == 0, "\(withFile.stdoutText) \(withFile.stderr)")
+        let wrongOpening = try await Subprocess.run("python3", [
+            Self.verifier, "inclusion", "--key", keyText, "--file", Paths.corpusFile(EndToEndTests.gpsJPEG).path,
+            "--opening", String(repeating: "1", count: 64), proofFile.path])
+        #expect(wrongOpening.status == 1, "\(wrongOpening.stdoutText) \(wrongOpening.stderr)")
 
         let consistencyFile = work.appendingPathComponent("consistency.json")
         try String(consistency.stdoutText.dropLast(4)).write(to: consistencyFile, atomically: true, encoding: .utf8)
@@ -118,11 +131,25 @@ struct LogRoutesTests {
         _ = try await server.run { port in try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG)]) }
         let out = server.folder.path("out")
         #expect(try await server.review(["export", "1", "--key", server.keyFile.path, "--to", out.path]).status == 0)
-        let custody = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("1.custody.json"))) as! [[String: String]]
-        #expect(custody.map { $0["entry"]!.split(separator: "\n")[1] } == ["kind received", "kind exported"])
+        let custody = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("1.custody.json"))) as? [String: Any])
+        let entries = try #require(custody["entries"] as? [[String: String]])
+        #expect(entries.map { $0["entry"]!.split(separator: "\n")[1] } == ["kind received", "kind exported"])
+        let exported = try await Subprocess.run("sha256sum", [out.appendingPathComponent("1.jpg").path]).stdoutText.prefix(64)
+        #expect(custody["cleaned_sha256"] as? String == String(exported))
+        #expect((custody["opening"] as? String)?.count == 64)
         let key = try await server.review(["log", "checkpoint"]).stdoutText.components(separatedBy: "verifier key: ").last!
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let verified = try await Subprocess.run("python3", [Self.verifier, "inclusion", "--key", key, out.appendingPathComponent("1.proof.json").path])
         #expect(verified.status == 0, "\(verified.stdoutText) \(verified.stderr)")
+        // A court with the export folder alone: the file against its commitment, the proof, the custody entries.
+        let court = try await Subprocess.run("python3", [Self.verifier, "export", "--key", key, out.path])
+        #expect(court.status == 0, "\(court.stdoutText) \(court.stderr)")
+        // A byte changed in the exported file, and the court's check fails.
+        let file = out.appendingPathComponent("1.jpg")
+        var bytes = try [UInt8](Data(contentsOf: file))
+        bytes[bytes.count / 2] ^= 1
+        try Data(bytes).write(to: file)
+        let altered = try await Subprocess.run("python3", [Self.verifier, "export", "--key", key, out.path])
+        #expect(altered.status == 1, "\(altered.stdoutText) \(altered.stderr)")
     }
 }

@@ -34,7 +34,7 @@ struct TranslationTests {
         "JPEG", "PNG", "GIF", "WebP", "HEIC", "HEIF", "AVIF", "MP4", "MOV", "3GP", "MP3", "M4A", "FLAC", "Ogg", "Vorbis",
         "Opus", "WAV", "AIFF", "QuickTime", "SHA", "Tor", "Browser", "JavaScript", "GPS", "IP", "UTC", "Linux", "Windows",
         "macOS", "JSON", "sha256sum", "certutil", "hashfile", "SHA256", "HASH", "Scripts", "verify_log", "py", "log", "proof",
-        "sha256", "evidence", "drop",
+        "sha256", "evidence", "drop", "verify", "opening", "KEY",
     ]
 
     @Test("the Russian and Kazakh catalogues have exactly the English keys, with the same placeholders")
@@ -84,11 +84,11 @@ struct TranslationTests {
         }
     }
 
-    @Test("templates escape every value (no triple mustache, no {{& }}) but the receipt's data URLs")
+    @Test("templates escape every value (no triple mustache, no {{& }}) but the data URLs of downloads")
     func templatesEscapeEverything() throws {
-        // The receipt's download links are base64 data URLs, which hold no character HTML escapes
+        // The receipt's and the proof's download links are base64 data URLs, which hold no character HTML escapes
         // (ReceiptDownloadTests); escaping them character by character was most of the receipt page's cost.
-        let safeByConstruction: Set<String> = ["{{{textDownload}}}", "{{{jsonDownload}}}"]
+        let safeByConstruction: Set<String> = ["{{{textDownload}}}", "{{{jsonDownload}}}", "{{{proofDownload}}}"]
         for (name, template) in try Self.templateTexts() {
             let unescaped = Self.matches(#"(\{\{\{[^}]*\}\}\})"#, in: template)
             #expect(unescaped.allSatisfy(safeByConstruction.contains), "\(name) writes a value unescaped: \(unescaped)")
