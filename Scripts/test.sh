@@ -8,7 +8,7 @@ Scripts/setup.sh
 # The browser tests drive a real headless Chromium through Selenium (Debian's packages); the reviewer's
 # interactive queue is driven through tmux.
 test_packages=()
-for package in chromium chromium-driver python3-selenium tmux postgresql sqlite3; do
+for package in chromium chromium-driver python3-selenium tmux postgresql; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || test_packages+=("$package")
 done
 if [ ${#test_packages[@]} -gt 0 ]; then

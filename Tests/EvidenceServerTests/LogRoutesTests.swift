@@ -108,8 +108,10 @@ struct LogRoutesTests {
         #expect(checkpoint.stdoutText.contains("verifier key: evidence-drop/"))
 
         let sha = try #require(answer.receipt?.files.first?.originalSHA256)
-        let lookup = try await server.review(["lookup", sha])
-        #expect(lookup.status == 0)
+        // The store holds no original hash to look up: the reviewer's key opens the sealed facts to compare.
+        #expect(try await server.review(["lookup", sha]).status == 1)
+        let lookup = try await server.review(["lookup", sha, "--key", server.keyFile.path])
+        #expect(lookup.status == 0, "\(lookup.stderr)")
         #expect(lookup.stdoutText.contains("file 1 (original SHA-256)"))
         #expect(try await server.review(["lookup", String(repeating: "1", count: 64)]).status == 1)
 
