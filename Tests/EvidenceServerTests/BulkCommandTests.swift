@@ -44,7 +44,7 @@ struct BulkCommandTests {
 
     /// The file's `show --json` object: "file" and "custody".
     static func shown(_ server: TestServer, _ id: Int) async throws -> [String: Any] {
-        let shown = try await server.review(["show", "\(id)", "--json"])
+        let shown = try await server.review(["show", "\(id)", "--json", "--key", server.keyFile.path])
         try #require(shown.status == 0, "\(shown.stderr)")
         return try json(shown) as! [String: Any]
     }

@@ -47,19 +47,24 @@ struct ReviewerCommandTests {
         #expect(try Self.ids(try await server.review(["list", "--since", "2999-01-01", "--json"])).isEmpty)
         #expect(try Self.ids(try await server.review(["list", "--until", "2999-01-01", "--json"])) == [1, 2, 3])
         let bySize = try await server.review(["list", "--sort", "size", "--reverse", "--json"])
-        let sizes = (try JSONSerialization.jsonObject(with: bySize.stdout) as? [[String: Any]] ?? []).compactMap { $0["original_size"] as? Int }
+        let sizes = (try JSONSerialization.jsonObject(with: bySize.stdout) as? [[String: Any]] ?? []).compactMap { $0["sealed_size"] as? Int }
         #expect(sizes.count == 3 && sizes == sizes.sorted(by: >))
         // The message is encrypted: searching it needs the key.
         #expect(try await server.review(["list", "--text", "abay"]).status == 2)
         #expect(try Self.ids(try await server.review(["list", "--text", "ABAY STREET", "--key", server.keyFile.path, "--json"])) == [1])
         #expect(try await server.review(["list", "--type", "pdfx"]).stderr.contains("unknown type"))
 
-        let rows = try JSONSerialization.jsonObject(with: try await server.review(["list", "--json"]).stdout) as? [[String: Any]] ?? []
+        // Without the key the store gives no hash, exact size or duplicate; with it, they are opened and grouped here.
+        let sealed = try JSONSerialization.jsonObject(with: try await server.review(["list", "--json"]).stdout) as? [[String: Any]] ?? []
+        #expect(sealed.count == 3 && sealed.allSatisfy { $0["original_sha256"] == nil && $0["cleaned_size"] == nil && $0["sealed_size"] != nil })
+        #expect(sealed.allSatisfy { ($0["duplicates"] as? [Int])?.isEmpty == true })
+        let rows = try JSONSerialization.jsonObject(
+            with: try await server.review(["list", "--json", "--key", server.keyFile.path]).stdout) as? [[String: Any]] ?? []
         #expect(rows[0]["duplicates"] as? [Int] == [3] && rows[2]["duplicates"] as? [Int] == [1])
         #expect(rows[1]["tags"] as? [String] == ["batch-7", "bridge", "night"])
         #expect(rows[0]["legal_hold"] as? Bool == false && rows[0]["cleaned"] as? Bool == true)
         for field in ["id", "submission", "received_hour", "type", "original_size", "cleaned_size", "status", "original_sha256",
-                      "cleaned_sha256", "sealed_sha256", "duplicates", "tags", "legal_hold", "original_kept", "cleaned"] {
+                      "cleaned_sha256", "sealed_sha256", "sealed_size", "duplicates", "tags", "legal_hold", "original_kept", "cleaned"] {
             #expect(rows.allSatisfy { $0[field] != nil }, "field \(field) is missing from list --json")
         }
 

@@ -5,9 +5,10 @@ Usage: check_store.py --data DIR --review EVIDENCE-REVIEW --key REVIEWER.key --r
 (EVIDENCE_KEY_PASSPHRASE must hold the key's passphrase; the server should be stopped.)
 
 Checks, each failure listed in the JSON printed (and written to --out); exit 1 on any failure:
-  - `evidence-review list --status all --json` holds exactly one record per file of every receipt, matched
+  - `evidence-review list --status all --json --key KEY` holds exactly one record per file of every receipt, matched
     one to one through the receipt's log index: the transparency-log entry at that index is a "received"
-    entry naming the file id, and the receipt's original and cleaned SHA-256 equal the entry's and the record's;
+    entry naming the file id that commits to the receipt's original and cleaned SHA-256 under the receipt's
+    opening (docs/TRANSPARENCY-LOG.md), and the record's hashes, opened with the key, are the receipt's;
   - every receipt's code, keyed with receipt-code.key (HMAC-SHA256 of its 25 digits), finds the submission that
     holds exactly the receipt's files;
   - no record, and no "received" log entry, without a receipt (a dropped, refused or cut upload left none);
@@ -57,6 +58,12 @@ def read_database(data, scratch):
     return entries, submissions, files
 
 
+def commitment(kind, opening, sha256):
+    """The log's commitment to a file's hash under its receipt's opening (docs/TRANSPARENCY-LOG.md)."""
+    tag = ("evidence-drop/v2 %s-commitment\n" % kind).encode()
+    return hashlib.sha256(tag + bytes.fromhex(opening) + bytes.fromhex(sha256)).hexdigest()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", required=True)
@@ -72,7 +79,7 @@ def main():
         with open(path) as f:
             receipts += json.load(f)["receipts"]
 
-    listed = subprocess.run([options.review, "list", "--status", "all", "--json", "--data", options.data],
+    listed = subprocess.run([options.review, "list", "--status", "all", "--json", "--key", options.key, "--data", options.data],
                             capture_output=True, text=True)
     if listed.returncode != 0:
         failures.append(f"evidence-review list failed ({listed.returncode}): {listed.stderr.strip()}")
@@ -107,13 +114,14 @@ def main():
             file_id = int(entry["file"])
             if file_id != entry_file:
                 failures.append(f"log entry {index} names file {file_id} but is filed under {entry_file}")
-            if entry.get("original-sha256") != item["originalSHA256"] or entry.get("cleaned-sha256") != item["cleanedSHA256"]:
-                failures.append(f"{where}: log entry {index} has other hashes than the receipt")
+            if entry.get("original-commitment") != commitment("original", item["opening"], item["originalSHA256"]) \
+                    or entry.get("cleaned-commitment") != commitment("cleaned", item["opening"], item["cleanedSHA256"]):
+                failures.append(f"{where}: log entry {index} does not commit to the receipt's hashes")
             record = by_id.get(file_id)
             if record is None:
                 failures.append(f"{where}: file {file_id} (log entry {index}) is not listed")
                 continue
-            if record["original_sha256"] != item["originalSHA256"] or record["cleaned_sha256"] != item["cleanedSHA256"]:
+            if record.get("original_sha256") != item["originalSHA256"] or record.get("cleaned_sha256") != item["cleanedSHA256"]:
                 failures.append(f"{where}: file {file_id} has other hashes than the receipt")
             if bool(record.get("original_kept")) != bool(item.get("originalKept")):
                 failures.append(f"{where}: file {file_id} original_kept={record.get('original_kept')}, receipt says {item.get('originalKept')}")
@@ -134,7 +142,7 @@ def main():
     unclaimed = sorted(set(by_id) - set(claimed))
     for file_id in unclaimed:
         r = by_id[file_id]
-        failures.append(f"file {file_id} ({r.get('type')}, {r.get('original_size')} bytes, original {r.get('original_sha256')[:16]}…) "
+        failures.append(f"file {file_id} ({r.get('type')}, {r.get('original_size')} bytes, original {(r.get('original_sha256') or '')[:16]}…) "
                         f"is stored but on no receipt")
     received = {int(e["file"]) for e, _ in entries.values() if e.get("kind") == "received"}
     for file_id in sorted(received - set(by_id)):

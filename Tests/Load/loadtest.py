@@ -419,7 +419,7 @@ class Client(threading.Thread):
             run.receipts.append({
                 "code": receipt.get("code"), "client": self.index, "kind": kind,
                 "files": [{"originalSHA256": f.get("originalSHA256"), "cleanedSHA256": f.get("cleanedSHA256"),
-                           "logIndex": f.get("logIndex"), "originalSize": f.get("originalSize"),
+                           "opening": f.get("opening"), "logIndex": f.get("logIndex"), "originalSize": f.get("originalSize"),
                            "originalKept": f.get("originalKept"), "type": f.get("type")} for f in files],
             })
             run.stored_files += len(files)
