@@ -186,6 +186,7 @@ def main():
             WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located((By.ID, "receipt-code")))
             codes[lang] = driver.find_element(By.ID, "receipt-code").text
             sha = driver.find_element(By.CSS_SELECTOR, "code.sha-original").text
+            opening = driver.find_element(By.CSS_SELECTOR, "code.opening").text
             pages.append(examine(driver, "receipt", lang, english_texts, own[lang], shots))
 
             driver.get("%s/status?lang=%s" % (base, lang))
@@ -194,12 +195,16 @@ def main():
             WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.ID, "result")))
             pages.append(examine(driver, "status", lang, english_texts, own[lang], shots))
 
-            # The check by file, as a visitor does it: verify.js hashes the file in the browser and asks for the
-            # result, which must come back in the language the visitor is reading.
+            # The check by file, as a visitor does it: verify.js hashes the file in the browser and posts the hash
+            # with the receipt's proof key; the result must come back in the language the visitor is reading, and
+            # neither the hash nor the proof key may end up in the address (history, a proxy's log).
             driver.get("%s/verify?lang=%s" % (base, lang))
             driver.find_element(By.ID, "file").send_keys(upload)
-            driver.find_element(By.CSS_SELECTOR, "form#file-form button[type=submit]").click()
-            WebDriverWait(driver, 30).until(lambda d: sha in d.current_url)
+            driver.find_element(By.ID, "opening").send_keys(opening)
+            driver.find_element(By.CSS_SELECTOR, "form#verify-form button[type=submit]").click()
+            WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "section.result.found"))
+            if sha not in driver.page_source or opening in driver.current_url or sha in driver.current_url:
+                raise SystemExit("verify: the file was not found by its hash and proof key, or they went into the address")
             pages.append(examine(driver, "verify", lang, english_texts, own[lang], shots))
 
             driver.get("%s/no-such-page?lang=%s" % (base, lang))

@@ -52,6 +52,8 @@ struct MembershipPrivacyTests {
         let base = "http://127.0.0.1:\(server.port)"
         let outputAtStart = server.text
         #expect(outputAtStart.contains("listening on"), "the summary is written at once: \(outputAtStart)")
+        // Lines carry the hour at most: no time of day to the minute or second.
+        #expect(outputAtStart.range(of: #"\d{2}:\d{2}:\d{2}|T\d{2}:[0-5][1-9]"#, options: .regularExpression) == nil, "\(outputAtStart)")
 
         // Five sound files whose sizes differ by a few bytes, and two photos, through the form.
         let sounds = try (0..<5).map { index in
