@@ -10,7 +10,8 @@ public final class SealedFileWriter {
         let fileKey = SecureRandom.bytes(count: SealedFileHeader.fileKeyLength)
         let payloadNonce = SecureRandom.bytes(count: SealedFileHeader.payloadNonceLength)
         let stanzas = try recipients.map { try $0.stanza(wrapping: fileKey) }
-        header = try SealedFileHeader.encode(stanzas: stanzas, payloadNonce: payloadNonce, fileKey: fileKey)
+        header = try SealedFileHeader.encode(
+            version: SealedFileHeader.unpaddedVersion, stanzas: stanzas, payloadNonce: payloadNonce, fileKey: fileKey)
         payloadKey = try SealedFileHeader.payloadKey(fileKey: fileKey, payloadNonce: payloadNonce)
         payload = try ChunkedStreamEncryptor(key: payloadKey)
     }

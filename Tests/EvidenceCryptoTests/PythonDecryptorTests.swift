@@ -47,6 +47,23 @@ import Testing
         #expect(digest(output) == digest(plaintext))
     }
 
+    @Test(arguments: [0, 1, 65536, 200_003])
+    func opensVersionOneFiles(size: Int) throws {
+        let plaintext = patternedBytes(count: size, seed: UInt64(size) + 12)
+        let (result, output) = try decrypt(try handSealed(plaintext, version: 1, to: [fixture.key.publicKey]))
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(digest(output) == digest(plaintext))
+    }
+
+    @Test(arguments: [
+        ([1, 2, 3, 4, 5, 6, 7, 8, 0x80, 0x01], "the plaintext does not end with 0x80 and zero bytes"),
+        ([], "the plaintext does not end with 0x80 and zero bytes"),
+        ([1, 2, 3, 4, 5, 6, 7, 8, 0x80, 0, 0, 0], "3 zero bytes follow the 0x80 that ends a file of 8 bytes, instead of 1"),
+    ] as [([UInt8], String)])
+    func wrongPaddingIsReported(payload: [UInt8], reason: String) throws {
+        try expectFailure(try handSealed(payload, version: 2, to: [fixture.key.publicKey]), message: "the padding is malformed: \(reason)")
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
     func worksWithTheSystemPython() throws {
         let plaintext = patternedBytes(count: 131_073, seed: 5)

@@ -43,13 +43,9 @@ import Testing
     }
 
     @Test func unknownStanzaTypesAreSkipped() throws {
-        // A later writer may add recipient types; a version-1 reader skips stanzas it does not know.
-        let fileKey = SecureRandom.bytes(count: 32)
-        let payloadNonce = SecureRandom.bytes(count: 16)
-        let stanzas = [RecipientStanza(type: 0x7f, body: [9, 9, 9]), try alice.publicKey.stanza(wrapping: fileKey)]
-        let header = try SealedFileHeader.encode(stanzas: stanzas, payloadNonce: payloadNonce, fileKey: fileKey)
-        let payload = try ChunkedStreamEncryptor(key: SealedFileHeader.payloadKey(fileKey: fileKey, payloadNonce: payloadNonce))
-        let sealed = header + (try payload.update([5, 6, 7])) + (try payload.finish())
+        // A later writer may add recipient types; a reader skips stanzas it does not know.
+        let unknown = RecipientStanza(type: 0x7f, body: [9, 9, 9])
+        let sealed = try handSealed(padded([5, 6, 7]), version: 2, to: [alice.publicKey], leadingStanzas: [unknown])
         #expect(try open(sealed, with: alice, pieceSize: 1) == [5, 6, 7])
     }
 }

@@ -45,6 +45,24 @@ func open(_ sealed: [UInt8], with identity: X25519PrivateKey, pieceSize: Int = 1
     return try feed(sealed, pieceSize: pieceSize, update: reader.update, finish: reader.finish)
 }
 
+/// A sealed file of format `version` built by hand around `payload`, the plaintext as stored (for version 2, the
+/// file's bytes with their padding, see `padded`), with `leadingStanzas` before the recipients' own.
+func handSealed(
+    _ payload: [UInt8], version: UInt8, to recipients: [X25519PublicKey], leadingStanzas: [RecipientStanza] = []
+) throws -> [UInt8] {
+    let fileKey = SecureRandom.bytes(count: 32)
+    let payloadNonce = SecureRandom.bytes(count: 16)
+    let stanzas = try leadingStanzas + recipients.map { try $0.stanza(wrapping: fileKey) }
+    let header = try SealedFileHeader.encode(version: version, stanzas: stanzas, payloadNonce: payloadNonce, fileKey: fileKey)
+    let encryptor = try ChunkedStreamEncryptor(key: SealedFileHeader.payloadKey(fileKey: fileKey, payloadNonce: payloadNonce))
+    return header + (try encryptor.update(payload)) + (try encryptor.finish())
+}
+
+/// `file` followed by its version-2 padding: 0x80, then zeros up to Padmé(P + 1) bytes.
+func padded(_ file: [UInt8]) -> [UInt8] {
+    file + [0x80] + [UInt8](repeating: 0, count: Padme.paddedLength(file.count + 1) - file.count - 1)
+}
+
 /// SHA-256 in hex, so large byte arrays compare with short failure messages.
 func digest(_ bytes: [UInt8]?) -> String? {
     bytes.map { Hex.encode(SHA256Hasher.hash($0)) }
