@@ -55,6 +55,14 @@ import Testing
         #expect(digest(output) == digest(plaintext))
     }
 
+    /// The file's own 0x80 and zeros, up to a run of several chunks, come out; only the padding after them is taken off.
+    @Test(arguments: filesEndingLikePadding)
+    func opensFilesEndingLikePadding(file: NamedBytes) throws {
+        let (result, output) = try decrypt(try seal(file.bytes, to: [fixture.key.publicKey]))
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(digest(output) == digest(file.bytes))
+    }
+
     @Test(arguments: [
         ([1, 2, 3, 4, 5, 6, 7, 8, 0x80, 0x01], "the plaintext does not end with 0x80 and zero bytes"),
         ([], "the plaintext does not end with 0x80 and zero bytes"),
@@ -79,8 +87,10 @@ import Testing
     }
 
     @Test func truncatedFileIsReported() throws {
-        let sealed = try seal(patternedBytes(count: 3 * 65536 + 1), to: [fixture.key.publicKey])
-        try expectFailure(Array(sealed.dropLast(17)), message: "file is truncated")
+        let size = 3 * 65536 + 1
+        let sealed = try seal(patternedBytes(count: size), to: [fixture.key.publicKey])
+        let lastChunk = (Padme.paddedLength(size + 1) - 1) % 65536 + 1 + 16
+        try expectFailure(Array(sealed.dropLast(lastChunk)), message: "file is truncated")
     }
 
     @Test func fileForAnotherKeyIsReported() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import EvidenceCrypto
 
 /// Deterministic pseudo-random bytes (SplitMix64), so failures reproduce.
@@ -62,6 +63,34 @@ func handSealed(
 func padded(_ file: [UInt8]) -> [UInt8] {
     file + [0x80] + [UInt8](repeating: 0, count: Padme.paddedLength(file.count + 1) - file.count - 1)
 }
+
+/// The length of a version-2 sealed file of `size` bytes: header, padded plaintext, and a tag per chunk.
+func sealedLength(ofFileSize size: Int, recipients: Int) -> Int {
+    let padded = Padme.paddedLength(size + 1)
+    return headerLength(recipients: recipients) + padded + 16 * ((padded + 65535) / 65536)
+}
+
+/// Bytes given to a parameterised test, shown in its output by name rather than byte by byte.
+struct NamedBytes: CustomTestStringConvertible, Sendable {
+    let testDescription: String
+    let bytes: [UInt8]
+
+    init(_ name: String, _ bytes: [UInt8]) {
+        testDescription = name
+        self.bytes = bytes
+    }
+}
+
+/// Files that end like padding (0x80, zeros) or hold long runs of zeros: only the padding after them may go.
+let filesEndingLikePadding = [
+    NamedBytes("80", [0x80]), NamedBytes("80 00", [0x80, 0]), NamedBytes("00 00 00", [0, 0, 0]),
+    NamedBytes("01 80 00 00 00", [1, 0x80, 0, 0, 0]), NamedBytes("80 80", [0x80, 0x80]), NamedBytes("80 00 80 00", [0x80, 0, 0x80, 0]),
+    NamedBytes("65535 bytes, then 80", patternedBytes(count: 65535) + [0x80]),
+    NamedBytes("65534 bytes, then 80 00 00", patternedBytes(count: 65534) + [0x80, 0, 0]),
+    NamedBytes("100000 bytes, 80, 300000 zeros", patternedBytes(count: 100_000) + [0x80] + [UInt8](repeating: 0, count: 300_000)),
+    NamedBytes("80, 600000 zeros, 01", [0x80] + [UInt8](repeating: 0, count: 600_000) + [1]),
+    NamedBytes("200000 zeros", [UInt8](repeating: 0, count: 200_000)),
+]
 
 /// SHA-256 in hex, so large byte arrays compare with short failure messages.
 func digest(_ bytes: [UInt8]?) -> String? {
