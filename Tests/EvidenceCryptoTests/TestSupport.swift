@@ -92,6 +92,18 @@ let filesEndingLikePadding = [
     NamedBytes("200000 zeros", [UInt8](repeating: 0, count: 200_000)),
 ]
 
+/// Runs Scripts/decrypt_sealed.py on `sealed` with `identity`, saved under a passphrase; the plaintext is its standard output.
+func decryptWithPython(_ sealed: [UInt8], identity: X25519PrivateKey) throws -> ProcessResult {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let keyFile = directory.appendingPathComponent("reviewer.key")
+    try identity.encryptedPEM(passphrase: "vector").write(to: keyFile, atomically: true, encoding: .utf8)
+    let sealedFile = directory.appendingPathComponent("file.sealed")
+    try Data(sealed).write(to: sealedFile)
+    let script = repositoryRoot.appendingPathComponent("Scripts/decrypt_sealed.py").path
+    return try run("python3", [script, "--key", keyFile.path, "--out", "-", sealedFile.path], environment: ["EVIDENCE_KEY_PASSPHRASE": "vector"])
+}
+
 /// SHA-256 in hex, so large byte arrays compare with short failure messages.
 func digest(_ bytes: [UInt8]?) -> String? {
     bytes.map { Hex.encode(SHA256Hasher.hash($0)) }
