@@ -10,8 +10,10 @@ Needs only Python 3 and the `cryptography` package (version 38 or newer).
 The key is the passphrase-protected PEM written by `evidence-review keygen`;
 the passphrase comes from EVIDENCE_KEY_PASSPHRASE or a no-echo prompt.
 The file is streamed: the header MAC and every 64 KiB chunk are verified as
-they are read. With --out FILE the plaintext goes to a temporary file that is
-renamed to FILE only when the whole file has verified, and removed otherwise.
+they are read, and a version-2 file's padding is taken off on the way, holding
+back only a count of zero bytes. With --out FILE the plaintext goes to a
+temporary file that is renamed to FILE only when the whole file has verified,
+and removed otherwise.
 With --out - (the default) verified chunks are written to standard output as
 they come, so on failure part of the plaintext may already have been written.
 
@@ -35,7 +37,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MAGIC = b"EVIDENCE-SEALED\n"
-VERSION = 1
+UNPADDED_VERSION = 1
+PADDED_VERSION = 2
+PADDING_MARKER = 0x80
 X25519_STANZA = 0x01
 X25519_BODY_LENGTH = 32 + 16 + 32 + 16
 PAYLOAD_NONCE_LENGTH = 16
@@ -44,6 +48,7 @@ CHUNK_SIZE = 65536
 TAG_LENGTH = 16
 SEALED_CHUNK_SIZE = CHUNK_SIZE + TAG_LENGTH
 PASSPHRASE_VARIABLE = "EVIDENCE_KEY_PASSPHRASE"
+ZERO_PIECE = 4 * CHUNK_SIZE
 
 
 class Failure(Exception):
@@ -60,6 +65,78 @@ def hkdf_sha256(ikm, salt, info):
 
 def chunk_nonce(index, last):
     return index.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
+
+
+def padme(length):
+    """Padme(L) (docs/FORMAT.md, "Padding"): L rounded up to a multiple of 2^(E - S), E = floor(log2 L), S = bits of E."""
+    if length < 2:
+        return length
+    exponent = length.bit_length() - 1
+    mask = (1 << (exponent - exponent.bit_length())) - 1
+    return (length + mask) & ~mask
+
+
+class PaddingStripper:
+    """Writes a version-2 payload's plaintext to `output` without its padding, in O(1) memory: a 0x80 that may be
+    the marker and the zero bytes after it are held back as a flag and a count, never as bytes."""
+
+    def __init__(self, output):
+        self.output = output
+        self.marker_held = False
+        self.held_zeros = 0
+        self.file_length = 0
+
+    def write(self, plaintext):
+        data = plaintext.rstrip(b"\x00")
+        if not data:
+            if self.marker_held:
+                self.held_zeros += len(plaintext)
+            elif plaintext:
+                self._hand(plaintext)
+            return
+        self._release_held()
+        if data[-1] == PADDING_MARKER:
+            self._hand(data[:-1])
+            self.marker_held = True
+            self.held_zeros = len(plaintext) - len(data)
+        else:
+            self._hand(plaintext)
+
+    def finish(self):
+        """Checks that what is held back is exactly the padding of a file of the length written."""
+        if not self.marker_held:
+            raise Failure("the padding is malformed: the plaintext does not end with 0x80 and zero bytes")
+        expected = padme(self.file_length + 1) - self.file_length - 1
+        if self.held_zeros != expected:
+            raise Failure(
+                "the padding is malformed: %d zero bytes follow the 0x80 that ends a file of %d bytes, instead of %d"
+                % (self.held_zeros, self.file_length, expected)
+            )
+
+    def _release_held(self):
+        """A non-zero byte follows the held 0x80 and zeros, so they are the file's: writes them in bounded pieces."""
+        if not self.marker_held:
+            return
+        self.marker_held = False
+        self._hand(bytes([PADDING_MARKER]))
+        while self.held_zeros:
+            count = min(self.held_zeros, ZERO_PIECE)
+            self._hand(bytes(count))
+            self.held_zeros -= count
+
+    def _hand(self, data):
+        self.file_length += len(data)
+        self.output.write(data)
+
+
+class Unpadded:
+    """Writes a version-1 payload's plaintext as it is."""
+
+    def __init__(self, output):
+        self.write = output.write
+
+    def finish(self):
+        pass
 
 
 def read_exact(stream, count):
@@ -102,14 +179,14 @@ def load_private_key(path, passphrase):
 
 
 def read_header(stream):
-    """Returns (stanzas, payload_nonce, authenticated_bytes, mac) as specified in docs/FORMAT.md, "Header"."""
+    """Returns (version, stanzas, payload_nonce, authenticated_bytes, mac) as specified in docs/FORMAT.md, "Header"."""
     magic = read_exact(stream, len(MAGIC))
     if magic != MAGIC[: len(magic)]:
         raise Failure("this is not an evidence-drop sealed file")
     if len(magic) < len(MAGIC):
         raise Failure("file is truncated")
     version = read_header_field(stream, 1)
-    if version[0] != VERSION:
+    if version[0] not in (UNPADDED_VERSION, PADDED_VERSION):
         raise Failure("unsupported format version %d" % version[0])
     count_bytes = read_header_field(stream, 2)
     count = int.from_bytes(count_bytes, "big")
@@ -129,7 +206,7 @@ def read_header(stream):
     payload_nonce = read_header_field(stream, PAYLOAD_NONCE_LENGTH)
     authenticated.append(payload_nonce)
     mac = read_header_field(stream, MAC_LENGTH)
-    return stanzas, payload_nonce, b"".join(authenticated), mac
+    return version[0], stanzas, payload_nonce, b"".join(authenticated), mac
 
 
 def unwrap_file_key(private_key, stanzas):
@@ -158,7 +235,7 @@ def unwrap_file_key(private_key, stanzas):
 
 
 def decrypt(stream, private_key, output):
-    stanzas, payload_nonce, authenticated, mac = read_header(stream)
+    version, stanzas, payload_nonce, authenticated, mac = read_header(stream)
     file_key = unwrap_file_key(private_key, stanzas)
     header_mac = hmac.HMAC(hkdf_sha256(file_key, None, b"evidence-drop/v1 header"), hashes.SHA256())
     header_mac.update(authenticated)
@@ -167,6 +244,7 @@ def decrypt(stream, private_key, output):
     except InvalidSignature:
         raise Failure("the header failed authentication: the file is damaged or was altered")
     cipher = AESGCM(hkdf_sha256(file_key, payload_nonce, b"evidence-drop/v1 payload"))
+    plaintext_output = PaddingStripper(output) if version == PADDED_VERSION else Unpadded(output)
 
     def damaged(index):
         return Failure("chunk %d failed authentication: the file is damaged or was altered" % index)
@@ -178,7 +256,7 @@ def decrypt(stream, private_key, output):
         if following:
             # More data follows, so this chunk must not be the last one.
             try:
-                output.write(cipher.decrypt(chunk_nonce(index, False), current, None))
+                plaintext_output.write(cipher.decrypt(chunk_nonce(index, False), current, None))
             except InvalidTag:
                 try:
                     cipher.decrypt(chunk_nonce(index, True), current, None)
@@ -202,7 +280,8 @@ def decrypt(stream, private_key, output):
             raise damaged(index)
         if not plaintext and index > 0:
             raise damaged(index)  # an empty last chunk is valid only for an empty file
-        output.write(plaintext)
+        plaintext_output.write(plaintext)
+        plaintext_output.finish()
         return
 
 

@@ -18,6 +18,8 @@ public enum SealedFileError: Error, Equatable, CustomStringConvertible {
     case trailingData
     /// The header's structure is invalid; the text says where.
     case malformedHeader(String)
+    /// A version-2 payload does not end with the padding the format prescribes; the text says how.
+    case malformedPadding(String)
     /// A recipient was to be added to a file already sealed to that key (its fingerprint).
     case alreadyRecipient(String)
 
@@ -41,6 +43,8 @@ public enum SealedFileError: Error, Equatable, CustomStringConvertible {
             return "unexpected data follows the end of the sealed file"
         case .malformedHeader(let reason):
             return "the sealed file's header is malformed: \(reason)"
+        case .malformedPadding(let reason):
+            return "the sealed file's padding is malformed: \(reason)"
         case .alreadyRecipient(let fingerprint):
             return "this file is already sealed to \(fingerprint); there is nothing to add"
         }

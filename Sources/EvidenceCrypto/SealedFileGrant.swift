@@ -43,8 +43,8 @@ public final class SealedFileGrant {
         guard headerWritten else { throw SealedFileError.truncated }
     }
 
-    /// The old stanzas as they were, one more for `recipient`, the same payload nonce, and a MAC under the same
-    /// file key: the payload key depends only on the file key and the nonce, so the payload stays valid.
+    /// The old version and stanzas as they were, one more for `recipient`, the same payload nonce, and a MAC under the
+    /// same file key: the payload key depends only on the file key and the nonce, so the payload stays valid.
     private func grantedHeader(_ header: SealedFileHeader) throws -> [UInt8] {
         let x25519 = header.stanzas.filter { $0.type == RecipientStanza.x25519Type }
         if x25519.contains(where: { Array($0.body[32..<48]) == recipient.keyID }) {
@@ -53,6 +53,7 @@ public final class SealedFileGrant {
         let fileKey = try identity.unwrapFileKey(from: header.stanzas)
         guard try header.isAuthentic(fileKey: fileKey) else { throw SealedFileError.headerAuthenticationFailed }
         return try SealedFileHeader.encode(
-            stanzas: header.stanzas + [recipient.stanza(wrapping: fileKey)], payloadNonce: header.payloadNonce, fileKey: fileKey)
+            version: header.version, stanzas: header.stanzas + [recipient.stanza(wrapping: fileKey)],
+            payloadNonce: header.payloadNonce, fileKey: fileKey)
     }
 }

@@ -2,7 +2,9 @@
 /// magic (16) | version (1) | recipient count (u16 BE) | stanzas | payload nonce (16) | header MAC (32).
 struct SealedFileHeader {
     static let magic = Array("EVIDENCE-SEALED\n".utf8)
-    static let version: UInt8 = 1
+    /// Version 1: the payload is the file's bytes. Version 2, what writers write: they are padded (`PayloadPadding`).
+    static let unpaddedVersion: UInt8 = 1
+    static let paddedVersion: UInt8 = 2
     static let payloadNonceLength = 16
     static let macLength = 32
     static let fileKeyLength = 32
@@ -11,6 +13,7 @@ struct SealedFileHeader {
     static let headerKeyInfo = Array("evidence-drop/v1 header".utf8)
     static let payloadKeyInfo = Array("evidence-drop/v1 payload".utf8)
 
+    let version: UInt8
     let stanzas: [RecipientStanza]
     let payloadNonce: [UInt8]
     /// Every header byte before the MAC: what the MAC authenticates.
@@ -25,8 +28,8 @@ struct SealedFileHeader {
         case complete(SealedFileHeader, length: Int)
     }
 
-    /// Builds the header for `stanzas`, authenticated under a key derived from `fileKey`.
-    static func encode(stanzas: [RecipientStanza], payloadNonce: [UInt8], fileKey: [UInt8]) throws -> [UInt8] {
+    /// Builds the header of a file of format `version` for `stanzas`, authenticated under a key derived from `fileKey`.
+    static func encode(version: UInt8, stanzas: [RecipientStanza], payloadNonce: [UInt8], fileKey: [UInt8]) throws -> [UInt8] {
         guard !stanzas.isEmpty else { throw SealedFileError.noRecipients }
         guard stanzas.count <= Int(UInt16.max) else {
             throw SealedFileError.malformedHeader("a sealed file holds at most 65535 recipients, \(stanzas.count) were given")
@@ -50,7 +53,9 @@ struct SealedFileHeader {
         guard bytes.prefix(magicPrefix).elementsEqual(magic.prefix(magicPrefix)) else { throw SealedFileError.notASealedFile }
         guard bytes.count > magic.count else { return .needMore(magic.count + 1) }
         let fileVersion = bytes[magic.count]
-        guard fileVersion == version else { throw SealedFileError.unsupportedVersion(fileVersion) }
+        guard fileVersion == unpaddedVersion || fileVersion == paddedVersion else {
+            throw SealedFileError.unsupportedVersion(fileVersion)
+        }
         var offset = magic.count + 1
         guard bytes.count >= offset + 2 else { return .needMore(offset + 2) }
         let count = readUInt16(bytes, at: offset)
@@ -76,6 +81,7 @@ struct SealedFileHeader {
         let length = offset + payloadNonceLength + macLength
         guard bytes.count >= length else { return .needMore(length) }
         let header = SealedFileHeader(
+            version: fileVersion,
             stanzas: stanzas,
             payloadNonce: Array(bytes[offset..<offset + payloadNonceLength]),
             authenticatedBytes: Array(bytes[0..<offset + payloadNonceLength]),

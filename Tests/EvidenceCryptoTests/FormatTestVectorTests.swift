@@ -1,8 +1,7 @@
-import Foundation
 import Testing
 @testable import EvidenceCrypto
 
-/// The worked example of docs/FORMAT.md ("Test vector"); keep the two in step.
+/// The version-1 worked example of docs/FORMAT.md ("Test vectors"), which readers still open; keep the two in step.
 @Suite struct FormatTestVectorTests {
     static let reviewerPrivateKey = Hex.decode("9cecb65cec939e4cb2b3e5e54db7c529b1cb04ff657112f52e07eec9ff59bde7")!
     static let plaintext = Array("evidence-drop test vector\n".utf8)
@@ -49,15 +48,7 @@ import Testing
     }
 
     @Test func pythonDecryptorOpensIt() throws {
-        let directory = try makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let keyFile = directory.appendingPathComponent("vector.key")
-        try reviewer.encryptedPEM(passphrase: "vector").write(to: keyFile, atomically: true, encoding: .utf8)
-        let sealedFile = directory.appendingPathComponent("vector.sealed")
-        try Data(Self.sealed).write(to: sealedFile)
-        let script = repositoryRoot.appendingPathComponent("Scripts/decrypt_sealed.py").path
-        let result = try run(
-            "python3", [script, "--key", keyFile.path, "--out", "-", sealedFile.path], environment: ["EVIDENCE_KEY_PASSPHRASE": "vector"])
+        let result = try decryptWithPython(Self.sealed, identity: reviewer)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput == "evidence-drop test vector\n")
     }

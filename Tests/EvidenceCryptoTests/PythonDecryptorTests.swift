@@ -47,6 +47,31 @@ import Testing
         #expect(digest(output) == digest(plaintext))
     }
 
+    @Test(arguments: [0, 1, 65536, 200_003])
+    func opensVersionOneFiles(size: Int) throws {
+        let plaintext = patternedBytes(count: size, seed: UInt64(size) + 12)
+        let (result, output) = try decrypt(try handSealed(plaintext, version: 1, to: [fixture.key.publicKey]))
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(digest(output) == digest(plaintext))
+    }
+
+    /// The file's own 0x80 and zeros, up to a run of several chunks, come out; only the padding after them is taken off.
+    @Test(arguments: filesEndingLikePadding)
+    func opensFilesEndingLikePadding(file: NamedBytes) throws {
+        let (result, output) = try decrypt(try seal(file.bytes, to: [fixture.key.publicKey]))
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(digest(output) == digest(file.bytes))
+    }
+
+    @Test(arguments: [
+        ([1, 2, 3, 4, 5, 6, 7, 8, 0x80, 0x01], "the plaintext does not end with 0x80 and zero bytes"),
+        ([], "the plaintext does not end with 0x80 and zero bytes"),
+        ([1, 2, 3, 4, 5, 6, 7, 8, 0x80, 0, 0, 0], "3 zero bytes follow the 0x80 that ends a file of 8 bytes, instead of 1"),
+    ] as [([UInt8], String)])
+    func wrongPaddingIsReported(payload: [UInt8], reason: String) throws {
+        try expectFailure(try handSealed(payload, version: 2, to: [fixture.key.publicKey]), message: "the padding is malformed: \(reason)")
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
     func worksWithTheSystemPython() throws {
         let plaintext = patternedBytes(count: 131_073, seed: 5)
@@ -62,8 +87,10 @@ import Testing
     }
 
     @Test func truncatedFileIsReported() throws {
-        let sealed = try seal(patternedBytes(count: 3 * 65536 + 1), to: [fixture.key.publicKey])
-        try expectFailure(Array(sealed.dropLast(17)), message: "file is truncated")
+        let size = 3 * 65536 + 1
+        let sealed = try seal(patternedBytes(count: size), to: [fixture.key.publicKey])
+        let lastChunk = (Padme.paddedLength(size + 1) - 1) % 65536 + 1 + 16
+        try expectFailure(Array(sealed.dropLast(lastChunk)), message: "file is truncated")
     }
 
     @Test func fileForAnotherKeyIsReported() throws {

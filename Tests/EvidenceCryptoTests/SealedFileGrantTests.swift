@@ -35,6 +35,15 @@ import Testing
             == [first.publicKey.fingerprint, second.publicKey.fingerprint])
     }
 
+    /// A grant keeps the file's version byte: the payload, padded or not, is the same.
+    @Test(arguments: [UInt8(1), 2])
+    func theVersionIsKept(version: UInt8) throws {
+        let payload: [UInt8] = version == 1 ? [1, 2, 3] : padded([1, 2, 3])
+        let granted = try grant(try handSealed(payload, version: version, to: [first.publicKey]), by: first, to: second.publicKey)
+        #expect(granted[16] == version)
+        #expect(try open(granted, with: second) == [1, 2, 3])
+    }
+
     @Test(arguments: [1, 7, 166, 167, 65536])
     func worksWhateverThePieceSize(pieceSize: Int) throws {
         let plaintext = patternedBytes(count: 70_000, seed: 9)
@@ -88,13 +97,8 @@ import Testing
     }
 
     @Test func stanzasOfUnknownTypesAreKeptAsTheyWere() throws {
-        let fileKey = SecureRandom.bytes(count: 32)
-        let nonce = SecureRandom.bytes(count: 16)
         let unknown = RecipientStanza(type: 0x7f, body: [9, 8, 7])
-        var sealed = try SealedFileHeader.encode(
-            stanzas: [unknown, first.publicKey.stanza(wrapping: fileKey)], payloadNonce: nonce, fileKey: fileKey)
-        let payload = try ChunkedStreamEncryptor(key: SealedFileHeader.payloadKey(fileKey: fileKey, payloadNonce: nonce))
-        sealed += try payload.update([42, 43]) + payload.finish()
+        let sealed = try handSealed(padded([42, 43]), version: 2, to: [first.publicKey], leadingStanzas: [unknown])
         let granted = try grant(sealed, by: first, to: second.publicKey)
         let parsed = try granted.withUnsafeBytes { try SealedFileHeader.parse($0) }
         guard case .complete(let header, _) = parsed else {

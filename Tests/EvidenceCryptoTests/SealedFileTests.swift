@@ -11,8 +11,7 @@ import Testing
         if size > 3 * 65536 && pieceSize == 1 { return }
         let plaintext = patternedBytes(count: size, seed: UInt64(size) + 7)
         let sealed = try seal(plaintext, to: [alice.publicKey, bob.publicKey], pieceSize: pieceSize)
-        let chunks = max(1, (size + 65535) / 65536)
-        #expect(sealed.count == headerLength(recipients: 2) + size + chunks * 16)
+        #expect(sealed.count == sealedLength(ofFileSize: size, recipients: 2))
         #expect(digest(try open(sealed, with: alice, pieceSize: pieceSize == 1 ? 7 : pieceSize)) == digest(plaintext))
         #expect(digest(try open(sealed, with: bob, pieceSize: pieceSize)) == digest(plaintext))
         #expect(throws: SealedFileError.noMatchingRecipient) { try open(sealed, with: mallory) }
@@ -22,9 +21,9 @@ import Testing
         let writer = try SealedFileWriter(recipients: [alice.publicKey])
         let first = try writer.update([1, 2, 3])
         #expect(first.count == headerLength(recipients: 1))
-        #expect(Array(first.prefix(17)) == Array("EVIDENCE-SEALED\n".utf8) + [1])
+        #expect(Array(first.prefix(17)) == Array("EVIDENCE-SEALED\n".utf8) + [2])
         #expect(try writer.update([4]).isEmpty)
-        #expect(try writer.finish().count == 4 + 16)
+        #expect(try writer.finish().count == 4 + 1 + 16)  // Padmé(5) = 5: the marker alone pads four bytes
     }
 
     @Test func sealingTwiceGivesDifferentBytes() throws {
@@ -43,13 +42,9 @@ import Testing
     }
 
     @Test func unknownStanzaTypesAreSkipped() throws {
-        // A later writer may add recipient types; a version-1 reader skips stanzas it does not know.
-        let fileKey = SecureRandom.bytes(count: 32)
-        let payloadNonce = SecureRandom.bytes(count: 16)
-        let stanzas = [RecipientStanza(type: 0x7f, body: [9, 9, 9]), try alice.publicKey.stanza(wrapping: fileKey)]
-        let header = try SealedFileHeader.encode(stanzas: stanzas, payloadNonce: payloadNonce, fileKey: fileKey)
-        let payload = try ChunkedStreamEncryptor(key: SealedFileHeader.payloadKey(fileKey: fileKey, payloadNonce: payloadNonce))
-        let sealed = header + (try payload.update([5, 6, 7])) + (try payload.finish())
+        // A later writer may add recipient types; a reader skips stanzas it does not know.
+        let unknown = RecipientStanza(type: 0x7f, body: [9, 9, 9])
+        let sealed = try handSealed(padded([5, 6, 7]), version: 2, to: [alice.publicKey], leadingStanzas: [unknown])
         #expect(try open(sealed, with: alice, pieceSize: 1) == [5, 6, 7])
     }
 }
@@ -90,7 +85,13 @@ import Testing
     }
 
     @Test func unsupportedVersion() {
-        #expect(throws: SealedFileError.unsupportedVersion(3)) { try open(flipped(at: 16, with: 0x02), with: alice) }
+        #expect(throws: SealedFileError.unsupportedVersion(3)) { try open(flipped(at: 16, with: 0x01), with: alice) }
+        #expect(throws: SealedFileError.unsupportedVersion(0)) { try open(flipped(at: 16, with: 0x02), with: alice) }
+    }
+
+    /// The version byte is under the header MAC: a padded file cannot pass for an unpadded one.
+    @Test func versionChangedToOneFailsHeaderAuthentication() {
+        #expect(throws: SealedFileError.headerAuthenticationFailed) { try open(flipped(at: 16, with: 0x03), with: alice) }
     }
 
     @Test(arguments: [ephemeralKeyOffset, keyIDOffset, wrappedKeyOffset, wrappedKeyOffset + 40, payloadNonceOffset, macOffset, macOffset + 31])
@@ -130,7 +131,8 @@ import Testing
     }
 
     @Test func trailingData() throws {
-        let fullChunks = try seal(patternedBytes(count: 2 * 65536), to: [alice.publicKey])
+        // Padmé(2^17) = 2^17: two full chunks, the last one included.
+        let fullChunks = try seal(patternedBytes(count: 2 * 65536 - 1), to: [alice.publicKey])
         #expect(throws: SealedFileError.trailingData) { try open(fullChunks + [0x00], with: alice) }
     }
 

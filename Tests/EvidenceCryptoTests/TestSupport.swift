@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import EvidenceCrypto
 
 /// Deterministic pseudo-random bytes (SplitMix64), so failures reproduce.
@@ -43,6 +44,64 @@ func seal(_ plaintext: [UInt8], to recipients: [X25519PublicKey], pieceSize: Int
 func open(_ sealed: [UInt8], with identity: X25519PrivateKey, pieceSize: Int = 100_000) throws -> [UInt8] {
     let reader = SealedFileReader(identity: identity)
     return try feed(sealed, pieceSize: pieceSize, update: reader.update, finish: reader.finish)
+}
+
+/// A sealed file of format `version` built by hand around `payload`, the plaintext as stored (for version 2, the
+/// file's bytes with their padding, see `padded`), with `leadingStanzas` before the recipients' own.
+func handSealed(
+    _ payload: [UInt8], version: UInt8, to recipients: [X25519PublicKey], leadingStanzas: [RecipientStanza] = []
+) throws -> [UInt8] {
+    let fileKey = SecureRandom.bytes(count: 32)
+    let payloadNonce = SecureRandom.bytes(count: 16)
+    let stanzas = try leadingStanzas + recipients.map { try $0.stanza(wrapping: fileKey) }
+    let header = try SealedFileHeader.encode(version: version, stanzas: stanzas, payloadNonce: payloadNonce, fileKey: fileKey)
+    let encryptor = try ChunkedStreamEncryptor(key: SealedFileHeader.payloadKey(fileKey: fileKey, payloadNonce: payloadNonce))
+    return header + (try encryptor.update(payload)) + (try encryptor.finish())
+}
+
+/// `file` followed by its version-2 padding: 0x80, then zeros up to Padmé(P + 1) bytes.
+func padded(_ file: [UInt8]) -> [UInt8] {
+    file + [0x80] + [UInt8](repeating: 0, count: Padme.paddedLength(file.count + 1) - file.count - 1)
+}
+
+/// The length of a version-2 sealed file of `size` bytes: header, padded plaintext, and a tag per chunk.
+func sealedLength(ofFileSize size: Int, recipients: Int) -> Int {
+    let padded = Padme.paddedLength(size + 1)
+    return headerLength(recipients: recipients) + padded + 16 * ((padded + 65535) / 65536)
+}
+
+/// Bytes given to a parameterised test, shown in its output by name rather than byte by byte.
+struct NamedBytes: CustomTestStringConvertible, Sendable {
+    let testDescription: String
+    let bytes: [UInt8]
+
+    init(_ name: String, _ bytes: [UInt8]) {
+        testDescription = name
+        self.bytes = bytes
+    }
+}
+
+/// Files that end like padding (0x80, zeros) or hold long runs of zeros: only the padding after them may go.
+let filesEndingLikePadding = [
+    NamedBytes("80", [0x80]), NamedBytes("80 00", [0x80, 0]), NamedBytes("00 00 00", [0, 0, 0]),
+    NamedBytes("01 80 00 00 00", [1, 0x80, 0, 0, 0]), NamedBytes("80 80", [0x80, 0x80]), NamedBytes("80 00 80 00", [0x80, 0, 0x80, 0]),
+    NamedBytes("65535 bytes, then 80", patternedBytes(count: 65535) + [0x80]),
+    NamedBytes("65534 bytes, then 80 00 00", patternedBytes(count: 65534) + [0x80, 0, 0]),
+    NamedBytes("100000 bytes, 80, 300000 zeros", patternedBytes(count: 100_000) + [0x80] + [UInt8](repeating: 0, count: 300_000)),
+    NamedBytes("80, 600000 zeros, 01", [0x80] + [UInt8](repeating: 0, count: 600_000) + [1]),
+    NamedBytes("200000 zeros", [UInt8](repeating: 0, count: 200_000)),
+]
+
+/// Runs Scripts/decrypt_sealed.py on `sealed` with `identity`, saved under a passphrase; the plaintext is its standard output.
+func decryptWithPython(_ sealed: [UInt8], identity: X25519PrivateKey) throws -> ProcessResult {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let keyFile = directory.appendingPathComponent("reviewer.key")
+    try identity.encryptedPEM(passphrase: "vector").write(to: keyFile, atomically: true, encoding: .utf8)
+    let sealedFile = directory.appendingPathComponent("file.sealed")
+    try Data(sealed).write(to: sealedFile)
+    let script = repositoryRoot.appendingPathComponent("Scripts/decrypt_sealed.py").path
+    return try run("python3", [script, "--key", keyFile.path, "--out", "-", sealedFile.path], environment: ["EVIDENCE_KEY_PASSPHRASE": "vector"])
 }
 
 /// SHA-256 in hex, so large byte arrays compare with short failure messages.

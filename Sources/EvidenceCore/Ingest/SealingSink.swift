@@ -51,26 +51,27 @@ final class SealingSink: ByteSink {
     func replay(_ body: (_ block: [UInt8], _ offset: Int) throws -> Void) throws {
         precondition(canReplay, "replay needs a rereadable blob with its header withheld")
         try queue?.finish()
-        try sealing.blob.write(sealing.sealer.finish())
+        try sealing.finish()
         let reader = try (sealing.blob as! any RereadableBlobWriter).readBack()
         let opener = try sealing.sealer.makePayloadReader()
         var offset = 0
+        func hand(_ block: [UInt8]) throws {
+            try body(block, offset)
+            offset += block.count
+        }
         while true {
             let sealed = try reader.read(maxLength: 256 << 10)
-            let block = sealed.isEmpty ? try opener.finish() : try opener.update(sealed)
-            if !block.isEmpty {
-                try body(block, offset)
-                offset += block.count
-            }
             if sealed.isEmpty { break }
+            try opener.update(sealed, emit: hand)
         }
+        try opener.finish(hand)
         guard offset == size else { throw CoreError.storage("reading back a blob being written gave \(offset) of \(size) bytes") }
     }
 
     /// Seals the last chunk, commits the blob (telling `announcing` its key first) and returns it with the cleaned SHA-256.
     func finish(announcing: (String) throws -> Void = { _ in }) throws -> (blob: StoredBlob, cleanedSHA256: String) {
         try queue?.finish()
-        try sealing.blob.write(sealing.sealer.finish())
+        try sealing.finish()
         return (try sealing.blob.commit(announcing: announcing), Hex.encode(hasher.finalize()))
     }
 }
@@ -94,5 +95,10 @@ private final class Sealing: @unchecked Sendable {
     func seal(_ bytes: ArraySlice<UInt8>) throws {
         let sealed = try sealer.update(bytes)
         if !sealed.isEmpty { try blob.write(sealed) }
+    }
+
+    /// Pads and seals the end of the file into the blob, a few chunks at a time.
+    func finish() throws {
+        try sealer.finish { try blob.write($0) }
     }
 }
