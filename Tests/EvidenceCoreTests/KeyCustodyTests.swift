@@ -1,6 +1,7 @@
 import EvidenceCore
 import EvidenceCrypto
 import Foundation
+import MediaScrub
 import TestCorpus
 import Testing
 
@@ -49,5 +50,24 @@ struct KeyCustodyTests {
             let text = try String(contentsOf: fixture.folder.recipients.appendingPathComponent(path), encoding: .utf8)
             #expect(text.contains("PUBLIC KEY") && !text.contains("PRIVATE KEY"), "\(path)")
         }
+    }
+}
+
+/// A file's sealed facts are as long for a short removal report as for a long one.
+struct SealedFactsSizeTests {
+    @Test("sealed facts of files with short and long removal reports have one size")
+    func oneSize() throws {
+        let key = X25519PrivateKey.generate()
+        let sizes = try [0, 1, 10, 40].map { kinds -> Int in
+            let report = RemovalReport(
+                mediaType: .jpeg, removed: (0..<kinds).map { RemovedItem(what: "structure \($0) of a camera", count: 1, bytes: 100 * $0) })
+            let facts = FileFacts(
+                opening: FileCommitment.newOpening(), originalSHA256: String(repeating: "a", count: 64), originalSize: 3_000_000,
+                cleanedSHA256: String(repeating: "b", count: 64), cleanedSize: 2_999_000, removalReport: report)
+            let sealed = try facts.sealed(to: [key.publicKey])
+            #expect(try FileFacts(opening: sealed, with: key) == facts)
+            return sealed.count
+        }
+        #expect(Set(sizes).count == 1, "\(sizes)")
     }
 }

@@ -61,8 +61,8 @@ struct BrowserResumeTests {
             #expect(FileManager.default.fileExists(atPath: BrowserTests.screenshots.appendingPathComponent(name).path))
         }
 
-        // The stored record agrees, and the partial upload is gone.
-        let listed = try await server.review(["list", "--json"])
+        // The stored record agrees (its sealed facts, opened with the key), and the partial upload is gone.
+        let listed = try await server.review(["list", "--json", "--key", server.keyFile.path])
         #expect(listed.status == 0, "\(listed.stderr)")
         let rows = try JSONSerialization.jsonObject(with: listed.stdout) as? [[String: Any]] ?? []
         #expect(rows.count == 1)

@@ -56,7 +56,7 @@ struct SealedBlobChecker: Sendable {
             size += Int64(count)
             hasher.update(block)
             if let decryptor, decryptionError == nil {
-                do { plainHasher.update(try decryptor.update(block)) } catch { decryptionError = error }
+                do { try decryptor.update(block) { plainHasher.update($0) } } catch { decryptionError = error }
             }
         }
         let sealed = Hex.encode(hasher.finalize())
@@ -68,7 +68,7 @@ struct SealedBlobChecker: Sendable {
         }
         guard let decryptor else { return }
         if decryptionError == nil {
-            do { plainHasher.update(try decryptor.finish()) } catch { decryptionError = error }
+            do { try decryptor.finish { plainHasher.update($0) } } catch { decryptionError = error }
         }
         outcome.decrypted = true
         if let decryptionError {

@@ -38,10 +38,16 @@ public struct FileFacts: Codable, Sendable, Equatable {
         opening.flatMap { FileCommitment.commitment(kind, opening: $0, sha256: kind == .original ? originalSHA256 : cleanedSHA256) }
     }
 
-    /// The facts as a sealed file (docs/FORMAT.md) to `recipients`; its padded size tells nothing of the report's length.
+    /// The JSON is filled with spaces to a whole number of these before it is sealed, so the sealed size does not
+    /// follow the removal report's length (which the file decides) as Padmé's finer classes would.
+    static let sealedBlock = 4096
+
+    /// The facts as a sealed file (docs/FORMAT.md) to `recipients`.
     package func sealed(to recipients: [X25519PublicKey]) throws -> Data {
+        var json = [UInt8](try JSONEncoder.sorted.encode(self))
+        json += [UInt8](repeating: 0x20, count: (Self.sealedBlock - json.count % Self.sealedBlock) % Self.sealedBlock)
         let writer = try SealedFileWriter(recipients: recipients)
-        return Data(try writer.update(JSONEncoder.sorted.encode(self).map { $0 }) + writer.finish())
+        return Data(try writer.update(json) + writer.finish())
     }
 
     /// Opens facts sealed by `sealed(to:)`.
