@@ -26,7 +26,7 @@ evidence-drop demo
 
 Send a photo from the form (or: curl -F files=@photo.jpg http://127.0.0.1:$port/submissions), then in another terminal:
   export EVIDENCE_KEY_PASSPHRASE='$EVIDENCE_KEY_PASSPHRASE'
-  $bin/evidence-review list --data "$data"
+  $bin/evidence-review list --data "$data" --key "$key_dir/reviewer.key"
   $bin/evidence-review show 1 --data "$data" --key "$key_dir/reviewer.key"
   $bin/evidence-review export 1 --data "$data" --key "$key_dir/reviewer.key" --to ./exported
   (cd exported && sha256sum -c manifest.sha256)
