@@ -156,16 +156,20 @@ import Testing
             let desk = try ReviewDesk(folder: fixture.folder)
             #expect(try desk.store.logSize() == 3)
         }
-        // The pool is closed: SQLite has checkpointed the WAL into the file.
-        var bytes = try Data(contentsOf: fixture.folder.database)
-        if let wal = try? Data(contentsOf: URL(fileURLWithPath: fixture.folder.database.path + "-wal")) { bytes += wal }
-        for file in files {
-            // Files 1 and 2 share their cleaned hash: each v1 entry names its hashes once.
-            let original = bytes.occurrences(of: Data(file.originalSHA256.utf8))
-            let cleaned = bytes.occurrences(of: Data(file.cleanedSHA256.utf8))
-            #expect(original == 1, "original hash found \(original) times")
-            #expect(cleaned == files.filter { $0.cleaned == file.cleaned }.count, "cleaned hash found \(cleaned) times")
-        }
+        // Counted by another process over the file and its WAL: a read here would close a descriptor of a file
+        // SQLite may still have open in this process, and drop its locks (Tests/LockGuard).
+        let program = """
+            import os, sys
+            data = b"".join(open(p, "rb").read() for p in sys.argv[2:] if os.path.exists(p))
+            print(" ".join(str(data.count(h.encode())) for h in sys.argv[1].split(",")))
+            """
+        let hashes = files.flatMap { [$0.originalSHA256, $0.cleanedSHA256] }
+        let counted = try Self.run("/usr/bin/env", ["python3", "-c", program, hashes.joined(separator: ","),
+                                                     fixture.folder.database.path, fixture.folder.database.path + "-wal"])
+        let counts = counted.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        // Each v1 entry names its file's two hashes once; files 1 and 2 share their cleaned hash.
+        let expected = files.flatMap { file in [1, files.filter { $0.cleaned == file.cleaned }.count] }
+        #expect(counts == expected, "\(counted)")
     }
 
     @Test("an upgrade that fails half-way leaves the previous store whole, and succeeds once the cause is gone")
@@ -219,15 +223,18 @@ final class UpgradeFixture {
     }
 }
 
-extension Data {
-    /// How many times `needle` occurs, overlapping occurrences counted.
-    func occurrences(of needle: Data) -> Int {
-        var count = 0
-        var start = startIndex
-        while let found = range(of: needle, in: start..<endIndex) {
-            count += 1
-            start = found.lowerBound + 1
-        }
-        return count
+extension StoreUpgradeTests {
+    /// Runs `executable` and returns what it printed; a failure to run or a non-zero exit throws.
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
+        return String(decoding: data, as: UTF8.self)
     }
 }

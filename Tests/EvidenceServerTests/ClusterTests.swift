@@ -149,7 +149,7 @@ struct ClusterTests {
         ]))
         let verified = try await first.review(["verify", "--key", first.keyFile.path], environment: ["EVIDENCE_REVIEW_CONFIG": config.path])
         #expect(verified.status == 0, "\(verified.stdoutText) \(verified.stderr)")
-        let listed = try await first.review(["list", "--json"], environment: ["EVIDENCE_REVIEW_CONFIG": config.path])
+        let listed = try await first.review(["list", "--json", "--key", first.keyFile.path], environment: ["EVIDENCE_REVIEW_CONFIG": config.path])
         let rows = try JSONSerialization.jsonObject(with: listed.stdout) as? [[String: Any]] ?? []
         #expect(rows.count == 9 && rows.allSatisfy { $0["original_sha256"] as? String == expected })
     }
