@@ -30,6 +30,7 @@ struct VerifyPageTests {
                 "invalid": try await curl(["\(base)?sha256=xyz"]),
                 "badOpening": try await curl(["\(base)?sha256=\(sha)&opening=12"]),
                 "notReceipt": try await curl(["-F", "receipt=@\(source.path)", base]),
+                "longOpening": try await curl(["-F", "sha256=\(sha)", "-F", "opening=\(String(repeating: "a", count: 300))", base]),
             ]
             return (answers, regularFiles(under: server.data.blobs).count - blobsBefore)
         }
@@ -42,9 +43,10 @@ struct VerifyPageTests {
         for name in ["bareHash", "bareUpload", "unknown"] {
             #expect(answers[name]!.contains("Not found") && answers[name]!.hasSuffix("200"), "\(name): \(answers[name]!)")
         }
-        for name in ["invalid", "badOpening", "notReceipt"] {
+        for name in ["invalid", "badOpening", "notReceipt", "longOpening"] {
             #expect(answers[name]!.hasSuffix("400"), "\(name): \(answers[name]!)")
         }
+        #expect(answers["longOpening"]!.contains("A proof key is 64 characters"), "\(answers["longOpening"]!)")
         #expect(blobsAfter == 0, "checking a file stored something")
         // Only the proof: no type, size or hour of the submission on the page.
         let found = answers["byHash"]!

@@ -16,6 +16,8 @@ struct VerifyController: Sendable {
     static let maxReceiptBytes = 1 << 20
     /// A typed hash or opening is 64 characters; room for spaces around them.
     static let maxFieldBytes = 256
+    /// What to say of a field longer than it can be.
+    static let tooLongKey = ["receipt": "verify_bad_receipt", "sha256": "verify_bad_sha", "opening": "verify_bad_opening"]
 
     func register(on router: Router<EvidenceRequestContext>) {
         router.get("/verify") { request, _ in
@@ -70,7 +72,7 @@ struct VerifyController: Sendable {
                         } else {
                             texts[name, default: []] += slice
                             let limit = name == "receipt" ? Self.maxReceiptBytes : Self.maxFieldBytes
-                            guard texts[name]!.count <= limit else { throw VerifyRefusal(key: name == "receipt" ? "verify_bad_receipt" : "verify_bad_sha") }
+                            guard texts[name]!.count <= limit else { throw VerifyRefusal(key: Self.tooLongKey[name]!) }
                         }
                     case .partEnd:
                         if field == "file" && fileSize > 0 { sawFile = true }
