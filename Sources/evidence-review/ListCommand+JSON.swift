@@ -35,7 +35,7 @@ extension ListCommand {
         // However this ends (a full pipe, a limit reached), the reader stops before the store is closed.
         defer { channel.close() }
         guard case .annotations(let stored)? = try channel.receive() else { return }
-        let annotations = stored.withDuplicates(among: facts.map { ($0.key, $0.value) })
+        let annotations = stored.withDuplicates(among: facts)
         // Read once: an option's getter goes through ArgumentParser's generic storage, too slow for every file.
         let limit = rowLimit ?? .max
         let decrypted = key != nil

@@ -94,7 +94,7 @@ struct ListCommand: ParsableCommand {
         }
         if !filtersInSwift { query.limit = rowLimit.map { $0 + 1 } }
         let (matching, stored) = try desk.store.listedFiles(matching: query)
-        let annotations = stored.withDuplicates(among: facts.map { ($0.key, $0.value) })
+        let annotations = stored.withDuplicates(among: facts)
         var files = try matching.filter(isShown).map { file in
             var file = file
             file.facts = facts[file.id]

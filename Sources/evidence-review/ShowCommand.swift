@@ -97,7 +97,7 @@ struct ShowCommand: ParsableCommand {
         let file = try desk.file(id: id, identity: identity)
         let tags = try desk.store.tags(submissionID: file.submissionID)
         var annotations = try desk.store.annotations(of: file)
-        if let identity { annotations = annotations.withDuplicates(among: try desk.openedFacts(identity: identity).map { ($0.key, $0.value) }) }
+        if let identity { annotations = annotations.withDuplicates(among: try desk.openedFacts(identity: identity)) }
         let details = Details(
             file: FileListing(file, annotations: annotations),
             removalReport: file.facts?.removalReport.map(Removal.init), scrubberVersion: file.scrubberVersion,

@@ -42,7 +42,7 @@ struct FileAnnotationsTests {
         let stored = try desk.store.annotations()
         let facts = try desk.openedFacts(identity: fixture.identity)
         #expect(facts.count == 6)
-        let annotations = stored.withDuplicates(among: facts.map { ($0.key, $0.value) })
+        let annotations = stored.withDuplicates(among: facts)
         for file in files {
             // The store alone holds no hash to group by.
             #expect(stored.duplicates(of: file).isEmpty, "file \(file.id!)")
@@ -93,7 +93,7 @@ struct FileAnnotationsTests {
         let (files, stored) = try desk.store.annotatedFiles(matching: query)
         #expect(files.map(\.id) == [2])
         // Duplicates are looked for among all files, not only the listed ones.
-        let annotations = stored.withDuplicates(among: try desk.openedFacts(identity: fixture.identity).map { ($0.key, $0.value) })
+        let annotations = stored.withDuplicates(among: try desk.openedFacts(identity: fixture.identity))
         let jpegs = try desk.store.files(status: nil).filter { $0.mediaType?.rawValue == "jpeg" }
         #expect(jpegs.map { annotations.duplicates(of: $0) } == [[3], [1]])
     }

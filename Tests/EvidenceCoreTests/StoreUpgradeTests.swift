@@ -124,7 +124,7 @@ import Testing
             #expect(opened.removalReport?.removed.first?.what == "Exif (APP1)")
         }
         #expect(try desk.openedFacts(identity: X25519PrivateKey.generate()).isEmpty)
-        let groups = try desk.store.annotations().withDuplicates(among: facts.map { ($0.key, $0.value) })
+        let groups = try desk.store.annotations().withDuplicates(among: facts)
         #expect(groups.duplicates(of: try desk.store.file(id: 1)) == [2])
 
         // verify passes with and without the key; the v1 entries are still checked against the facts.

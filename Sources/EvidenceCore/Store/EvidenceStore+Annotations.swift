@@ -15,21 +15,21 @@ public struct FileAnnotations: Sendable {
     public func duplicates(of file: FileRecord) -> [Int64] { duplicates[file.id!] ?? [] }
     public func duplicates(of file: FileSummary) -> [Int64] { duplicates[file.id] ?? [] }
 
-    /// These annotations with the duplicate groups among `files`, whose facts a reviewer has opened (files without
-    /// facts are left out). The same video sent by several witnesses is found this way on the reviewer's machine
-    /// only: the store holds no hash to group by.
-    public func withDuplicates(among files: [(id: Int64, facts: FileFacts)]) -> FileAnnotations {
+    /// These annotations with the duplicate groups among `files` (file id → its opened facts; files whose facts the
+    /// reviewer's key does not open are simply absent). The same video sent by several witnesses is found this way
+    /// on the reviewer's machine only: the store holds no hash to group by.
+    public func withDuplicates(among files: [Int64: FileFacts]) -> FileAnnotations {
         var byOriginal: [String: [Int64]] = [:]
         var byCleaned: [String: [Int64]] = [:]
-        for file in files {
-            byOriginal[file.facts.originalSHA256, default: []].append(file.id)
-            byCleaned[file.facts.cleanedSHA256, default: []].append(file.id)
+        for (id, facts) in files {
+            byOriginal[facts.originalSHA256, default: []].append(id)
+            byCleaned[facts.cleanedSHA256, default: []].append(id)
         }
         var annotated = self
         annotated.duplicates = [:]
-        for file in files {
-            let others = Set(byOriginal[file.facts.originalSHA256]! + byCleaned[file.facts.cleanedSHA256]!).subtracting([file.id])
-            if !others.isEmpty { annotated.duplicates[file.id] = others.sorted() }
+        for (id, facts) in files {
+            let others = Set(byOriginal[facts.originalSHA256]! + byCleaned[facts.cleanedSHA256]!).subtracting([id])
+            if !others.isEmpty { annotated.duplicates[id] = others.sorted() }
         }
         return annotated
     }

@@ -43,7 +43,7 @@ final class ReviewSession {
         self.queueName = queueName
         self.identity = identity
         let groups = identity.flatMap { identity in
-            try? desk.store.annotations().withDuplicates(among: desk.openedFacts(identity: identity).map { ($0.key, $0.value) })
+            try? desk.store.annotations().withDuplicates(among: desk.openedFacts(identity: identity))
         }
         duplicateGroups = groups
         self.actor = actor
