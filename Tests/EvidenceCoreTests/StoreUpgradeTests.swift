@@ -164,12 +164,13 @@ import Testing
             print(" ".join(str(data.count(h.encode())) for h in sys.argv[1].split(",")))
             """
         let hashes = files.flatMap { [$0.originalSHA256, $0.cleanedSHA256] }
-        let counted = try Self.run("/usr/bin/env", ["python3", "-c", program, hashes.joined(separator: ","),
-                                                     fixture.folder.database.path, fixture.folder.database.path + "-wal"])
-        let counts = counted.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let counted = try runLogTool("python3", ["-c", program, hashes.joined(separator: ","),
+                                                  fixture.folder.database.path, fixture.folder.database.path + "-wal"])
+        #expect(counted.status == 0, "\(counted.standardError)")
+        let counts = counted.standardOutput.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         // Each v1 entry names its file's two hashes once; files 1 and 2 share their cleaned hash.
         let expected = files.flatMap { file in [1, files.filter { $0.cleaned == file.cleaned }.count] }
-        #expect(counts == expected, "\(counted)")
+        #expect(counts == expected, "\(counted.standardOutput)")
     }
 
     @Test("an upgrade that fails half-way leaves the previous store whole, and succeeds once the cause is gone")
@@ -220,21 +221,5 @@ final class UpgradeFixture {
         let file = try SpoolFile(in: folder.spool, sizeLimit: 1 << 30, budget: .shared)
         try file.append(bytes)
         return try file.finish()
-    }
-}
-
-extension StoreUpgradeTests {
-    /// Runs `executable` and returns what it printed; a failure to run or a non-zero exit throws.
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadUnknown) }
-        return String(decoding: data, as: UTF8.self)
     }
 }
