@@ -16,6 +16,13 @@ extension EvidenceStore {
     /// store without files is upgraded (there is nothing to seal). Returns how many files' facts were sealed.
     @discardableResult
     public func sealPlainFacts(to recipients: [X25519PublicKey]?) throws -> Int {
+        // Every server start and review command comes here: an upgraded store is seen in a read transaction, without
+        // queueing for the write lock behind the server's commits (on PostgreSQL, every node's).
+        let owed = try database.read { session in
+            try database.columnNames(of: "file", in: session).contains(Self.plainFactColumns[0])
+                || !database.columnNames(of: Self.pendingRewrite, in: session).isEmpty
+        }
+        guard owed else { return 0 }
         let outcome: (sealed: Int, rewrite: Bool) = try database.write { session in
             let columns = try database.columnNames(of: "file", in: session)
             guard columns.contains(Self.plainFactColumns[0]) else {
