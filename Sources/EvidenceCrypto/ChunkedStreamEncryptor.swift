@@ -14,6 +14,13 @@ public final class ChunkedStreamEncryptor {
     private var nextIndex: UInt64 = 0
     private var finished = false
 
+    /// Bytes of the sealed stream of `plaintextLength` bytes: each chunk adds its tag, and an empty stream is one
+    /// empty chunk.
+    public static func sealedLength(ofPlaintext plaintextLength: Int64) -> Int64 {
+        let chunks = max(1, (plaintextLength + Int64(chunkSize) - 1) / Int64(chunkSize))
+        return plaintextLength + chunks * Int64(AESGCM.tagLength)
+    }
+
     /// Starts a stream under a 32-byte key.
     public init(key: [UInt8]) throws {
         cipher = try AESGCM(key: key, encrypting: true)

@@ -121,6 +121,14 @@ enum PostgresMigrations {
             "CREATE INDEX file_on_original_commitment ON file (original_commitment) WHERE original_commitment IS NOT NULL",
             "CREATE INDEX file_on_cleaned_commitment ON file (cleaned_commitment) WHERE cleaned_commitment IS NOT NULL",
         ]),
+        ("v12: resumable uploads' lengths and bounds sealed", [
+            // See StoreMigrations: new rows seal them under the client's key; older uploads keep plain values.
+            "ALTER TABLE partial_upload ALTER COLUMN length DROP NOT NULL, ADD COLUMN sealed_length TEXT",
+            """
+            ALTER TABLE partial_segment ALTER COLUMN start_offset DROP NOT NULL, ALTER COLUMN end_offset DROP NOT NULL,
+                ADD COLUMN bounds TEXT
+            """,
+        ]),
     ]
 
     /// Applies the steps not yet applied, each in its own transaction under the store's write lock, so nodes

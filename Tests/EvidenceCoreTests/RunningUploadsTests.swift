@@ -85,10 +85,10 @@ struct RunningUploadHashesTests {
         try PartialUploadsTests.patch(partials, handle, at: 0, first)
         // A resumed PATCH opens while the dropped one is still open; a hostile client sends other bytes in each.
         let dropped = try #require(try partials.append(handle, at: Int64(first.count)))
-        let resumed = try #require(try partials.append(handle, at: Int64(first.count)))
         let tailA = [UInt8](repeating: 0xAA, count: 100_000)
         let tailB = [UInt8](repeating: 0xBB, count: 100_000)
         try tailA.withUnsafeBytes { try dropped.append($0) }
+        let resumed = try #require(try partials.append(handle, at: Int64(first.count)))
         try tailB.withUnsafeBytes { try resumed.append($0) }
         _ = try resumed.finish()
         _ = try dropped.finish()

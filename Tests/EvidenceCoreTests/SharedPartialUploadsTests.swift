@@ -67,10 +67,12 @@ struct SharedPartialUploadsTests {
             let bytes = [UInt8]((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
             let handle = try partials.create(length: Int64(bytes.count))
             try PartialUploadsTests.patch(partials, handle, at: 0, Array(bytes[..<100_000]))
-            // Both opened at the same offset, before either finished.
+            // Both opened at the same offset, before either finished: the first stops taking bytes once the second
+            // opens, and keeps what it took.
             let dropped = try #require(try partials.append(handle, at: 100_000))
-            let resumed = try #require(try partials.append(handle, at: 100_000))
             try Array(bytes[100_000..<(alike ? 300_000 : 180_000)]).withUnsafeBytes { try dropped.append($0) }
+            let resumed = try #require(try partials.append(handle, at: 100_000))
+            #expect(throws: PartialUploadError.superseded) { try Array(bytes[180_000..<190_000]).withUnsafeBytes { try dropped.append($0) } }
             try Array(bytes[100_000...]).withUnsafeBytes { try resumed.append($0) }
             _ = try dropped.finish()
             _ = try resumed.finish()

@@ -104,9 +104,9 @@ struct TusLiveScrubTests {
         #expect(partials.running?.liveCount == 1)
         // The dropped request is still open when the client resumes; both send the same rest.
         let dropped = try #require(try partials.append(handle, at: 100_000))
+        try bytes[100_000..<150_000].withUnsafeBytes { try dropped.append($0) }
         let resumed = try #require(try partials.append(handle, at: 100_000))
         try bytes[100_000...].withUnsafeBytes { try resumed.append($0) }
-        try bytes[100_000..<150_000].withUnsafeBytes { try dropped.append($0) }
         _ = try resumed.finish()
         _ = try dropped.finish()
         let completed = try #require(try partials.complete(handle, into: fixture.folder.spool, sizeLimit: 1 << 30))

@@ -82,6 +82,21 @@ struct MembershipPrivacyTests {
         let tusReceipt = try JSONDecoder().decode(Receipt.self, from: form.stdout)
         received.append(Received(path: tusFile, file: tusReceipt.files[0]))
         #expect(received.count == 8)
+        // And one seized in between: sent in two PATCHes, complete, not yet named by the form.
+        let pendingSize = 3_100_003
+        let pendingFile = try ServerLimitsTests.wav(in: store.folder, size: pendingSize)
+        let pending = try await TusTests.curl(["-X", "POST"] + tus + ["-H", "Upload-Length: \(pendingSize)", "\(base)/uploads"])
+        let pendingLocation = try #require(TusTests.header("Location", in: pending.headers))
+        let pendingBytes = try Data(contentsOf: pendingFile)
+        for (offset, part) in [(0, pendingBytes.prefix(1_000_000)), (1_000_000, pendingBytes.dropFirst(1_000_000))] {
+            let partFile = store.folder.path("pending-\(offset)")
+            try part.write(to: partFile)
+            let sent = try await TusTests.curl(
+                ["-X", "PATCH"] + tus + ["-H", "Expect:", "-H", "Content-Type: application/offset+octet-stream", "-H", "Upload-Offset: \(offset)",
+                                         "--data-binary", "@\(partFile.path)", base + pendingLocation])
+            #expect(sent.status == 204)
+            try FileManager.default.removeItem(at: partFile)
+        }
 
         // Every public answer about a received file's hash, or the file itself, is the answer about a random one.
         let random = Hex.encode(SecureRandom.bytes(count: 32))
@@ -128,9 +143,12 @@ struct MembershipPrivacyTests {
         let outputFile = store.folder.path("output.txt")
         try Data(server.text.utf8).write(to: outputFile)
         let places = regularFiles(under: store.data.root) + regularFiles(under: temporary) + [dumpFile.path, outputFile.path]
-        #expect(try await Self.filesHolding(needles, in: places) == "")
-        let sizes = Set(received.flatMap { [$0.file.originalSize, $0.file.cleanedSize] }.filter { $0 >= 1_000_000 })
-        #expect(sizes.count >= 6)
+        let sizes = Set(received.flatMap { [$0.file.originalSize, $0.file.cleanedSize] }.filter { $0 >= 1_000_000 } + [Int64(pendingSize)])
+        #expect(sizes.count >= 7)
+        // Nor any multi-megabyte size written out in decimal, in a file or in a file's name.
+        #expect(try await Self.filesHolding(needles + sizes.map { Array(String($0).utf8) }, in: places) == "")
+        let named = places.filter { path in sizes.contains { path.contains(String($0)) } }
+        #expect(named.isEmpty, "\(named)")
         let values = try await Subprocess.run("python3", ["-c", """
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])

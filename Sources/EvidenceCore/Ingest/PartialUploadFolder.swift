@@ -1,8 +1,8 @@
 import EvidenceCrypto
 import Foundation
 
-/// Partial uploads on one node: `spool/partial/<id>/info.json` and one `<start>-<end>.seg` file per PATCH
-/// (`<start>.part-<uuid>` while it is written). They survive a restart; a finished one is renamed out of
+/// Partial uploads on one node: `spool/partial/<id>/info.json` and one `<sealed bounds>.seg` file per PATCH
+/// (`part-<uuid>` while it is written). They survive a restart; a finished one is renamed out of
 /// `partial/` when it is claimed, so no second request can take it.
 struct PartialUploadFolder: PartialUploadBacking {
     let root: URL
@@ -19,8 +19,8 @@ struct PartialUploadFolder: PartialUploadBacking {
         return try JSONDecoder().decode(PartialUploads.Info.self, from: data)
     }
 
-    func segments(id: String) throws -> [PartialSegment] {
-        let (kept, dropped) = try orderedSegments(try Self.found(in: folder(id)))
+    func segments(id: String, opening: BoundsOpener) throws -> [PartialSegment] {
+        let (kept, dropped) = reconciledSegments(try openedSegments(Self.found(in: folder(id)), opening: opening))
         for segment in dropped {
             let url = folder(id).appendingPathComponent(segment.location)
             try? FileManager.default.removeItem(at: url)
@@ -29,19 +29,17 @@ struct PartialUploadFolder: PartialUploadBacking {
         return kept
     }
 
-    private static func found(in folder: URL) throws -> [PartialSegment] {
-        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".seg") }.compactMap { name in
-            let bounds = name.dropLast(4).split(separator: "-").compactMap { Int64($0) }
-            guard bounds.count == 2 else { return nil }
-            return PartialSegment(start: bounds[0], end: bounds[1], location: name)
+    private static func found(in folder: URL) throws -> [StoredPiece] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".seg") }.map { name in
+            StoredPiece(label: String(name.dropLast(4)), location: name)
         }
     }
 
-    func makeSink(id: String, start: Int64) throws -> any PartialSegmentSink {
-        try FileSegmentSink(folder: folder(id), start: start)
+    func makeSink(id: String) throws -> any PartialSegmentSink {
+        try FileSegmentSink(folder: folder(id))
     }
 
-    func claim(id: String, spool: URL) throws -> ClaimedUpload? {
+    func claim(id: String, spool: URL, opening: BoundsOpener) throws -> ClaimedUpload? {
         let claimed = spool.appendingPathComponent("claimed-" + Hex.encode(SecureRandom.bytes(count: 16)), isDirectory: true)
         // A crash from here on leaves a folder in spool/ that the next start removes, as it removes spool files.
         guard rename(folder(id).path, claimed.path) == 0 else {
@@ -55,10 +53,14 @@ struct PartialUploadFolder: PartialUploadBacking {
             FileSystem.setConstantModificationTime(spool)
         }
         do {
-            let pieces = try orderedSegments(try Self.found(in: claimed)).kept
+            let pieces = reconciledSegments(try openedSegments(Self.found(in: claimed), opening: opening)).kept
             return ClaimedUpload(
                 makeStorage: { key in
-                    .pieces(folder: claimed, pieces.map { SpooledUpload.Piece(url: claimed.appendingPathComponent($0.location), key: key($0.start)) })
+                    .pieces(
+                        folder: claimed,
+                        pieces.map {
+                            SpooledUpload.Piece(url: claimed.appendingPathComponent($0.location), key: key($0.start), length: $0.usedLength)
+                        })
                 },
                 discard: discard)
         } catch {
@@ -81,31 +83,31 @@ struct PartialUploadFolder: PartialUploadBacking {
     /// Pieces whose PATCH never finished (the process died mid-request) are not part of any upload.
     func removeUnfinishedSegments() {
         for id in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder(id).path)) ?? [] where name.contains(".part-") {
+            // `<start>.part-<uuid>` was the name before bounds were sealed.
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder(id).path)) ?? []
+            where name.hasPrefix("part-") || name.contains(".part-") {
                 try? FileManager.default.removeItem(at: folder(id).appendingPathComponent(name))
             }
         }
     }
 }
 
-/// One PATCH's piece as a file, fsync'd and renamed `<start>-<end>.seg` when kept.
+/// One PATCH's piece as a file, fsync'd and renamed `<label>.seg` when kept.
 final class FileSegmentSink: PartialSegmentSink {
     private let file: DurableFile
     private let folder: URL
-    private let start: Int64
 
-    init(folder: URL, start: Int64) throws {
+    init(folder: URL) throws {
         self.folder = folder
-        self.start = start
         file = try DurableFile(
-            creating: folder.appendingPathComponent("\(start).part-\(UUID().uuidString)"), writingBackEvery: DurableFile.largeFileWriteBack)
+            creating: folder.appendingPathComponent("part-\(UUID().uuidString)"), writingBackEvery: DurableFile.largeFileWriteBack)
     }
 
     func write(_ bytes: [UInt8]) throws { try file.write(bytes) }
 
-    func keep(end: Int64) throws {
+    func keep(label: String) throws {
         try file.close()
-        try FileSystem.durableRename(file.url, to: folder.appendingPathComponent("\(start)-\(end).seg"))
+        try FileSystem.durableRename(file.url, to: folder.appendingPathComponent("\(label).seg"))
     }
 
     func discard() {

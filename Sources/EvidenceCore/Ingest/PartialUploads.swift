@@ -3,8 +3,8 @@ import Foundation
 import MediaScrub
 
 /// Resumable (tus) uploads in progress, unreadable to the server alone: each piece is encrypted under a key derived
-/// from a secret that only the client's upload URL holds. The server keeps the id, the declared length, the hour it
-/// began, and a check value of the key. Where the pieces live is the backing's business: `spool/partial/<id>/` on
+/// from a secret that only the client's upload URL holds. The server keeps the id, the hour it began, a check value
+/// of the key, and, sealed under that key too, the declared length and each piece's bounds (`PartialUploadSeals`). Where the pieces live is the backing's business: `spool/partial/<id>/` on
 /// one machine, or the shared store and bucket when several nodes serve one deployment (`init(store:blobs:…)`),
 /// so that an upload begun on one node continues on another.
 public struct PartialUploads: Sendable {
@@ -17,6 +17,7 @@ public struct PartialUploads: Sendable {
     /// Each upload's SHA-256 so far and its scrubbing, on one node only: with several, a PATCH on another node
     /// breaks the chain without this one knowing which piece was kept.
     let running: RunningUploads?
+    let fence = PatchFence()
     /// Scrubs uploads while their PATCHes arrive, into this pipeline's blob store, when given.
     let scrubbingPipeline: IngestPipeline?
     /// A scrubbing that gets no bytes this long (a paused upload) gives up its thread; the upload is scrubbed
@@ -79,7 +80,10 @@ public struct PartialUploads: Sendable {
     }
 
     struct Info: Codable {
-        var length: Int64
+        /// The declared length, sealed (`Handle.sealedLength`).
+        var sealedLength: String?
+        /// The declared length in the clear, in an upload begun before lengths were sealed.
+        var length: Int64?
         /// Seconds since 1970 of the hour the upload began (to the hour only), for expiry.
         var hour: Int64
         var keyCheck: String
@@ -89,21 +93,30 @@ public struct PartialUploads: Sendable {
     public func create(length: Int64) throws -> Handle {
         let handle = Handle(id: Hex.encode(SecureRandom.bytes(count: 16)), secret: SecureRandom.bytes(count: 32))
         let now = Int64(Date().timeIntervalSince1970)
-        try backing.create(id: handle.id, info: Info(length: length, hour: now - now % 3600, keyCheck: Hex.encode(handle.key(for: "check"))))
+        try backing.create(
+            id: handle.id,
+            info: Info(sealedLength: try handle.sealedLength(length), hour: now - now % 3600, keyCheck: Hex.encode(handle.key(for: "check"))))
         running?.begin(id: handle.id)
         return handle
     }
 
     /// The declared length and the bytes received so far; nil when there is no such upload or the secret is wrong.
     public func state(_ handle: Handle) throws -> (length: Int64, offset: Int64)? {
+        try progress(handle).map { ($0.length, $0.segments.last?.usedEnd ?? 0) }
+    }
+
+    /// The declared length and the pieces kept so far, in order.
+    private func progress(_ handle: Handle) throws -> (length: Int64, segments: [PartialSegment])? {
         guard let info = try info(handle) else { return nil }
-        return (info.length, try backing.segments(id: handle.id).last?.end ?? 0)
+        guard let length = try handle.length(of: info) else { throw PartialUploadError.damaged }
+        return (length, try backing.segments(id: handle.id, opening: handle.bounds))
     }
 
     /// Appends the bytes of one PATCH, which must start at the current offset. The bytes received before a
     /// dropped connection are kept: call `finish` on the returned writer whatever happens.
     public func append(_ handle: Handle, at offset: Int64) throws -> PartialSegmentWriter? {
-        guard let (length, current) = try state(handle) else { return nil }
+        guard let (length, segments) = try progress(handle) else { return nil }
+        let current = segments.last?.usedEnd ?? 0
         guard offset == current else { throw PartialUploadError.wrongOffset(expected: current) }
         try floor.check(floorFolder)
         let piece = running.flatMap { running in
@@ -115,14 +128,16 @@ public struct PartialUploads: Sendable {
         }
         let sink: any PartialSegmentSink
         do {
-            sink = try backing.makeSink(id: handle.id, start: offset)
+            sink = try backing.makeSink(id: handle.id)
         } catch {
             piece?.keptNothing()
             throw error
         }
         return try PartialSegmentWriter(
-            sink: sink, start: offset, limit: length - offset, key: handle.key(for: "segment \(offset)"), floor: floor,
-            floorFolder: floorFolder, running: piece)
+            sink: sink, start: offset, limit: length - offset, key: handle.key(for: "segment \(offset)"),
+            label: { try handle.sealedBounds(start: offset, end: $0) },
+            earlierSealed: segments.reduce(0) { $0 + ChunkedStreamEncryptor.sealedLength(ofPlaintext: $1.end - $1.start) },
+            floor: floor, floorFolder: floorFolder, running: piece, fence: (fence, fence.enter(handle.id)))
     }
 
     /// Starts scrubbing an upload of `length` bytes once its first bytes tell its type; nil without a pipeline, or
@@ -153,7 +168,7 @@ public struct PartialUploads: Sendable {
         // Taken at once, so that a second request naming it (or a DELETE), on this node or another, finds nothing.
         let claimed: ClaimedUpload
         do {
-            guard let found = try backing.claim(id: handle.id, spool: spool) else {
+            guard let found = try backing.claim(id: handle.id, spool: spool, opening: handle.bounds) else {
                 taken?.live?.abandon()
                 return nil
             }
@@ -251,31 +266,22 @@ public struct PartialUploads: Sendable {
 protocol PartialUploadBacking: Sendable {
     func create(id: String, info: PartialUploads.Info) throws
     func info(id: String) throws -> PartialUploads.Info?
-    /// The upload's pieces from offset 0, each starting where the one before ended (throws `damaged` if they do not).
-    func segments(id: String) throws -> [PartialSegment]
-    func makeSink(id: String, start: Int64) throws -> any PartialSegmentSink
+    /// The upload's pieces that make its longest prefix from offset 0 (`reconciledSegments`), their bounds opened
+    /// from their labels; the others are removed.
+    func segments(id: String, opening: BoundsOpener) throws -> [PartialSegment]
+    func makeSink(id: String) throws -> any PartialSegmentSink
     /// Takes the upload out of the partial uploads, atomically; nil when it is gone (taken by another request).
-    func claim(id: String, spool: URL) throws -> ClaimedUpload?
+    func claim(id: String, spool: URL, opening: BoundsOpener) throws -> ClaimedUpload?
     func remove(id: String) throws -> Bool
     /// Every upload, with its info when readable.
     func all() -> [(id: String, info: PartialUploads.Info?)]
 }
 
-/// Bytes `start..<end` of an upload, in one piece.
-struct PartialSegment {
-    let start: Int64
-    let end: Int64
-    /// A file name in the upload's folder, or a blob key.
-    let location: String
-    /// The piece's row, when it is recorded in the store.
-    var id: Int64?
-}
-
 /// Where one PATCH's encrypted bytes go until the piece is kept or dropped.
 protocol PartialSegmentSink: AnyObject {
     func write(_ bytes: [UInt8]) throws
-    /// Makes the piece part of the upload as bytes `start..<end`.
-    func keep(end: Int64) throws
+    /// Makes the piece part of the upload under `label`, its sealed bounds.
+    func keep(label: String) throws
     func discard()
 }
 
@@ -287,122 +293,20 @@ struct ClaimedUpload {
     let discard: () -> Void
 }
 
-/// The pieces in order, of which only the longest of those that start at the same offset (a PATCH resumed while the
-/// dropped one was still open: both hold the same bytes from there), checked to follow each other from 0.
-/// Returns the kept pieces and the shorter ones to drop.
-func orderedSegments(_ found: [PartialSegment]) throws -> (kept: [PartialSegment], dropped: [PartialSegment]) {
-    var kept: [PartialSegment] = []
-    var dropped: [PartialSegment] = []
-    for segment in found.sorted(by: { ($0.start, $1.end) < ($1.start, $0.end) }) {
-        if let last = kept.last, last.start == segment.start {
-            dropped.append(segment)
-            continue
-        }
-        kept.append(segment)
-    }
-    var expected: Int64 = 0
-    for segment in kept {
-        guard segment.start == expected else { throw PartialUploadError.damaged }
-        expected = segment.end
-    }
-    return (kept, dropped)
-}
-
-/// One PATCH's bytes, encrypted as they arrive into a sink; kept as bytes `start..<start+count` when finished, so
-/// the offset survives a restart.
-public final class PartialSegmentWriter {
-    private let sink: any PartialSegmentSink
-    private let start: Int64
-    private let limit: Int64
-    private let encryptor: ChunkedStreamEncryptor
-    private let floor: FreeSpaceFloor
-    private let floorFolder: URL
-    /// Bytes written and counted in the upload's offset: only what reached the sink.
-    public private(set) var count: Int64 = 0
-    /// A write failed after the encryptor had taken its bytes: the piece cannot be sealed consistently, so
-    /// `finish` drops it and the client sends those bytes again from the previous offset.
-    private var broken = false
-    /// The upload's SHA-256 and scrubbing carried on over this piece's bytes, when they were known at `start`.
-    private let running: RunningPiece?
-
-    init(
-        sink: any PartialSegmentSink, start: Int64, limit: Int64, key: [UInt8], floor: FreeSpaceFloor, floorFolder: URL,
-        running: RunningPiece? = nil
-    ) throws {
-        self.sink = sink
-        self.start = start
-        self.limit = limit
-        self.floor = floor
-        self.floorFolder = floorFolder
-        self.running = running
-        do {
-            encryptor = try ChunkedStreamEncryptor(key: key)
-        } catch {
-            running?.keptNothing()
-            throw error
-        }
-    }
-
-    /// Returns once the upload's scrubbing has caught up enough: call between request buffers.
-    public func waitForRoom() async {
-        await running?.live?.blocks.waitForRoom()
-    }
-
-    public func append(_ bytes: UnsafeRawBufferPointer) throws {
-        guard !broken else { throw CoreError.storage("an earlier write of this piece failed") }
-        if count + Int64(bytes.count) > limit {
-            // What fits the declared length is kept, however the body happened to be split into buffers.
-            try append(UnsafeRawBufferPointer(rebasing: bytes.prefix(Int(limit - count))))
-            throw PartialUploadError.beyondLength
-        }
-        let after = count + Int64(bytes.count)
-        // Checked before the encryptor sees the bytes: a refusal here leaves the piece whole up to `count`.
-        if count / SpoolFile.floorCheckInterval != after / SpoolFile.floorCheckInterval { try floor.check(floorFolder) }
-        do {
-            try sink.write(encryptor.update(bytes))
-        } catch {
-            broken = true
-            throw error
-        }
-        running?.take(bytes)
-        count = after
-    }
-
-    /// Seals what arrived and makes it part of the upload, returning the upload's new offset. Nothing is kept
-    /// when nothing arrived or a write failed; if sealing fails (a full disk) the piece is dropped and the
-    /// error thrown, so the offset never counts bytes that are not stored.
-    public func finish() throws -> Int64 {
-        guard count > 0, !broken else {
-            sink.discard()
-            // Bytes the scrubbing took are not kept: it cannot go on.
-            if count > 0 { running?.keptOnlySome() } else { running?.keptNothing() }
-            return start
-        }
-        do {
-            try sink.write(encryptor.finish())
-            try sink.keep(end: start + count)
-        } catch {
-            sink.discard()
-            running?.keptOnlySome()
-            throw error
-        }
-        running?.kept(to: start + count)
-        return start + count
-    }
-}
-
 public enum PartialUploadError: Error, Equatable, CustomStringConvertible {
     case wrongOffset(expected: Int64)
     case beyondLength
     case incomplete(received: Int64, length: Int64)
     case damaged
+    case superseded
 
     public var description: String {
         switch self {
         case .wrongOffset(let expected): return "the upload continues at byte \(expected)"
         case .beyondLength: return "more bytes were sent than the upload declared"
         case .incomplete(let received, let length): return "the upload is incomplete: \(received) of \(length) bytes"
-        case .damaged: return "the stored pieces of this upload do not fit together"
+        case .damaged: return "the stored pieces of this upload cannot be read"
+        case .superseded: return "a later PATCH of this upload took over"
         }
     }
 }

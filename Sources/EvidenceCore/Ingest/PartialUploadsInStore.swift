@@ -8,15 +8,16 @@ struct PartialUploadsInStore: PartialUploadBacking {
     let blobs: any BlobStore
 
     func create(id: String, info: PartialUploads.Info) throws {
-        try store.createPartialUpload(id: id, length: info.length, hour: info.hour, keyCheck: info.keyCheck)
+        guard let sealedLength = info.sealedLength else { preconditionFailure("a new upload's length is sealed") }
+        try store.createPartialUpload(id: id, sealedLength: sealedLength, hour: info.hour, keyCheck: info.keyCheck)
     }
 
     func info(id: String) throws -> PartialUploads.Info? {
-        try store.partialUpload(id: id).map { PartialUploads.Info(length: $0.length, hour: $0.hour, keyCheck: $0.keyCheck) }
+        try store.partialUpload(id: id).map(\.info)
     }
 
-    func segments(id: String) throws -> [PartialSegment] {
-        let (kept, dropped) = try orderedSegments(try store.partialSegments(uploadID: id))
+    func segments(id: String, opening: BoundsOpener) throws -> [PartialSegment] {
+        let (kept, dropped) = reconciledSegments(try openedSegments(store.partialSegments(uploadID: id), opening: opening))
         var removed: [PartialSegment] = []
         // Also when a later removal fails: the rows already gone leave no blob behind.
         defer { deleteBlobs(of: removed, keeping: kept) }
@@ -30,20 +31,22 @@ struct PartialUploadsInStore: PartialUploadBacking {
         for segment in dropped where !kept.contains(where: { $0.location == segment.location }) { try? blobs.delete(segment.location) }
     }
 
-    func makeSink(id: String, start: Int64) throws -> any PartialSegmentSink {
-        BlobSegmentSink(writer: try blobs.makeWriter(), blobs: blobs, store: store, uploadID: id, start: start)
+    func makeSink(id: String) throws -> any PartialSegmentSink {
+        BlobSegmentSink(writer: try blobs.makeWriter(), blobs: blobs, store: store, uploadID: id)
     }
 
-    func claim(id: String, spool: URL) throws -> ClaimedUpload? {
+    func claim(id: String, spool: URL, opening: BoundsOpener) throws -> ClaimedUpload? {
         guard let found = try store.claimPartialUpload(id: id) else { return nil }
         let blobs = blobs
-        let discard = { for segment in found { try? blobs.delete(segment.location) } }
+        let discard = { for piece in found { try? blobs.delete(piece.location) } }
         do {
-            let (pieces, dropped) = try orderedSegments(found)
+            let (pieces, dropped) = reconciledSegments(try openedSegments(found, opening: opening))
             // Shorter pieces that a resumed PATCH replaced are not part of the upload: they go now.
             deleteBlobs(of: dropped, keeping: pieces)
             return ClaimedUpload(
-                makeStorage: { key in .blobs(blobs, pieces.map { SpooledUpload.BlobPiece(blobKey: $0.location, key: key($0.start)) }) },
+                makeStorage: { key in
+                    .blobs(blobs, pieces.map { SpooledUpload.BlobPiece(blobKey: $0.location, key: key($0.start), length: $0.usedLength) })
+                },
                 discard: discard)
         } catch {
             discard()
@@ -53,12 +56,12 @@ struct PartialUploadsInStore: PartialUploadBacking {
 
     func remove(id: String) throws -> Bool {
         guard let found = try store.claimPartialUpload(id: id) else { return false }
-        for segment in found { try? blobs.delete(segment.location) }
+        for piece in found { try? blobs.delete(piece.location) }
         return true
     }
 
     func all() -> [(id: String, info: PartialUploads.Info?)] {
-        ((try? store.partialUploads()) ?? []).map { ($0.id, PartialUploads.Info(length: $0.length, hour: $0.hour, keyCheck: $0.keyCheck)) }
+        ((try? store.partialUploads()) ?? []).map { ($0.id, $0.info) }
     }
 }
 
@@ -69,23 +72,21 @@ final class BlobSegmentSink: PartialSegmentSink {
     private let blobs: any BlobStore
     private let store: EvidenceStore
     private let uploadID: String
-    private let start: Int64
 
-    init(writer: any BlobWriter, blobs: any BlobStore, store: EvidenceStore, uploadID: String, start: Int64) {
+    init(writer: any BlobWriter, blobs: any BlobStore, store: EvidenceStore, uploadID: String) {
         self.writer = writer
         self.blobs = blobs
         self.store = store
         self.uploadID = uploadID
-        self.start = start
     }
 
     func write(_ bytes: [UInt8]) throws { try writer.write(bytes) }
 
-    func keep(end: Int64) throws {
+    func keep(label: String) throws {
         let blob = try writer.commit()
         let recorded: Bool
         do {
-            recorded = try store.addPartialSegment(uploadID: uploadID, start: start, end: end, blobKey: blob.key)
+            recorded = try store.addPartialSegment(uploadID: uploadID, bounds: label, blobKey: blob.key)
         } catch {
             try? blobs.delete(blob.key)
             throw error

@@ -115,16 +115,19 @@ public final class SpoolFile {
 
 /// A complete upload in the spool or in memory, with the ephemeral key that decrypts it.
 public struct SpooledUpload: Sendable {
-    /// An encrypted piece of an upload and the key it was encrypted under.
+    /// An encrypted piece of an upload, the key it was encrypted under, and its length: the sealed stream may go on
+    /// with padding (`PartialUploadPadding`).
     struct Piece: Sendable {
         let url: URL
         let key: [UInt8]
+        let length: Int64
     }
 
     /// A piece of a resumable upload kept as a blob (shared by several nodes).
     struct BlobPiece: Sendable {
         let blobKey: String
         let key: [UInt8]
+        let length: Int64
     }
 
     enum Storage: Sendable {
@@ -167,7 +170,7 @@ public struct SpooledUpload: Sendable {
 }
 
 /// Decrypts a spooled upload block by block, piece after piece; rewinding starts decryption over (some formats
-/// need two passes).
+/// need two passes). A piece's padding is decrypted, and so authenticated, but not returned.
 final class SpoolReader: RewindableByteSource, SkippingByteSource {
     private enum Source {
         case file(URL)
@@ -175,8 +178,11 @@ final class SpoolReader: RewindableByteSource, SkippingByteSource {
         case blob(any BlobStore, String)
     }
 
-    private let pieces: [(source: Source, key: [UInt8])]
+    /// Each piece's plaintext length, when it may be followed by padding.
+    private let pieces: [(source: Source, key: [UInt8], length: Int64?)]
     private var index = 0
+    /// Plaintext bytes of the current piece decrypted or passed over so far, padding included.
+    private var position: Int64 = 0
     private var reader: (any BlobReader)?
     private var memoryOffset = 0
     private var decryptor: ChunkedStreamDecryptor?
@@ -187,10 +193,10 @@ final class SpoolReader: RewindableByteSource, SkippingByteSource {
 
     init(storage: SpooledUpload.Storage) throws {
         switch storage {
-        case .file(let url, let key): pieces = [(.file(url), key)]
-        case .memory(let memory, let key): pieces = [(.memory(memory), key)]
-        case .pieces(_, let list): pieces = list.map { (.file($0.url), $0.key) }
-        case .blobs(let store, let list): pieces = list.map { (.blob(store, $0.blobKey), $0.key) }
+        case .file(let url, let key): pieces = [(.file(url), key, nil)]
+        case .memory(let memory, let key): pieces = [(.memory(memory), key, nil)]
+        case .pieces(_, let list): pieces = list.map { (.file($0.url), $0.key, $0.length) }
+        case .blobs(let store, let list): pieces = list.map { (.blob(store, $0.blobKey), $0.key, $0.length) }
         }
         try rewind()
     }
@@ -216,6 +222,7 @@ final class SpoolReader: RewindableByteSource, SkippingByteSource {
     private func openPiece() throws {
         reader = nil
         memoryOffset = 0
+        position = 0
         decryptor = nil
         guard index < pieces.count else { return }
         switch pieces[index].source {
@@ -240,7 +247,7 @@ final class SpoolReader: RewindableByteSource, SkippingByteSource {
             }
             guard index < pieces.count else { break }
             if let decryptor, let sealedLength = try currentSealedLength(),
-                let pieceLength = ChunkedStreamDecryptor.plaintextLength(ofSealed: sealedLength)
+                let pieceLength = pieces[index].length.map(Int.init) ?? ChunkedStreamDecryptor.plaintextLength(ofSealed: sealedLength)
             {
                 // Nothing of this piece is pending: its plaintext so far is exactly the chunks opened.
                 let position = decryptor.chunksOpened * ChunkedStreamDecryptor.chunkSize
@@ -250,6 +257,7 @@ final class SpoolReader: RewindableByteSource, SkippingByteSource {
                 if chunk > decryptor.chunksOpened {
                     try seekCurrent(toSealed: chunk * ChunkedStreamDecryptor.sealedChunkSize)
                     decryptor.skip(toChunk: chunk)
+                    self.position = Int64(chunk * ChunkedStreamDecryptor.chunkSize)
                     skipped += chunk * ChunkedStreamDecryptor.chunkSize - position
                 }
             }
@@ -277,23 +285,33 @@ final class SpoolReader: RewindableByteSource, SkippingByteSource {
         }
     }
 
-    /// The next decrypted block of the current piece; at a piece's end, its last bytes, and the next piece opens.
+    /// The next decrypted block of the current piece, without its padding; at a piece's end, its last bytes, and
+    /// the next piece opens.
     private func decryptNextBlock() throws -> [UInt8] {
         guard let decryptor else { return [] }
         switch pieces[index].source {
         case .file, .blob:
             let block = try reader!.read(maxLength: Self.blockSize)
-            if !block.isEmpty { return try decryptor.update(block) }
+            if !block.isEmpty { return try withoutPadding(decryptor.update(block)) }
         case .memory(let memory):
             let end = min(memory.bytes.count, memoryOffset + Self.blockSize)
             if memoryOffset < end {
                 defer { memoryOffset = end }
-                return try decryptor.update(memory.bytes[memoryOffset..<end])
+                return try withoutPadding(decryptor.update(memory.bytes[memoryOffset..<end]))
             }
         }
-        let last = try decryptor.finish()
+        let last = try withoutPadding(decryptor.finish())
+        guard pieces[index].length.map({ position >= $0 }) ?? true else { throw SealedFileError.truncated }
         index += 1
         try openPiece()
         return last
+    }
+
+    /// The part of the current piece's next plaintext that lies before its padding.
+    private func withoutPadding(_ plaintext: [UInt8]) -> [UInt8] {
+        let start = position
+        position += Int64(plaintext.count)
+        guard let length = pieces[index].length, position > length else { return plaintext }
+        return Array(plaintext.prefix(Int(max(0, length - start))))
     }
 }

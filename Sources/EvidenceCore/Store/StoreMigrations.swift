@@ -177,6 +177,26 @@ enum StoreMigrations {
                 CREATE INDEX file_on_cleaned_commitment ON file (cleaned_commitment) WHERE cleaned_commitment IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v12: resumable uploads' lengths and bounds sealed") { db in
+            // New rows hold the declared length and each piece's bounds sealed under the client's key; an upload
+            // begun before keeps its plain values (nullable now) until it is claimed or expires. SQLite cannot drop
+            // a NOT NULL, so the tables are rebuilt.
+            try db.execute(sql: """
+                CREATE TABLE partial_upload_v12 (id TEXT PRIMARY KEY, sealed_length TEXT, length INTEGER,
+                    started_hour INTEGER NOT NULL, key_check TEXT NOT NULL);
+                INSERT INTO partial_upload_v12 (id, length, started_hour, key_check)
+                    SELECT id, length, started_hour, key_check FROM partial_upload;
+                DROP TABLE partial_upload;
+                ALTER TABLE partial_upload_v12 RENAME TO partial_upload;
+                CREATE TABLE partial_segment_v12 (id INTEGER PRIMARY KEY AUTOINCREMENT, upload_id TEXT NOT NULL, bounds TEXT,
+                    start_offset INTEGER, end_offset INTEGER, blob_key TEXT NOT NULL);
+                INSERT INTO partial_segment_v12 (id, upload_id, start_offset, end_offset, blob_key)
+                    SELECT id, upload_id, start_offset, end_offset, blob_key FROM partial_segment;
+                DROP TABLE partial_segment;
+                ALTER TABLE partial_segment_v12 RENAME TO partial_segment;
+                CREATE INDEX partial_segment_on_upload_id ON partial_segment (upload_id);
+                """)
+        }
         return migrator
     }
 }

@@ -98,6 +98,9 @@ struct TusController: Sendable {
                 return Response(status: .noContent, headers: headers)
             case PartialUploadError.beyondLength?:
                 return Self.answer(.contentTooLarge, "more bytes than Upload-Length")
+            case PartialUploadError.superseded?:
+                // Its client resumed with a later PATCH: what this one brought is kept, and HEAD tells the offset.
+                return Self.answer(.conflict, "a later PATCH of this upload took over")
             case CoreError.storage?:
                 var answer = Self.answer(Refusal.insufficientStorage, "the server is out of space")
                 answer.headers.append(contentsOf: headers)
