@@ -48,15 +48,22 @@ final class ByteReader {
     /// Exactly `count` bytes; throws `truncated(place)` when the input ends first.
     func read(exactly count: Int, place: @autoclosure () -> String) throws -> [UInt8] {
         var result: [UInt8] = []
-        result.reserveCapacity(count)
-        while result.count < count {
+        try append(exactly: count, to: &result, place: place())
+        return result
+    }
+
+    /// Appends exactly `count` bytes to `bytes` (a header read before a box body, without a second copy of both);
+    /// throws `truncated(place)` when the input ends first.
+    func append(exactly count: Int, to bytes: inout [UInt8], place: @autoclosure () -> String) throws {
+        let end = bytes.count + count
+        bytes.reserveCapacity(end)
+        while bytes.count < end {
             let available = try buffered()
             if available.isEmpty { throw ScrubError.truncated(place()) }
-            let piece = available.prefix(count - result.count)
-            result += piece
+            let piece = available.prefix(end - bytes.count)
+            bytes += piece
             consume(piece.count)
         }
-        return result
     }
 
     /// Passes the next `count` bytes to `body` in pieces; throws `truncated(place)` when the input ends first.

@@ -12,9 +12,12 @@ struct GIFScrubber: Scrubber {
 
     static let keptApplications: Set<[UInt8]> = [Array("NETSCAPE2.0".utf8), Array("ANIMEXTS1.0".utf8)]
     static let maxBlocks = 10_000_000
+    /// A graphic control extension is 8 bytes; this leaves room for writers that pad it, and no more.
+    static let maxControlBytes = 64
 
     func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport {
         let reader = ByteReader(source)
+        let sink = BatchingByteSink(sink)
         var report = RemovalReport(mediaType: .gif)
         let header = try reader.read(exactly: 13, place: "inside the GIF header")
         guard header.starts(with: Array("GIF87a".utf8)) || header.starts(with: Array("GIF89a".utf8)) else {
@@ -43,8 +46,12 @@ struct GIFScrubber: Scrubber {
                 case 0xF9:
                     if let control = pendingControl { try sink.write(control) }
                     var control: [UInt8] = [introducer, label]
-                    try subBlocks(reader, place: place) { control += $0 }
-                    guard control.count <= 64 else { throw ScrubError.malformed("the GIF graphic control extension at offset \(blockStart) is too long") }
+                    try subBlocks(reader, place: place) { piece in
+                        control += piece
+                        guard control.count <= Self.maxControlBytes else {
+                            throw ScrubError.malformed("the GIF graphic control extension at offset \(blockStart) is too long")
+                        }
+                    }
                     pendingControl = control
                 case 0xFF:
                     let firstLength = try reader.read(exactly: 1, place: place)[0]
@@ -73,6 +80,7 @@ struct GIFScrubber: Scrubber {
                 try sink.write([introducer])
                 let trailing = try reader.drain()
                 if trailing > 0 { report.noteRemoved("data after the GIF trailer", bytes: trailing) }
+                try sink.flush()
                 return report
             default:
                 throw ScrubError.malformed("unexpected byte 0x\(String(introducer, radix: 16)) at offset \(blockStart) where a GIF block should start")

@@ -37,11 +37,16 @@ enum ISOBMFF {
         (0..<width).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
     }
 
+    /// Boxes listed in one container at most: a 64 MiB index of empty 8-byte boxes would otherwise be a list of
+    /// five times its size.
+    static let maxChildren = 1_000_000
+
     /// The boxes laid end to end in `bytes[range]`; throws when one does not fit.
     static func children(_ bytes: [UInt8], in range: Range<Int>, place: String) throws -> [ISOBox] {
         var boxes: [ISOBox] = []
         var index = range.lowerBound
         while index < range.upperBound {
+            guard boxes.count < maxChildren else { throw ScrubError.tooLarge("more than \(maxChildren) boxes in \(place)") }
             guard range.upperBound - index >= 8 else {
                 throw ScrubError.malformed("\(range.upperBound - index) stray bytes at the end of \(place)")
             }

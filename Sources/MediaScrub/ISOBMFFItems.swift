@@ -4,7 +4,8 @@
 /// Item offsets never move: the caller pads the shrunk box with `free` to its old size.
 struct ISOBMFFItems {
     static let keptMetaChildren: Set<String> = ["hdlr", "pitm", "iinf", "iloc", "iref", "iprp", "idat", "dinf", "grpl"]
-    /// Cap on extents walked in one iloc box, so sizes of zero cannot make a loop without progress.
+    /// Cap on the items, and on the extents walked, in one iloc box: sizes of zero cannot make a loop without
+    /// progress, nor a 64 MiB box a list of items many times its size.
     static let maxExtents = 1_000_000
 
     var report: RemovalReport
@@ -180,6 +181,7 @@ struct ISOBMFFItems {
         }
         var at = p + 6
         let itemCount = try field(&at, version < 2 ? 2 : 4)
+        guard itemCount <= maxExtents else { throw ScrubError.tooLarge("the iloc box lists \(itemCount) items") }
         var result: [Location] = []
         var extentTotal = 0
         for _ in 0..<itemCount {

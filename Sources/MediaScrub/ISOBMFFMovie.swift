@@ -14,11 +14,14 @@ struct ISOBMFFMovie {
         "stsd", "stts", "ctts", "cslg", "stss", "stps", "stsh", "sdtp", "sbgp", "sgpd", "subs", "saiz", "saio",
         "stsc", "stsz", "stz2", "stco", "co64", "padb",
     ]
-    /// Upper bound on chunks of a removed track, so a hostile table cannot make us hold huge lists.
+    /// Upper bound on the chunks of all removed tracks together: their ranges are held until the media data is
+    /// written, so a hostile table must not make that list huge.
     static let maxChunks = 1_000_000
 
     var report: RemovalReport
     private(set) var zeroRanges: [Range<Int>] = []
+    /// Chunks of removed tracks seen so far, counted against `maxChunks`.
+    private var removedChunks = 0
     /// The handler type of the track being cleaned.
     private var handler = ""
 
@@ -43,7 +46,9 @@ struct ISOBMFFMovie {
                let id = Self.trackID(bytes, tkhd: tkhd) {
                 removedTrackIDs.insert(id)
             }
-            zeroRanges += try Self.sampleRanges(bytes, trak: trak)
+            let (ranges, chunks) = try Self.sampleRanges(bytes, trak: trak, maxChunks: Self.maxChunks - removedChunks)
+            zeroRanges += ranges
+            removedChunks += chunks
             report.noteRemoved("timed metadata or timecode track (\(handler.isEmpty ? "no handler" : handler))", bytes: trak.size)
         }
         var payload: [UInt8] = []
@@ -190,38 +195,48 @@ struct ISOBMFFMovie {
         return ISOBMFF.uint(bytes, at: tkhd.payloadStart + (version == 1 ? 20 : 12), width: 4, limit: tkhd.end)
     }
 
-    /// File byte ranges of a track's samples, chunk by chunk, from stco/co64, stsc and stsz/stz2.
-    static func sampleRanges(_ bytes: [UInt8], trak: ISOBox) throws -> [Range<Int>] {
-        guard let stbl = try ISOBMFF.find(["mdia", "minf", "stbl"], in: bytes, range: trak.payload, place: "a trak box") else { return [] }
+    /// File byte ranges of a track's samples, chunk by chunk, from stco/co64, stsc and stsz/stz2, and the track's
+    /// chunk count. The tables are read where they lie; only the ranges are collected. Throws when the track has
+    /// more than `maxChunks` chunks.
+    static func sampleRanges(_ bytes: [UInt8], trak: ISOBox, maxChunks: Int) throws -> (ranges: [Range<Int>], chunks: Int) {
+        guard let stbl = try ISOBMFF.find(["mdia", "minf", "stbl"], in: bytes, range: trak.payload, place: "a trak box") else { return ([], 0) }
         let tables = try ISOBMFF.children(bytes, in: stbl.payload, place: "an stbl box")
         let place = "the sample tables of a removed track"
-        var chunkOffsets: [Int] = []
+        var chunkCount = 0
+        var offsetWidth = 4
+        var offsetsStart = 0
         if let stco = ISOBMFF.first("stco", in: tables) ?? ISOBMFF.first("co64", in: tables) {
-            let width = stco.type == "co64" ? 8 : 4
-            let count = try tableCount(bytes, stco, entrySize: width, place: place)
-            guard count <= maxChunks else { throw ScrubError.tooLarge("a removed track with \(count) chunks") }
-            chunkOffsets = (0..<count).map {
-                Int(clamping: ISOBMFF.uint(bytes, at: stco.payloadStart + 8 + $0 * width, width: width)!)
+            offsetWidth = stco.type == "co64" ? 8 : 4
+            chunkCount = try tableCount(bytes, stco, entrySize: offsetWidth, place: place)
+            guard chunkCount <= maxChunks else {
+                throw ScrubError.tooLarge("timed metadata or timecode tracks with more than \(Self.maxChunks) chunks in all")
             }
+            offsetsStart = stco.payloadStart + 8
         }
-        var runs: [(firstChunk: Int, samplesPerChunk: Int)] = []
+        var runCount = 0
+        var runsStart = 0
         if let stsc = ISOBMFF.first("stsc", in: tables) {
-            let count = try tableCount(bytes, stsc, entrySize: 12, place: place)
-            guard count <= maxChunks else { throw ScrubError.tooLarge("a removed track with \(count) sample-to-chunk entries") }
-            runs = (0..<count).map {
-                let at = stsc.payloadStart + 8 + $0 * 12
-                return (Int(ISOBMFF.uint(bytes, at: at, width: 4)!), Int(ISOBMFF.uint(bytes, at: at + 4, width: 4)!))
-            }
+            runCount = try tableCount(bytes, stsc, entrySize: 12, place: place)
+            runsStart = stsc.payloadStart + 8
+        }
+        func run(_ index: Int) -> (firstChunk: Int, samplesPerChunk: Int) {
+            let at = runsStart + index * 12
+            return (Int(ISOBMFF.uint(bytes, at: at, width: 4)!), Int(ISOBMFF.uint(bytes, at: at + 4, width: 4)!))
         }
         let sizes = try SampleSizes(bytes, tables: tables)
         var ranges: [Range<Int>] = []
         var sample = 0
         var runIndex = -1
-        for (index, offset) in chunkOffsets.enumerated() {
+        var samplesPerChunk = 0
+        for index in 0..<chunkCount {
             let chunk = index + 1
-            while runIndex + 1 < runs.count && runs[runIndex + 1].firstChunk <= chunk { runIndex += 1 }
+            while runIndex + 1 < runCount && run(runIndex + 1).firstChunk <= chunk {
+                runIndex += 1
+                samplesPerChunk = run(runIndex).samplesPerChunk
+            }
             guard runIndex >= 0 else { break }
-            let samples = min(runs[runIndex].samplesPerChunk, max(sizes.count - sample, 0))
+            let offset = Int(clamping: ISOBMFF.uint(bytes, at: offsetsStart + index * offsetWidth, width: offsetWidth)!)
+            let samples = min(samplesPerChunk, max(sizes.count - sample, 0))
             var length = 0
             if sizes.fieldBits == 0 {
                 length = samples.multipliedReportingOverflow(by: sizes.constant).overflow ? Int.max / 2 : samples * sizes.constant
@@ -236,7 +251,7 @@ struct ISOBMFFMovie {
             ranges.append(offset..<(offset + length))
             if sample >= sizes.count { break }
         }
-        return ranges
+        return (ranges, chunkCount)
     }
 
     /// A track's sample sizes (stsz or stz2), read from the box on demand.

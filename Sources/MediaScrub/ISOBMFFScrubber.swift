@@ -15,9 +15,6 @@ struct ISOBMFFScrubber: Scrubber {
 
     static let maxIndexBoxSize = 64 << 20
     static let maxFileTypeBoxSize = 4096
-    /// A file has one moov or one image meta. Each one after the media data re-sorts all the ranges to zero found
-    /// so far, so thousands of them (a few bytes each) would take hours.
-    static let maxIndexBoxes = 16
     /// Media boxes whose places are remembered while a file is streamed before its index is seen (a phone writes
     /// one mdat; fragmented files put their index first).
     static let maxMediaBoxesBeforeIndex = 65_536
@@ -75,7 +72,10 @@ final class ISOBMFFPass {
     private var zero: ZeroRanges?
     private var pending: [Pending] = []
     private var pendingBytes = 0
-    private var sawIndex = false
+    /// A file holds one movie and one image meta at most: each lists ranges to zero, held until the file is written.
+    private var sawMovie = false
+    private var sawImageMeta = false
+    private var sawIndex: Bool { sawMovie || sawImageMeta }
     private let planned: Bool
     /// Called when a writing pass begins to stream media data, which it will finish without starting over.
     var onStreaming: () -> Void = {}
@@ -101,7 +101,6 @@ final class ISOBMFFPass {
 
     func run() throws -> (report: RemovalReport, zeroRanges: [Range<Int>]) {
         var boxCount = 0
-        var indexBoxCount = 0
         while try !reader.buffered().isEmpty {
             let start = reader.offset
             var header = try reader.read(exactly: 8, place: "inside the header of the top-level box at offset \(start)")
@@ -131,17 +130,17 @@ final class ISOBMFFPass {
             switch type {
             case "ftyp":
                 guard size <= ISOBMFFScrubber.maxFileTypeBoxSize else { throw ScrubError.tooLarge("an ftyp box of \(size) bytes") }
-                try emit(header + reader.read(exactly: size - header.count, place: place))
+                try reader.append(exactly: size - header.count, to: &header, place: place)
+                try emit(header)
             case "moov", "meta":
-                indexBoxCount += 1
-                guard indexBoxCount <= ISOBMFFScrubber.maxIndexBoxes else {
-                    throw ScrubError.tooLarge("more than \(ISOBMFFScrubber.maxIndexBoxes) moov and meta boxes at the top level")
+                if type == "moov" && sawMovie {
+                    throw ScrubError.malformed("there is a second moov box at offset \(start); a file holds one movie")
                 }
                 guard size <= ISOBMFFScrubber.maxIndexBoxSize else {
                     throw ScrubError.tooLarge("a \(type) box of \(size) bytes (the limit is \(ISOBMFFScrubber.maxIndexBoxSize))")
                 }
-                let bytes = header + (try reader.read(exactly: size - header.count, place: place))
-                try cleanIndex(bytes, type: type, start: start)
+                try reader.append(exactly: size - header.count, to: &header, place: place)
+                try cleanIndex(header, type: type, start: start)
             case _ where ISOBMFFScrubber.streamedTypes.contains(type):
                 try beginStreaming()
                 try emit(header)
@@ -200,11 +199,16 @@ final class ISOBMFFPass {
         let box = try ISOBMFF.header(bytes, at: 0, parentEnd: bytes.count, place: "the top-level \(type) box")
         var cleaned: [UInt8]
         if type == "moov" {
+            sawMovie = true
             var movie = ISOBMFFMovie(report: report)
             cleaned = try movie.clean(bytes, moov: box)
             report = movie.report
             try noteRanges(movie.zeroRanges, start: start)
         } else if ISOBMFFItems.isImageMeta(bytes, meta: box) {
+            guard !sawImageMeta else {
+                throw ScrubError.malformed("there is a second image meta box at offset \(start); a file holds one")
+            }
+            sawImageMeta = true
             var items = ISOBMFFItems(report: report)
             cleaned = try items.clean(bytes, meta: box)
             report = items.report
@@ -214,7 +218,6 @@ final class ISOBMFFPass {
             try emitFree(bytes.count)
             return
         }
-        sawIndex = true
         let padding = bytes.count - cleaned.count
         guard padding == 0 || padding >= 8 else {
             throw ScrubError.malformed("the cleaned \(type) box at offset \(start) cannot be padded to its old size")
@@ -241,8 +244,10 @@ final class ISOBMFFPass {
 
     /// Records ranges to zero; once media data is being written they must lie ahead of it.
     private func noteRanges(_ ranges: [Range<Int>], start: Int) throws {
+        // A writing pass with a plan has them already, from the skim.
+        guard !planned else { return }
         foundRanges += ranges
-        guard !planned, sink != nil, let current = zero else { return }
+        guard sink != nil, let current = zero else { return }
         if ranges.contains(where: { $0.lowerBound < start }) {
             if streamedBeforeIndex {
                 lateRanges += ranges.filter { $0.lowerBound < start }

@@ -1,12 +1,25 @@
-/// One Ogg page, header fields decoded, body held (at most 65,025 bytes).
+/// One Ogg page as it sits in a file (header, lacing values, body; at most 65,307 bytes), its fields read in place.
 struct OggPage {
-    var headerType: UInt8
-    var granule: [UInt8]
-    var serial: UInt32
-    var sequence: UInt32
-    var lacing: [UInt8]
-    var body: [UInt8]
+    /// The page's bytes, CRC included.
+    private(set) var bytes: [UInt8]
     var offset = 0
+
+    static let headerLength = 27
+
+    var headerType: UInt8 { bytes[5] }
+    var serial: UInt32 { Self.littleEndian(bytes[14..<18]) }
+
+    /// The page sequence number; setting it recomputes the CRC.
+    var sequence: UInt32 {
+        get { Self.littleEndian(bytes[18..<22]) }
+        set {
+            Self.store(newValue, in: &bytes, at: 18)
+            Self.store(Self.crc(bytes), in: &bytes, at: 22)
+        }
+    }
+
+    var lacing: ArraySlice<UInt8> { bytes[Self.headerLength..<(Self.headerLength + Int(bytes[26]))] }
+    var body: ArraySlice<UInt8> { bytes[(Self.headerLength + Int(bytes[26]))...] }
 
     /// The lengths of the packets (or packet pieces) on this page.
     var packetLengths: [Int] {
@@ -24,25 +37,33 @@ struct OggPage {
 
     var endsWithPacket: Bool { lacing.last.map { $0 < 255 } ?? false }
 
+    private init(bytes: [UInt8], offset: Int) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    /// A page of the given fields, its CRC computed.
+    init(headerType: UInt8, granule: [UInt8], serial: UInt32, sequence: UInt32, lacing: [UInt8], body: [UInt8]) {
+        bytes = OggScrubber.capture + [0, headerType] + granule + [UInt8](repeating: 0, count: 12) + [UInt8(lacing.count)] + lacing + body
+        Self.store(serial, in: &bytes, at: 14)
+        self.sequence = sequence
+    }
+
     /// The next page, its CRC checked, or nil at the end of the input.
     static func read(from reader: ByteReader) throws -> OggPage? {
         let offset = reader.offset
         if try reader.buffered().isEmpty { return nil }
-        let place = "inside the Ogg page at offset \(offset)"
-        let header = try reader.read(exactly: 27, place: place)
-        guard header.starts(with: OggScrubber.capture), header[4] == 0 else {
+        var bytes = try reader.read(exactly: headerLength, place: "inside the Ogg page at offset \(offset)")
+        guard bytes.starts(with: OggScrubber.capture), bytes[4] == 0 else {
             throw ScrubError.malformed("no Ogg page (version 0) at offset \(offset)")
         }
-        let lacing = try reader.read(exactly: Int(header[26]), place: place)
-        let body = try reader.read(exactly: lacing.reduce(0) { $0 + Int($1) }, place: place)
-        var page = OggPage(
-            headerType: header[5], granule: Array(header[6..<14]), serial: littleEndian(header[14..<18]),
-            sequence: littleEndian(header[18..<22]), lacing: lacing, body: body)
-        page.offset = offset
-        guard page.crc == littleEndian(header[22..<26]) else {
+        try reader.append(exactly: Int(bytes[26]), to: &bytes, place: "inside the Ogg page at offset \(offset)")
+        let bodyLength = bytes[headerLength...].reduce(0) { $0 + Int($1) }
+        try reader.append(exactly: bodyLength, to: &bytes, place: "inside the Ogg page at offset \(offset)")
+        guard crc(bytes) == littleEndian(bytes[22..<26]) else {
             throw ScrubError.malformed("the CRC of the Ogg page at offset \(offset) does not match its contents")
         }
-        return page
+        return OggPage(bytes: bytes, offset: offset)
     }
 
     /// Pages carrying `packets` from the start, each page at most 255 segments, granule 0 where a packet ends.
@@ -73,26 +94,18 @@ struct OggPage {
         return pages
     }
 
-    /// The page as it appears in a file, with its CRC computed.
-    var fileBytes: [UInt8] {
-        var bytes = header(crc: 0)
-        let crc = self.crc
-        for shift in 0..<4 { bytes[22 + shift] = UInt8(truncatingIfNeeded: crc >> (8 * shift)) }
-        return bytes + body
-    }
-
-    private func header(crc: UInt32) -> [UInt8] {
-        OggScrubber.capture + [0, headerType] + granule + Self.bytes(serial) + Self.bytes(sequence) + Self.bytes(crc)
-            + [UInt8(lacing.count)] + lacing
-    }
-
-    /// The Ogg CRC-32: polynomial 0x04C11DB7, not reflected, initial value 0, over the page with its CRC field zeroed.
-    var crc: UInt32 {
-        var crc: UInt32 = 0
-        let table = Self.crcTable
-        for byte in header(crc: 0) { crc = (crc << 8) ^ table[Int((crc >> 24) ^ UInt32(byte))] }
-        for byte in body { crc = (crc << 8) ^ table[Int((crc >> 24) ^ UInt32(byte))] }
-        return crc
+    /// The Ogg CRC-32 of a page: polynomial 0x04C11DB7, not reflected, initial value 0, over the page with its CRC
+    /// field (bytes 22..<26) taken as zeros.
+    static func crc(_ page: [UInt8]) -> UInt32 {
+        crcTable.withUnsafeBufferPointer { table in
+            page.withUnsafeBufferPointer { bytes in
+                var crc: UInt32 = 0
+                for index in 0..<22 { crc = (crc << 8) ^ table[Int((crc >> 24) ^ UInt32(bytes[index]))] }
+                for _ in 22..<26 { crc = (crc << 8) ^ table[Int(crc >> 24)] }
+                for index in 26..<bytes.count { crc = (crc << 8) ^ table[Int((crc >> 24) ^ UInt32(bytes[index]))] }
+                return crc
+            }
+        }
     }
 
     private static let crcTable: [UInt32] = (0..<256).map { n in
@@ -101,8 +114,8 @@ struct OggPage {
         return c
     }
 
-    private static func bytes(_ value: UInt32) -> [UInt8] {
-        (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+    private static func store(_ value: UInt32, in bytes: inout [UInt8], at index: Int) {
+        for shift in 0..<4 { bytes[index + shift] = UInt8(truncatingIfNeeded: value >> (8 * shift)) }
     }
 
     private static func littleEndian(_ bytes: ArraySlice<UInt8>) -> UInt32 {

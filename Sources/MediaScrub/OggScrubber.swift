@@ -20,6 +20,7 @@ struct OggScrubber: Scrubber {
 
     func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport {
         let reader = ByteReader(source)
+        let sink = BatchingByteSink(sink)
         var report = RemovalReport(mediaType: mediaType)
         guard let first = try OggPage.read(from: reader) else { throw ScrubError.truncated("before the first Ogg page") }
         let packets = first.packetLengths
@@ -48,13 +49,14 @@ struct OggScrubber: Scrubber {
                 throw ScrubError.malformed("the Ogg page at offset \(page.offset) has a wrong continuation flag")
             }
             oldHeaderPages += 1
-            var position = 0
+            let body = page.body
+            var position = body.startIndex
             for lace in page.lacing {
                 guard headerPackets.count < needed else {
                     throw ScrubError.malformed("audio data shares the Ogg page at offset \(page.offset) with the headers")
                 }
                 let keep = headerPackets.isEmpty ? min(Int(lace), max(0, 16 - current.count)) : Int(lace)
-                current += page.body[position..<(position + keep)]
+                current += body[position..<(position + keep)]
                 position += Int(lace)
                 currentLength += Int(lace)
                 guard current.count <= Self.maxSetupBytes else { throw ScrubError.tooLarge("the Vorbis setup header") }
@@ -75,9 +77,9 @@ struct OggScrubber: Scrubber {
             report.noteRemoved("\(codec) comment header (tags and vendor string)", bytes: headerLengths[0])
             report.added.append("empty \(codec) comment header")
         }
-        try sink.write(first.fileBytes)
+        try sink.write(first.bytes)
         let newPages = OggPage.pages(for: [emptyComment] + headerPackets.dropFirst(), serial: serial, firstSequence: first.sequence &+ 1)
-        for page in newPages { try sink.write(page.fileBytes) }
+        for page in newPages { try sink.write(page.bytes) }
         let shift = UInt32(truncatingIfNeeded: newPages.count + 1 - oldHeaderPages)
         var ended = false
         while !ended {
@@ -93,8 +95,8 @@ struct OggScrubber: Scrubber {
             }
             guard var page = read else { break }
             try Self.checkSameStream(page, serial: serial)
-            page.sequence &+= shift
-            try sink.write(page.fileBytes)
+            if shift != 0 { page.sequence &+= shift }
+            try sink.write(page.bytes)
             ended = page.headerType & 0x04 != 0
         }
         if ended {
@@ -104,6 +106,7 @@ struct OggScrubber: Scrubber {
             let trailing = try reader.drain()
             if trailing > 0 { report.noteRemoved("data after the end of the Ogg stream", bytes: trailing) }
         }
+        try sink.flush()
         return report
     }
 

@@ -25,6 +25,7 @@ struct PNGScrubber: Scrubber {
         guard signature == MediaSniffer.pngSignature else { throw ScrubError.malformed("the PNG signature is wrong") }
         try sink.write(signature)
         var isFirstChunk = true
+        var sawICCP = false
         while true {
             let chunkStart = reader.offset
             let header = try reader.read(exactly: 8, place: "before the PNG IEND chunk")
@@ -42,12 +43,14 @@ struct PNGScrubber: Scrubber {
             }
             isFirstChunk = false
             let place = "inside the PNG chunk \(type) at offset \(chunkStart)"
-            guard Self.keptChunkTypes.contains(type) else {
+            // A PNG has one profile; inflating every one of thousands of small compressed ones would take hours.
+            guard Self.keptChunkTypes.contains(type), type != "iCCP" || !sawICCP else {
                 try reader.stream(length + 4, place: place) { _ in }
-                report.noteRemoved(Self.label(type), bytes: length + 12)
+                report.noteRemoved(type == "iCCP" ? "second ICC profile (iCCP)" : Self.label(type), bytes: length + 12)
                 continue
             }
             if type == "iCCP" {
+                sawICCP = true
                 try Self.cleanICCP(length: length, chunkStart: chunkStart, reader: reader, sink: sink, report: &report)
                 continue
             }

@@ -59,28 +59,29 @@ struct ChunkContainer {
     }
 
     /// A chunk as it appears in a file: header, payload, pad byte when odd.
-    func chunkBytes(type: [UInt8], payload: [UInt8]) -> [UInt8] {
-        type + sizeBytes(payload.count) + payload + (payload.count % 2 == 1 ? [0] : [])
+    func chunkBytes(type: some Collection<UInt8>, payload: some Collection<UInt8>) -> [UInt8] {
+        Array(type) + sizeBytes(payload.count) + payload + (payload.count % 2 == 1 ? [0] : [])
     }
 
-    /// Splits `payload` (a nested chunk list, e.g. inside a WebP ANMF) into (type, payload) pairs.
-    func nestedChunks(_ payload: ArraySlice<UInt8>, place: String) throws -> [(type: [UInt8], payload: [UInt8])] {
-        var chunks: [(type: [UInt8], payload: [UInt8])] = []
+    /// Passes each chunk of `payload` (a nested chunk list, e.g. inside a WebP ANMF) to `body` as (type, payload),
+    /// without copying them: a list of empty chunks would take many times its own size.
+    func forEachNestedChunk(
+        _ payload: ArraySlice<UInt8>, place: String, _ body: (_ type: ArraySlice<UInt8>, _ payload: ArraySlice<UInt8>) throws -> Void
+    ) throws {
         var index = payload.startIndex
         while index < payload.endIndex {
             guard payload.endIndex - index >= 8 else {
                 throw ScrubError.malformed("\(place) ends with \(payload.endIndex - index) bytes too short for a chunk header")
             }
-            let type = Array(payload[index..<(index + 4)])
+            let type = payload[index..<(index + 4)]
             let size = readSize(payload[(index + 4)..<(index + 8)])
             let start = index + 8
             guard size <= payload.endIndex - start else {
                 throw ScrubError.malformed("the chunk \(Self.typeName(type)) inside \(place) is longer than its container")
             }
-            chunks.append((type, Array(payload[start..<(start + size)])))
+            try body(type, payload[start..<(start + size)])
             index = start + size + (size % 2)
         }
-        return chunks
     }
 
     /// Walks the container from `source` to `sink`, asking `decide` about each top-level chunk

@@ -39,8 +39,8 @@ public struct RemovalReport: Sendable, Codable, Equatable {
     static let maxKinds = 64
     static let overflowLabel = "other structures"
 
-    /// Counts one more structure of kind `what` of `bytes` bytes.
-    mutating func noteRemoved(_ what: String, bytes: Int) {
+    /// Counts `count` more structures of kind `what`, of `bytes` bytes in all.
+    mutating func noteRemoved(_ what: String, count: Int = 1, bytes: Int) {
         var label = what
         var index = removed.firstIndex { $0.what == label }
         if index == nil && removed.count >= Self.maxKinds - 1 {
@@ -49,9 +49,9 @@ public struct RemovalReport: Sendable, Codable, Equatable {
         }
         if let index {
             let item = removed[index]
-            removed[index] = RemovedItem(what: label, count: item.count + 1, bytes: item.bytes.addingSaturated(bytes))
+            removed[index] = RemovedItem(what: label, count: item.count + count, bytes: item.bytes.addingSaturated(bytes))
         } else {
-            removed.append(RemovedItem(what: label, count: 1, bytes: bytes))
+            removed.append(RemovedItem(what: label, count: count, bytes: bytes))
         }
     }
 }

@@ -20,7 +20,8 @@ struct WebPScrubber: Scrubber {
     func scrub(from source: any ByteSource, to sink: any ByteSink) throws -> RemovalReport {
         var report = RemovalReport(mediaType: .webp)
         var isExtended = false
-        var nestedRemovals: [(label: String, bytes: Int)] = []
+        // Aggregated as they come (the container walk holds `report`): an ANMF may hold millions of empty chunks.
+        var nestedRemovals = RemovalReport(mediaType: .webp)
         var blankedProfile = false
         let container = Self.container
         try container.scrub(from: source, to: sink, report: &report) { type, index, _ in
@@ -43,8 +44,8 @@ struct WebPScrubber: Scrubber {
                 return .keep { profile in
                     let (cleaned, blanked) = try ICCProfile.clean(profile)
                     if !blanked.isEmpty {
-                        nestedRemovals.append(("ICC profile identifying fields (\(blanked.joined(separator: ", ")))",
-                                               zip(profile, cleaned).filter { $0 != $1 }.count))
+                        nestedRemovals.noteRemoved("ICC profile identifying fields (\(blanked.joined(separator: ", ")))",
+                                                   bytes: zip(profile, cleaned).filter { $0 != $1 }.count)
                         blankedProfile = true
                     }
                     return cleaned
@@ -54,12 +55,12 @@ struct WebPScrubber: Scrubber {
             return .keep { payload in
                 guard payload.count >= 16 else { throw ScrubError.malformed("a WebP ANMF chunk is \(payload.count) bytes, less than its 16-byte header") }
                 var edited = Array(payload[0..<16])
-                for chunk in try container.nestedChunks(payload[16...], place: "a WebP ANMF chunk") {
-                    let name = ChunkContainer.typeName(chunk.type)
+                try container.forEachNestedChunk(payload[16...], place: "a WebP ANMF chunk") { type, chunk in
+                    let name = ChunkContainer.typeName(type)
                     if Self.frameChunks.contains(name) {
-                        edited += container.chunkBytes(type: chunk.type, payload: chunk.payload)
+                        edited += container.chunkBytes(type: type, payload: chunk)
                     } else {
-                        nestedRemovals.append((Self.label(name) + " inside ANMF", 8 + chunk.payload.count + chunk.payload.count % 2))
+                        nestedRemovals.noteRemoved(Self.label(name) + " inside ANMF", bytes: 8 + chunk.count + chunk.count % 2)
                     }
                 }
                 return edited
@@ -70,7 +71,7 @@ struct WebPScrubber: Scrubber {
                 throw ScrubError.malformed("the WebP file has no image data (no VP8, VP8L or ANMF chunk)")
             }
         }
-        for removal in nestedRemovals { report.noteRemoved(removal.label, bytes: removal.bytes) }
+        for removal in nestedRemovals.removed { report.noteRemoved(removal.what, count: removal.count, bytes: removal.bytes) }
         if blankedProfile { report.added.append("ICC colour profile, with its identifying fields blanked") }
         return report
     }
