@@ -14,7 +14,8 @@ enum StatusPage {
     enum Outcome {
         case form
         case notFound
-        case tooManyAttempts
+        /// A source past its limit of wrong codes (a right one is always answered).
+        case tooManyWrongCodes
         case found(Found)
     }
 
@@ -24,7 +25,7 @@ enum StatusPage {
         switch outcome {
         case .form: break
         case .notFound: values["notFound"] = true
-        case .tooManyAttempts: values["tooManyAttempts"] = true
+        case .tooManyWrongCodes: values["tooManyWrongCodes"] = true
         case .found(let found):
             values["found"] = true
             values["code"] = code

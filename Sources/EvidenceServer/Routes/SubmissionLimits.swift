@@ -25,7 +25,8 @@ public struct SubmissionLimits: Sendable {
     /// Open connections at most; beyond it new ones wait in the listen backlog.
     public var maxConnections = 1024
     /// Per source (a keyed hash of the address, in memory only) and per `rateWindow`: uploads started
-    /// (form posts, tus creations, additions) and receipt-code checks. 0 switches a limit off.
+    /// (form posts, tus creations, additions) and wrong receipt codes (a right one is always answered). 0 switches a
+    /// limit off.
     public var uploadsPerSource = 60
     public var statusChecksPerSource = 30
     public var rateWindow: Duration = .seconds(600)

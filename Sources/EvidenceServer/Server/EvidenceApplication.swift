@@ -60,7 +60,6 @@ public enum EvidenceApplication {
         if let work { router.add(middleware: ProofOfWorkMiddleware(work: work)) }
         router.add(middleware: RateLimitMiddleware(
             uploads: SourceRateLimiter(limit: limits.uploadsPerSource, window: limits.rateWindow, countsLoopback: limits.rateLimitsLoopback),
-            statusChecks: SourceRateLimiter(limit: limits.statusChecksPerSource, window: limits.rateWindow, countsLoopback: limits.rateLimitsLoopback),
             pages: pages))
         router.add(middleware: UploadGateMiddleware(gate: gate, pages: pages))
         // The form is rendered (at "/" and "/index.html"), never served raw, so the operator's choices apply to it.
@@ -75,7 +74,11 @@ public enum EvidenceApplication {
         }
         LogController(log: pipeline.log).register(on: router)
         VerifyController(log: pipeline.log, maxFileBytes: configuration.limits.maxFileBytes, pages: pages).register(on: router)
-        StatusController(pipeline: pipeline, submissions: submissions, attempts: AttemptLimiter(), pages: pages).register(on: router)
+        StatusController(
+            pipeline: pipeline, submissions: submissions,
+            wrongCodes: SourceRateLimiter(limit: limits.statusChecksPerSource, window: limits.rateWindow, countsLoopback: limits.rateLimitsLoopback),
+            pages: pages
+        ).register(on: router)
         router.get("/healthz") { _, _ in "ok\n" }
         return router
     }
