@@ -53,8 +53,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Longest message, in bytes (default 20000; also $EVIDENCE_MAX_MESSAGE_BYTES).")
     var maxMessageBytes: Int?
 
-    @Option(help: "Uploads handled at once; more wait 2 s, then get 503 with Retry-After (default 64; also $EVIDENCE_MAX_CONCURRENT_UPLOADS).")
+    @Option(help: "Uploads handled at once; when all are taken a newcomer replaces one that crawls below 4 KiB/s, or waits 2 s, then gets 503 with Retry-After (default 64; also $EVIDENCE_MAX_CONCURRENT_UPLOADS).")
     var maxConcurrentUploads: Int?
+
+    @Option(help: "Files checked against the log at once (POST /verify), apart from the uploads' places (default 8; also $EVIDENCE_MAX_CONCURRENT_VERIFICATIONS).")
+    var maxConcurrentVerifications: Int?
 
     @Option(help: "On SIGTERM, stop taking new connections and let uploads in flight finish for this many seconds, then exit (default 30; also $EVIDENCE_DRAIN_SECONDS).")
     var drainSeconds: Int?
@@ -148,6 +151,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = try count(maxFiles, "EVIDENCE_MAX_FILES") { limits.maxFiles = value }
         if let value = try count(maxMessageBytes, "EVIDENCE_MAX_MESSAGE_BYTES") { limits.maxMessageBytes = value }
         if let value = try count(maxConcurrentUploads, "EVIDENCE_MAX_CONCURRENT_UPLOADS") { limits.maxConcurrentUploads = value }
+        if let value = try count(maxConcurrentVerifications, "EVIDENCE_MAX_CONCURRENT_VERIFICATIONS") {
+            limits.maxConcurrentVerifications = value
+        }
         if let hours = try count(partialUploadHours, "EVIDENCE_PARTIAL_UPLOAD_HOURS") { limits.partialUploadMaxAge = TimeInterval(hours) * 3600 }
         if let bits = proofOfWork ?? environment["EVIDENCE_PROOF_OF_WORK"].flatMap(Int.init) {
             guard (0...32).contains(bits) else { throw CommandFailure(description: "--proof-of-work takes 0 (off) to 32 bits; 20 is a good start") }

@@ -4,9 +4,10 @@ extension UploadGate {
     /// `body` with a place at the gate; when none comes free in time, the request body is read and thrown away
     /// (so the browser sees the answer, not a reset connection) and the answer is 503 with Retry-After.
     func admit(
-        _ request: Request, pages: PageRenderer, wantsJSON: Bool = false, _ body: () async throws -> Response
+        _ request: Request, connection: ObjectIdentifier? = nil, pages: PageRenderer, wantsJSON: Bool = false,
+        _ body: () async throws -> Response
     ) async throws -> Response {
-        if let response = try await withPlace(body) { return response }
+        if let response = try await withPlace(for: connection, body) { return response }
         for try await _ in request.body {}
         var response = Refusal(
             status: .serviceUnavailable, titleKey: "error_busy_title", messageKey: "error_busy"

@@ -14,13 +14,22 @@ public struct SubmissionLimits: Sendable {
     public var allowsKeepingOriginals = true
     /// Free space every upload must leave on the data folder's disk (checked at the start and while streaming).
     public var freeSpaceFloor = FreeSpaceFloor.standard
-    /// Uploads handled at once (form posts, tus PATCHes, file checks); more wait up to `uploadQueueWait`, then get 503.
+    /// Uploads handled at once (form posts, additions, tus PATCHes); more wait up to `uploadQueueWait`, then get 503.
     public var maxConcurrentUploads = 64
+    /// Files checked against the log at once (`POST /verify`), apart from the uploads' places.
+    public var maxConcurrentVerifications = 8
     public var uploadQueueWait: Duration = .seconds(2)
+    /// When every place is taken, a newcomer takes the place of the slowest upload whose body has come at less than
+    /// this many bytes a second since it began (a second at least), instead of waiting.
+    public var slowUploadRate: Int64 = 4096
     /// A connection must complete its request headers this soon after connecting (or after its last answer).
     public var headerTimeout: Duration = .seconds(30)
     /// A request body that sends nothing for this long, or is still unfinished after `bodyTotalTimeout`, is cut.
     public var bodyIdleTimeout: Duration = .seconds(120)
+    /// A request body must bring at least this many bytes a second over every `bodyRateWindow` (a Tor user at
+    /// 20 KB/s brings 40 times more; a client that sends a byte every few seconds is cut); 0 switches it off.
+    public var minimumBodyRate: Int64 = 512
+    public var bodyRateWindow: Duration = .seconds(60)
     public var bodyTotalTimeout: Duration = .seconds(6 * 3600)
     /// Open connections at most; beyond it new ones wait in the listen backlog.
     public var maxConnections = 1024

@@ -27,11 +27,15 @@ public enum EvidenceApplication {
             : PartialUploads(
                 store: pipeline.store, blobs: pipeline.blobs, spool: folder.spool, maxAge: limits.partialUploadMaxAge,
                 floor: limits.freeSpaceFloor)
-        let router = makeRouter(configuration, pipeline: pipeline, partials: partials, pages: try PageRenderer.bundled(), logger: logger)
+        let pace = UploadPace()
+        let router = makeRouter(
+            configuration, pipeline: pipeline, partials: partials, pace: pace, pages: try PageRenderer.bundled(), logger: logger)
         var http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
                 ExpectContinueHandler(maxBodyBytes: limits.maxSubmissionBytes),
-                BodyTimeoutHandler(idle: .init(limits.bodyIdleTimeout), total: .init(limits.bodyTotalTimeout)),
+                BodyTimeoutHandler(
+                    idle: .init(limits.bodyIdleTimeout), total: .init(limits.bodyTotalTimeout), minimumRate: limits.minimumBodyRate,
+                    rateWindow: .init(limits.bodyRateWindow), pace: pace),
                 LingeringCloseHandler(),
             ],
             idleTimeout: .init(limits.headerTimeout))
@@ -47,13 +51,17 @@ public enum EvidenceApplication {
     }
 
     static func makeRouter(
-        _ configuration: ServerConfiguration, pipeline: IngestPipeline, partials: PartialUploads, pages: PageRenderer, logger: Logger
+        _ configuration: ServerConfiguration, pipeline: IngestPipeline, partials: PartialUploads, pace: UploadPace, pages: PageRenderer,
+        logger: Logger
     ) -> Router<EvidenceRequestContext> {
         let router = Router(context: EvidenceRequestContext.self)
         let limits = configuration.limits
         let faults = FaultLog(logger: logger)
         router.add(middleware: SecurityHeadersMiddleware(onionAddress: configuration.onionAddress, pages: pages, faults: faults))
-        let gate = UploadGate(capacity: configuration.limits.maxConcurrentUploads, wait: configuration.limits.uploadQueueWait)
+        let gate = UploadGate(
+            capacity: limits.maxConcurrentUploads, wait: limits.uploadQueueWait, pace: pace, dropBelowRate: limits.slowUploadRate)
+        let verificationGate = UploadGate(
+            capacity: limits.maxConcurrentVerifications, wait: limits.uploadQueueWait, pace: pace, dropBelowRate: limits.slowUploadRate)
         let work = limits.proofOfWorkBits > 0
             ? ProofOfWork(bits: limits.proofOfWorkBits, fallbackDelay: limits.proofOfWorkFallbackDelay, usesPerChallenge: limits.maxFiles + 1)
             : nil
@@ -61,7 +69,7 @@ public enum EvidenceApplication {
         router.add(middleware: RateLimitMiddleware(
             uploads: SourceRateLimiter(limit: limits.uploadsPerSource, window: limits.rateWindow, countsLoopback: limits.rateLimitsLoopback),
             pages: pages))
-        router.add(middleware: UploadGateMiddleware(gate: gate, pages: pages))
+        router.add(middleware: UploadGateMiddleware(submissions: gate, verifications: verificationGate, pages: pages))
         // The form is rendered (at "/" and "/index.html"), never served raw, so the operator's choices apply to it.
         router.add(middleware: FormPage(pages: pages, limits: configuration.limits, work: work))
         router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: false, logger: logger))
