@@ -233,4 +233,33 @@ struct ProofOfWorkTests {
         #expect(quick.0 == 201 && quick.1 < 6, "a solved upload took \(quick.1) s")
         #expect(slow.0 == 201 && slow.1 >= 7.9, "an upload without proof took only \(slow.1) s")
     }
+
+    /// The wait is longer than the header timeout here, as the 30 s wait equals it by default: the idle timeout that
+    /// cuts slow headers also runs while a body is read, and the body is not read during the wait.
+    @Test("with proof of work on, plain form posts of 2 MB and 20 MB (no JavaScript) wait longer than the header timeout and get 201")
+    func noJavaScriptPathOutlastsTheIdleTimeout() async throws {
+        let server = try TestServer()
+        let small = try ServerLimitsTests.wav(in: server.folder, size: 2_000_000)
+        let smallFile = server.folder.path("small.wav")
+        try FileManager.default.moveItem(at: small, to: smallFile)
+        let large = try ServerLimitsTests.wav(in: server.folder, size: 20_000_000)
+        let answers = try await server.run(limits: { limits in
+            limits.proofOfWorkBits = 20
+            limits.headerTimeout = .seconds(2)
+            limits.proofOfWorkFallbackDelay = .seconds(4)
+        }) { port in
+            func timed(_ file: URL) async throws -> (status: String, seconds: Double) {
+                let start = Date()
+                let status = try await Subprocess.run("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-F", "files=@\(file.path)",
+                                                               "http://127.0.0.1:\(port)/submissions"])
+                return (status.stdoutText, Date().timeIntervalSince(start))
+            }
+            async let first = timed(smallFile)
+            async let second = timed(large)
+            return [try await first, try await second]
+        }
+        for answer in answers {
+            #expect(answer.status == "201" && answer.seconds >= 3.9, "\(answer)")
+        }
+    }
 }

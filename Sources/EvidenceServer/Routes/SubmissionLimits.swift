@@ -45,6 +45,13 @@ public struct SubmissionLimits: Sendable {
     /// is seconds on a phone). 0 is off. Without a solution a request waits `proofOfWorkFallbackDelay`.
     public var proofOfWorkBits = 0
     public var proofOfWorkFallbackDelay: Duration = .seconds(30)
+
+    /// Hummingbird's idle timeout, which cuts slow headers and also runs while a body is read: the header timeout,
+    /// or, with proof of work on, longer than the no-JavaScript wait, during which the body is not read (a request
+    /// that waits the 30 s would otherwise be cut at exactly 30 s).
+    var connectionIdleTimeout: Duration {
+        proofOfWorkBits > 0 ? max(headerTimeout, proofOfWorkFallbackDelay + .seconds(15)) : headerTimeout
+    }
     /// A resumable upload is removed this long after it began, finished or not (tus uploads not yet sent with the form).
     public var partialUploadMaxAge: TimeInterval = 24 * 3600
     /// Request headers, all together, at most this many bytes.

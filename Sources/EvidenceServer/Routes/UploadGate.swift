@@ -39,6 +39,7 @@ final class UploadGate: Sendable {
     func withPlace<Value>(for connection: ObjectIdentifier? = nil, _ body: () async throws -> Value) async rethrows -> Value? {
         guard let ticket = await acquire(connection) else { return nil }
         defer { release(ticket) }
+        if let connection { pace?.restart(connection) }
         return try await body()
     }
 

@@ -38,7 +38,7 @@ public enum EvidenceApplication {
                     rateWindow: .init(limits.bodyRateWindow), pace: pace),
                 LingeringCloseHandler(),
             ],
-            idleTimeout: .init(limits.headerTimeout))
+            idleTimeout: .init(limits.connectionIdleTimeout))
         http.httpDecoder = .init(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: 100)
         return Application(
             router: router,

@@ -17,6 +17,13 @@ final class UploadPace: Sendable {
         bodies.withLock { $0[connection] = Body(started: .now(), bytes: 0, close: close) }
     }
 
+    /// Measures from now: the body was let in to the upload gate (what came before, while it waited, does not count).
+    func restart(_ connection: ObjectIdentifier) {
+        bodies.withLock { bodies in
+            if let body = bodies[connection] { bodies[connection] = Body(started: .now(), bytes: 0, close: body.close) }
+        }
+    }
+
     func received(_ connection: ObjectIdentifier, bytes: Int) {
         bodies.withLock { $0[connection]?.bytes += Int64(bytes) }
     }
