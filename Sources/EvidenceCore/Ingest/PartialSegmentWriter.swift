@@ -11,6 +11,8 @@ public final class PartialSegmentWriter {
     private let label: (Int64) throws -> String
     /// What the upload's pieces before this one take at rest.
     private let earlierSealed: Int64
+    /// Fewer bytes than this that do not end the upload are not kept.
+    private let minimumCount: Int64
     private let encryptor: ChunkedStreamEncryptor
     private let floor: FreeSpaceFloor
     private let floorFolder: URL
@@ -26,7 +28,7 @@ public final class PartialSegmentWriter {
 
     init(
         sink: any PartialSegmentSink, start: Int64, limit: Int64, key: [UInt8], label: @escaping (Int64) throws -> String,
-        earlierSealed: Int64, floor: FreeSpaceFloor, floorFolder: URL, running: RunningPiece? = nil,
+        earlierSealed: Int64, minimumCount: Int64 = 0, floor: FreeSpaceFloor, floorFolder: URL, running: RunningPiece? = nil,
         fence: (PatchFence, PatchFence.Ticket)? = nil
     ) throws {
         self.fence = fence
@@ -35,6 +37,7 @@ public final class PartialSegmentWriter {
         self.limit = limit
         self.label = label
         self.earlierSealed = earlierSealed
+        self.minimumCount = minimumCount
         self.floor = floor
         self.floorFolder = floorFolder
         self.running = running
@@ -73,7 +76,8 @@ public final class PartialSegmentWriter {
     }
 
     /// Seals what arrived and makes it part of the upload, returning the upload's new offset. Nothing is kept
-    /// when nothing arrived or a write failed; if sealing fails (a full disk) the piece is dropped and the
+    /// when nothing arrived or a write failed, and a piece under the minimum that does not end the upload is
+    /// refused (`pieceTooSmall`); if sealing fails (a full disk) the piece is dropped and the
     /// error thrown, so the offset never counts bytes that are not stored.
     public func finish() throws -> Int64 {
         defer { fence.map { $0.0.leave($0.1) } }
@@ -82,6 +86,11 @@ public final class PartialSegmentWriter {
             // Bytes the scrubbing took are not kept: it cannot go on.
             if count > 0 { running?.keptOnlySome() } else { running?.keptNothing() }
             return start
+        }
+        guard count == limit || count >= minimumCount else {
+            sink.discard()
+            running?.keptOnlySome()
+            throw PartialUploadError.pieceTooSmall(minimum: minimumCount)
         }
         do {
             if count == limit { try sealPadding() }

@@ -2,7 +2,8 @@ import EvidenceCrypto
 import Foundation
 
 /// Partial uploads on one node: `spool/partial/<id>/info.json` and one `<sealed bounds>.seg` file per PATCH
-/// (`part-<uuid>` while it is written). They survive a restart; a finished one is renamed out of
+/// (`part-<uuid>` while it is written). An upload is made in `.creating-<id>/` and renamed into place with its info,
+/// so a sweep never takes one being made for debris. They survive a restart; a finished one is renamed out of
 /// `partial/` when it is claimed, so no second request can take it.
 struct PartialUploadFolder: PartialUploadBacking {
     let root: URL
@@ -10,9 +11,19 @@ struct PartialUploadFolder: PartialUploadBacking {
     private func folder(_ id: String) -> URL { root.appendingPathComponent(id, isDirectory: true) }
 
     func create(id: String, info: PartialUploads.Info) throws {
-        try FileSystem.makeDurableDirectory(folder(id))
-        try FileSystem.writeAtomically(Array(try JSONEncoder().encode(info)), to: folder(id).appendingPathComponent("info.json"))
+        let making = root.appendingPathComponent(Self.creatingPrefix + id, isDirectory: true)
+        try FileSystem.makeDurableDirectory(making)
+        do {
+            try FileSystem.writeAtomically(Array(try JSONEncoder().encode(info)), to: making.appendingPathComponent("info.json"))
+            try FileSystem.durableRename(making, to: folder(id))
+        } catch {
+            try? FileManager.default.removeItem(at: making)
+            throw error
+        }
     }
+
+    /// Uploads being made; one left by a crash is removed at the next start (`removeUnfinishedSegments`).
+    static let creatingPrefix = ".creating-"
 
     func info(id: String) throws -> PartialUploads.Info? {
         guard let data = try? Data(contentsOf: folder(id).appendingPathComponent("info.json")) else { return nil }
@@ -77,12 +88,23 @@ struct PartialUploadFolder: PartialUploadBacking {
     }
 
     func all() -> [(id: String, info: PartialUploads.Info?)] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).map { id in (id, try? info(id: id)) }
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { !$0.hasPrefix(".") }.map { id in
+            (id, try? info(id: id))
+        }
     }
 
-    /// Pieces whose PATCH never finished (the process died mid-request) are not part of any upload.
+    func count() -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).count
+    }
+
+    /// Pieces whose PATCH never finished, and uploads whose creation never finished (the process died mid-request),
+    /// are not part of any upload.
     func removeUnfinishedSegments() {
         for id in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
+            if id.hasPrefix(Self.creatingPrefix) {
+                try? FileManager.default.removeItem(at: folder(id))
+                continue
+            }
             // `<start>.part-<uuid>` was the name before bounds were sealed.
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder(id).path)) ?? []
             where name.hasPrefix("part-") || name.contains(".part-") {

@@ -18,6 +18,12 @@ public struct PartialUploads: Sendable {
     /// breaks the chain without this one knowing which piece was kept.
     let running: RunningUploads?
     let fence = PatchFence()
+    /// Uploads in progress at most; past it a creation is refused (`PartialUploadError.tooMany`).
+    public var maxPending = Int.max
+    private let pending = PendingUploadCount()
+    /// A piece that does not end the upload is kept only if it brings at least this many bytes: a flood of tiny
+    /// PATCHes would otherwise cost a file and a sync each.
+    public var minimumPieceBytes: Int64 = 0
     /// Scrubs uploads while their PATCHes arrive, into this pipeline's blob store, when given.
     let scrubbingPipeline: IngestPipeline?
     /// A scrubbing that gets no bytes this long (a paused upload) gives up its thread; the upload is scrubbed
@@ -91,11 +97,13 @@ public struct PartialUploads: Sendable {
 
     /// Starts an upload of `length` bytes and returns its handle (the client keeps the secret).
     public func create(length: Int64) throws -> Handle {
+        guard pending.current(counting: backing.count) < maxPending else { throw PartialUploadError.tooMany }
         let handle = Handle(id: Hex.encode(SecureRandom.bytes(count: 16)), secret: SecureRandom.bytes(count: 32))
         let now = Int64(Date().timeIntervalSince1970)
         try backing.create(
             id: handle.id,
             info: Info(sealedLength: try handle.sealedLength(length), hour: now - now % 3600, keyCheck: Hex.encode(handle.key(for: "check"))))
+        pending.created()
         running?.begin(id: handle.id)
         return handle
     }
@@ -137,6 +145,7 @@ public struct PartialUploads: Sendable {
             sink: sink, start: offset, limit: length - offset, key: handle.key(for: "segment \(offset)"),
             label: { try handle.sealedBounds(start: offset, end: $0) },
             earlierSealed: segments.reduce(0) { $0 + ChunkedStreamEncryptor.sealedLength(ofPlaintext: $1.end - $1.start) },
+            minimumCount: minimumPieceBytes,
             floor: floor, floorFolder: floorFolder, running: piece, fence: (fence, fence.enter(handle.id)))
     }
 
@@ -275,6 +284,8 @@ protocol PartialUploadBacking: Sendable {
     func remove(id: String) throws -> Bool
     /// Every upload, with its info when readable.
     func all() -> [(id: String, info: PartialUploads.Info?)]
+    /// How many uploads there are.
+    func count() -> Int
 }
 
 /// Where one PATCH's encrypted bytes go until the piece is kept or dropped.
@@ -299,6 +310,8 @@ public enum PartialUploadError: Error, Equatable, CustomStringConvertible {
     case incomplete(received: Int64, length: Int64)
     case damaged
     case superseded
+    case tooMany
+    case pieceTooSmall(minimum: Int64)
 
     public var description: String {
         switch self {
@@ -307,6 +320,8 @@ public enum PartialUploadError: Error, Equatable, CustomStringConvertible {
         case .incomplete(let received, let length): return "the upload is incomplete: \(received) of \(length) bytes"
         case .damaged: return "the stored pieces of this upload cannot be read"
         case .superseded: return "a later PATCH of this upload took over"
+        case .tooMany: return "too many uploads are in progress; try again later"
+        case .pieceTooSmall(let minimum): return "a PATCH that does not end the upload must bring at least \(minimum) bytes"
         }
     }
 }

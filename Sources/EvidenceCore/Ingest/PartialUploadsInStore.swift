@@ -60,6 +60,10 @@ struct PartialUploadsInStore: PartialUploadBacking {
         return true
     }
 
+    func count() -> Int {
+        (try? store.partialUploadCount()) ?? 0
+    }
+
     func all() -> [(id: String, info: PartialUploads.Info?)] {
         ((try? store.partialUploads()) ?? []).map { ($0.id, $0.info) }
     }

@@ -31,6 +31,10 @@ extension EvidenceStore {
         }
     }
 
+    func partialUploadCount() throws -> Int {
+        try database.read { session in Int(try session.int64s("SELECT count(*) FROM partial_upload").first ?? 0) }
+    }
+
     func partialSegments(uploadID: String) throws -> [StoredPiece] {
         try database.read { session in
             try session.rows("SELECT bounds, start_offset, end_offset, blob_key, id FROM partial_segment WHERE upload_id = ?", [uploadID])

@@ -22,6 +22,10 @@ public struct SubmissionLimits: Sendable {
     /// When every place is taken, a newcomer takes the place of the slowest upload whose body has come at less than
     /// this many bytes a second since it began (a second at least), instead of waiting.
     public var slowUploadRate: Int64 = 4096
+    /// Resumable uploads in progress at most (`POST /uploads` past it gets 503), and the fewest bytes a PATCH that
+    /// does not end its upload must bring to be kept (400 otherwise).
+    public var maxPendingUploads = 10_000
+    public var minimumPieceBytes: Int64 = 16 * 1024
     /// A connection must complete its request headers this soon after connecting (or after its last answer).
     public var headerTimeout: Duration = .seconds(30)
     /// A request body that sends nothing for this long, or is still unfinished after `bodyTotalTimeout`, is cut.

@@ -29,13 +29,21 @@ struct TusController: Sendable {
                 return Self.answer(.badRequest, "Upload-Length is required")
             }
             guard length <= limits.maxFileBytes else { return Self.answer(.contentTooLarge, "the file is larger than the limit") }
-            _ = try await blocking { partials.removeExpired() }
             do {
                 try partials.floor.check(partials.floorFolder)
             } catch {
                 return Self.answer(Refusal.insufficientStorage, "the server is out of space")
             }
-            let handle = try await blocking { try partials.create(length: length) }
+            // Expired uploads go with the sweep (PartialUploadSweeper), not here: a scan per creation made a flood
+            // of creations cost the square of their number.
+            let handle: PartialUploads.Handle
+            do {
+                handle = try await blocking { try partials.create(length: length) }
+            } catch PartialUploadError.tooMany {
+                var answer = Self.answer(.serviceUnavailable, PartialUploadError.tooMany.description)
+                answer.headers[.retryAfter] = "60"
+                return answer
+            }
             return Response(status: .created, headers: [.location: "/uploads/\(handle.token)", Self.resumable: Self.version])
         }
         router.head("/uploads/:token") { _, context in
@@ -98,6 +106,10 @@ struct TusController: Sendable {
                 return Response(status: .noContent, headers: headers)
             case PartialUploadError.beyondLength?:
                 return Self.answer(.contentTooLarge, "more bytes than Upload-Length")
+            case PartialUploadError.pieceTooSmall?:
+                var answer = Self.answer(.badRequest, failure.map { "\($0)" } ?? "")
+                answer.headers.append(contentsOf: headers)
+                return answer
             case PartialUploadError.superseded?:
                 // Its client resumed with a later PATCH: what this one brought is kept, and HEAD tells the offset.
                 return Self.answer(.conflict, "a later PATCH of this upload took over")

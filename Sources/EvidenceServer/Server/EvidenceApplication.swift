@@ -20,13 +20,15 @@ public enum EvidenceApplication {
         let limits = configuration.limits
         // With a shared store (several nodes), resumable uploads live in it and in the blob store, so an upload
         // begun on one node continues on any other; on one node they stay in spool/partial/.
-        let partials =
+        var partials =
             configuration.store == nil
             ? PartialUploads(
                 spool: folder.spool, maxAge: limits.partialUploadMaxAge, floor: limits.freeSpaceFloor, scrubbingWith: pipeline)
             : PartialUploads(
                 store: pipeline.store, blobs: pipeline.blobs, spool: folder.spool, maxAge: limits.partialUploadMaxAge,
                 floor: limits.freeSpaceFloor)
+        partials.maxPending = limits.maxPendingUploads
+        partials.minimumPieceBytes = limits.minimumPieceBytes
         let pace = UploadPace()
         let router = makeRouter(
             configuration, pipeline: pipeline, partials: partials, pace: pace, pages: try PageRenderer.bundled(), logger: logger)

@@ -1,6 +1,7 @@
 import HTTPTypes
 
-/// The upload places a request takes: its own file for the evidence (form posts, additions, tus PATCHes), or a file
+/// The upload places a request takes: its own file for the evidence (form posts, additions, tus creations and
+/// PATCHes), or a file
 /// checked against the log, whose places are separate and fewer so that checks cannot crowd out submissions.
 enum UploadKind: Sendable {
     case submission
@@ -10,7 +11,7 @@ enum UploadKind: Sendable {
     static func of(method: HTTPRequest.Method, path: String) -> UploadKind? {
         let path = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
         switch method {
-        case .post where path == "/submissions" || path == "/status/add": return .submission
+        case .post where path == "/submissions" || path == "/status/add" || path == "/uploads": return .submission
         case .post where path == "/verify": return .verification
         case .patch where path.hasPrefix("/uploads/"): return .submission
         default: return nil
