@@ -4,7 +4,7 @@ import Testing
 
 @Suite(.serialized)
 struct SecurityHeadersTests {
-    static let paths = ["/", "/style.css", "/verify.js", "/verify", "/status", "/log/key", "/log/checkpoint", "/healthz", "/no-such-page"]
+    static let paths = ["/", "/style.css", "/verify.js", "/verify", "/status", "/log/key", "/log/checkpoint", "/healthz", "/no-such-page", "/submit.js%00.png"]
 
     @Test("every response carries the security headers, no cookie and no Server header")
     func everyResponse() async throws {
@@ -74,6 +74,22 @@ struct SecurityHeadersTests {
             #expect(!headers.contains("onion-location"), "\(path)")
         }
         #expect(answers["POST /submissions"]?.hasPrefix("http/1.1 415") == true)
+    }
+
+    @Test("a path with a NUL or another control character is refused with 400, never served as the file before it")
+    func controlCharactersInPaths() async throws {
+        let server = try TestServer()
+        let answers = try await server.run { port in
+            var answers: [String] = []
+            for path in ["/submit.js%00.png", "/style.css%00", "/submit.js%0a", "/submit.js"] {
+                answers.append(try await Subprocess.run("curl", ["-sS", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"]).stdoutText)
+            }
+            return answers
+        }
+        for answer in answers.dropLast() {
+            #expect(answer.hasSuffix("400") && !answer.contains("function"), "\(answer.prefix(200))")
+        }
+        #expect(answers.last?.hasSuffix("200") == true, "the file itself is still served")
     }
 
     @Test("an operator's onion address is announced with Onion-Location")

@@ -60,6 +60,7 @@ public enum EvidenceApplication {
         let limits = configuration.limits
         let faults = FaultLog(logger: logger)
         router.add(middleware: SecurityHeadersMiddleware(onionAddress: configuration.onionAddress, pages: pages, faults: faults))
+        router.add(middleware: PathSanityMiddleware())
         let gate = UploadGate(
             capacity: limits.maxConcurrentUploads, wait: limits.uploadQueueWait, pace: pace, dropBelowRate: limits.slowUploadRate)
         let verificationGate = UploadGate(
