@@ -93,6 +93,32 @@ struct TusTests {
         #expect(refused.stdoutText.hasSuffix("400"))
     }
 
+    @Test("a form naming one finished and one unfinished upload is refused, and the finished one stays to be named again")
+    func formWithOneFailedUploadKeepsTheFinishedOne() async throws {
+        let server = try TestServer()
+        let tus = ["-H", "Tus-Resumable: 1.0.0"]
+        let photo = Paths.corpusFile(EndToEndTests.gpsJPEG)
+        let size = try FileManager.default.attributesOfItem(atPath: photo.path)[.size] as! Int
+        let (refused, finishedAfter, accepted) = try await server.run { port in
+            let base = "http://127.0.0.1:\(port)"
+            let finished = try await Self.curl(["-X", "POST"] + tus + ["-H", "Upload-Length: \(size)", "\(base)/uploads"])
+            let done = try #require(Self.header("Location", in: finished.headers))
+            let patch = ["-X", "PATCH"] + tus + ["-H", "Expect:", "-H", "Content-Type: application/offset+octet-stream", "-H", "Upload-Offset: 0"]
+            #expect(try await Self.curl(patch + ["--data-binary", "@\(photo.path)", base + done]).status == 204)
+            let unfinished = try await Self.curl(["-X", "POST"] + tus + ["-H", "Upload-Length: 1000000", "\(base)/uploads"])
+            let open = try #require(Self.header("Location", in: unfinished.headers))
+            let refused = try await Subprocess.run("curl", [
+                "-sS", "-w", "\n%{http_code}", "-F", "upload=\(base + done)", "-F", "upload=\(base + open)", "\(base)/submissions",
+            ])
+            let finishedAfter = try await Self.curl(["-I"] + tus + [base + done])
+            let accepted = try await Subprocess.run("curl", ["-sS", "-w", "\n%{http_code}", "-F", "upload=\(base + done)", "\(base)/submissions"])
+            return (refused.stdoutText, finishedAfter, accepted.stdoutText)
+        }
+        #expect(refused.hasSuffix("400"), "\(refused.suffix(200))")
+        #expect(finishedAfter.status == 200 && Self.header("Upload-Offset", in: finishedAfter.headers) == "\(size)")
+        #expect(accepted.hasSuffix("201"), "\(accepted.suffix(200))")
+    }
+
     @Test("over HTTP, an upload past its age is gone at once: HEAD and PATCH get 404, its folder is removed, the form refuses it")
     func expiryOverHTTP() async throws {
         let server = try TestServer()

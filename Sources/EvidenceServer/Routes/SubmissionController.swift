@@ -67,11 +67,20 @@ struct SubmissionController: Sendable {
             // PATCHes: blocking work, off the event loop.
             let completed = try await NIOThreadPool.singleton.runIfActive { [partials, spool, limits] in
                 var completed: [CompletedUpload] = []
+                // Every named upload is checked before any is taken: a form naming one finished and one unknown or
+                // unfinished upload is refused and leaves the finished one in place, to be named again.
+                let handles = try tokens.map { token in
+                    let last = token.split(separator: "/").last.map(String.init) ?? ""
+                    guard let handle = PartialUploads.Handle(token: last.trimmingCharacters(in: .whitespacesAndNewlines)),
+                        let (length, offset) = try partials.state(handle)
+                    else { throw SubmissionError.unknownUpload }
+                    guard offset == length else { throw PartialUploadError.incomplete(received: offset, length: length) }
+                    guard length <= limits.maxFileBytes else { throw CoreError.fileTooLarge(limit: limits.maxFileBytes) }
+                    return handle
+                }
                 do {
-                    for token in tokens {
-                        let last = token.split(separator: "/").last.map(String.init) ?? ""
-                        guard let handle = PartialUploads.Handle(token: last.trimmingCharacters(in: .whitespacesAndNewlines)),
-                            let upload = try partials.complete(handle, into: spool, sizeLimit: limits.maxFileBytes)
+                    for handle in handles {
+                        guard let upload = try partials.complete(handle, into: spool, sizeLimit: limits.maxFileBytes)
                         else { throw SubmissionError.unknownUpload }
                         completed.append(upload)
                         guard upload.spooled.sniffedType != nil || limits.acceptsUnknownTypes else { throw CoreError.unsupportedType }
