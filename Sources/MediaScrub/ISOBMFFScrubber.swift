@@ -139,8 +139,11 @@ final class ISOBMFFPass {
                 guard size <= ISOBMFFScrubber.maxIndexBoxSize else {
                     throw ScrubError.tooLarge("a \(type) box of \(size) bytes (the limit is \(ISOBMFFScrubber.maxIndexBoxSize))")
                 }
-                try reader.append(exactly: size - header.count, to: &header, place: place)
-                try cleanIndex(header, type: type, start: start)
+                // The box, and the copy and sample ranges its cleaning makes, come to about twice its size.
+                try ScrubMemory.current.holding(2 * size, for: "a \(type) box of \(size) bytes") {
+                    try reader.append(exactly: size - header.count, to: &header, place: place)
+                    try cleanIndex(header, type: type, start: start)
+                }
             case _ where ISOBMFFScrubber.streamedTypes.contains(type):
                 try beginStreaming()
                 try emit(header)

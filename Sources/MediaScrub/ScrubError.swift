@@ -8,6 +8,9 @@ public enum ScrubError: Error, Equatable, CustomStringConvertible {
     case malformed(String)
     /// A header structure is bigger than any sane limit; the payload says which.
     case tooLarge(String)
+    /// Other scrubbings hold the memory this one needs (`ScrubMemory`); the payload says for what. The file may be
+    /// fine: sending it again later can succeed.
+    case busy(String)
 
     /// A sentence a person can act on.
     public var description: String {
@@ -21,6 +24,8 @@ public enum ScrubError: Error, Equatable, CustomStringConvertible {
             return "the file is damaged: \(problem)"
         case .tooLarge(let structure):
             return "the file has an implausibly large header structure: \(structure)"
+        case .busy(let what):
+            return "the server is cleaning too many large files at once (\(what)); send the file again in a few minutes"
         }
     }
 }

@@ -56,6 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Uploads handled at once; when all are taken a newcomer replaces one that crawls below 4 KiB/s, or waits 2 s, then gets 503 with Retry-After (default 64; also $EVIDENCE_MAX_CONCURRENT_UPLOADS).")
     var maxConcurrentUploads: Int?
 
+    @Option(help: "Memory the cleaning of all uploads may hold at once in large buffers (a video's index); past it an upload gets 503 (default 512MiB; also $EVIDENCE_SCRUB_MEMORY).")
+    var scrubMemory: String?
+
     @Option(help: "Files checked against the log at once (POST /verify), apart from the uploads' places (default 8; also $EVIDENCE_MAX_CONCURRENT_VERIFICATIONS).")
     var maxConcurrentVerifications: Int?
 
@@ -147,6 +150,7 @@ struct ServeCommand: AsyncParsableCommand {
             return value
         }
         if let value = try size(maxFileSize, "EVIDENCE_MAX_FILE_SIZE") { limits.maxFileBytes = value }
+        if let value = try size(scrubMemory, "EVIDENCE_SCRUB_MEMORY") { limits.scrubMemoryBytes = Int(value) }
         if let value = try size(maxSubmissionSize, "EVIDENCE_MAX_SUBMISSION_SIZE") { limits.maxSubmissionBytes = value }
         if let value = try count(maxFiles, "EVIDENCE_MAX_FILES") { limits.maxFiles = value }
         if let value = try count(maxMessageBytes, "EVIDENCE_MAX_MESSAGE_BYTES") { limits.maxMessageBytes = value }

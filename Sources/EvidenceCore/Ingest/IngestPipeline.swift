@@ -282,6 +282,7 @@ extension CoreError {
         switch scrubError {
         case .unsupportedType: self = .unsupportedType
         case .truncated(let why), .malformed(let why), .tooLarge(let why): self = .damagedFile(why)
+        case .busy: self = .busy(scrubError.description)
         }
     }
 }

@@ -12,6 +12,8 @@ public enum CoreError: Error, Equatable, CustomStringConvertible {
     case blobMissing(String)
     case storage(String)
     case invalidReviewState(String)
+    /// The server cannot take the work now (`ScrubError.busy`); the same file may succeed later.
+    case busy(String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum CoreError: Error, Equatable, CustomStringConvertible {
         case .storage(let why):
             return "storage error: \(why)"
         case .invalidReviewState(let why):
+            return why
+        case .busy(let why):
             return why
         }
     }

@@ -36,6 +36,8 @@ struct Refusal {
             self.init(status: .badRequest, titleKey: "error_unreadable_title", messageKey: "error_unknown_upload")
         case CoreError.damagedFile(let why):
             self.init(status: .badRequest, titleKey: "error_damaged_title", messageKey: "error_damaged", detail: why)
+        case CoreError.busy:
+            self.init(status: .serviceUnavailable, titleKey: "error_busy_title", messageKey: "error_busy")
         case CoreError.noFiles:
             self.init(status: .badRequest, titleKey: "error_no_files_title", messageKey: "error_no_files")
         case CoreError.storage(let why) where why.contains("disk is full"):

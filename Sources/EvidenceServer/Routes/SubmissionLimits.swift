@@ -25,6 +25,8 @@ public struct SubmissionLimits: Sendable {
     /// Resumable uploads in progress at most (`POST /uploads` past it gets 503), and the fewest bytes a PATCH that
     /// does not end its upload must bring to be kept (400 otherwise).
     public var maxPendingUploads = 10_000
+    /// What the cleaning of all uploads may hold at once in its large buffers (`ScrubMemory`); past it, 503.
+    public var scrubMemoryBytes = 512 << 20
     public var minimumPieceBytes: Int64 = 16 * 1024
     /// A connection must complete its request headers this soon after connecting (or after its last answer).
     public var headerTimeout: Duration = .seconds(30)

@@ -2,6 +2,7 @@ import EvidenceCore
 import Hummingbird
 import HummingbirdCore
 import Logging
+import MediaScrub
 import NIOCore
 
 /// Builds the HTTP application over an initialised data folder. Routes follow DESIGN.md's HTTP contract.
@@ -17,6 +18,7 @@ public enum EvidenceApplication {
             folder: folder, blobs: configuration.blobs ?? LocalBlobStore(root: folder.blobs), store: configuration.store)
         try pipeline.recoverInterruptedIngests()
         pipeline.acceptsUnknownTypes = configuration.limits.acceptsUnknownTypes
+        ScrubMemory.shared.total = configuration.limits.scrubMemoryBytes
         let limits = configuration.limits
         // With a shared store (several nodes), resumable uploads live in it and in the blob store, so an upload
         // begun on one node continues on any other; on one node they stay in spool/partial/.
