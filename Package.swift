@@ -112,7 +112,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "MediaScrubTests", dependencies: ["MediaScrub"]),
+        .testTarget(name: "MediaScrubTests", dependencies: ["MediaScrub", "TestCorpus"]),
         .testTarget(name: "EvidenceCryptoTests", dependencies: ["EvidenceCrypto"]),
         // Live tests need an S3 server: Scripts/test.sh starts SeaweedFS (Scripts/s3-test-server.sh).
         // The S3 server the live tests share (OBJECTSTORAGE_TEST_URL, or a SeaweedFS started for the test process).
@@ -125,7 +125,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/PostgresTestSupport"),
-        // ../shared/corpus for the test targets that read it.
+        // ../shared/corpus for the test targets that read it, and the hostile files made at run time (CraftedFiles).
         .target(name: "TestCorpus", path: "Tests/TestCorpus"),
         .testTarget(
             name: "ObjectStorageTests",
@@ -153,6 +153,7 @@ let package = Package(
                 "EvidenceServer",
                 "S3TestSupport",
                 "PostgresTestSupport",
+                "TestCorpus",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

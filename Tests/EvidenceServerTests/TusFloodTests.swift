@@ -8,27 +8,38 @@ import Testing
 struct TusFloodTests {
     static let tus = ["-H", "Tus-Resumable: 1.0.0"]
 
-    @Test("5,000 tus creations: /healthz answers in under 100 ms at the median meanwhile, and no creation gets a 5xx")
+    /// Median seconds of /healthz answers in `probes` (lines "STATUS SECONDS"), and how many were 200.
+    static func median(_ probes: String) -> (seconds: Double, ok: Int) {
+        let times = probes.split(separator: "\n").compactMap { line -> Double? in
+            let parts = line.split(separator: " ")
+            return parts.count == 2 && parts[0] == "200" ? Double(parts[1]) : nil
+        }.sorted()
+        return (times.isEmpty ? 99 : times[times.count / 2], times.count)
+    }
+
+    static func probe(_ port: Int, times: Int) -> String {
+        "for i in $(seq 1 \(times)); do curl -sS -o /dev/null -w '%{http_code} %{time_total}\\n' http://127.0.0.1:\(port)/healthz; sleep 0.1; done"
+    }
+
+    /// Under 100 ms here alone; the bound also allows for the machine's load when other tests run beside it (the
+    /// median of the same probes just before), which a scan per creation (seconds) would still far exceed.
+    @Test("5,000 tus creations: /healthz answers meanwhile in under 100 ms at the median (or 4 times its median just before), and no creation gets a 5xx")
     func creationFlood() async throws {
         let server = try TestServer()
-        let (statuses, health) = try await server.run { port in
+        let (statuses, before, health) = try await server.run { port in
+            let before = try await Subprocess.run("bash", ["-c", Self.probe(port, times: 20)]).stdoutText
             async let flood = Subprocess.run("bash", ["-c", """
                 seq 1 5000 | xargs -P 16 -I N curl -sS -o /dev/null -w '%{http_code}\\n' -X POST \
                   -H 'Tus-Resumable: 1.0.0' -H 'Upload-Length: 1000000' http://127.0.0.1:\(port)/uploads | sort | uniq -c
                 """])
             // /healthz every 100 ms while the creations go on.
-            let probes = try await Subprocess.run("bash", ["-c", """
-                for i in $(seq 1 60); do curl -sS -o /dev/null -w '%{http_code} %{time_total}\\n' http://127.0.0.1:\(port)/healthz; sleep 0.1; done
-                """])
-            return (try await flood.stdoutText, probes.stdoutText)
+            let probes = try await Subprocess.run("bash", ["-c", Self.probe(port, times: 60)])
+            return (try await flood.stdoutText, before, probes.stdoutText)
         }
         #expect(statuses.trimmingCharacters(in: .whitespacesAndNewlines) == "5000 201", "\(statuses)")
-        let times = health.split(separator: "\n").compactMap { line -> Double? in
-            let parts = line.split(separator: " ")
-            return parts.count == 2 && parts[0] == "200" ? Double(parts[1]) : nil
-        }.sorted()
-        #expect(times.count == 60, "\(health)")
-        #expect((times.isEmpty ? 99 : times[times.count / 2]) < 0.1, "median /healthz \(times)")
+        let (quiet, during) = (Self.median(before), Self.median(health))
+        #expect(during.ok == 60, "\(health)")
+        #expect(during.seconds < max(0.1, 4 * quiet.seconds), "median /healthz \(during.seconds) s, \(quiet.seconds) s before")
         let made = try FileManager.default.contentsOfDirectory(atPath: server.data.spool.appendingPathComponent("partial").path)
         #expect(made.count == 5000 && made.allSatisfy { !$0.hasPrefix(".") }, "\(made.count) uploads")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestCorpus
 import Testing
 
 /// Crafted files that once made one upload take gigabytes or minutes (issue 21): what cleaning costs must be bounded

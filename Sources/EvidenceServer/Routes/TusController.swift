@@ -127,11 +127,12 @@ struct TusController: Sendable {
         }
     }
 
-    /// Runs `work` where it may block. Shared partial uploads sit behind a database and an object store whose calls
-    /// wait on the network (the object store through tasks of its own, which a blocked cooperative thread could
-    /// starve): they go to the thread pool. Local ones are file calls, made in place as before.
+    /// Runs `work` on the thread pool: it waits on the disk (a creation or a finished piece is synced), or for shared
+    /// partial uploads on a database and an object store (the latter through tasks of its own, which a blocked
+    /// cooperative thread could starve). Made in place, a flood of creations held the event loops and every other
+    /// request waited behind them.
     func blocking<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
-        partials.isShared ? try await NIOThreadPool.singleton.runIfActive(work) : try work()
+        try await NIOThreadPool.singleton.runIfActive(work)
     }
 
     static func handle(_ context: EvidenceRequestContext) -> PartialUploads.Handle? {

@@ -36,6 +36,7 @@ final class BodyTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            stop()
             started = .now()
             lastRead = started
             windowStart = started
@@ -52,7 +53,8 @@ final class BodyTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
             windowBytes += Int64(buffer.readableBytes)
             if let paced { pace?.received(paced, bytes: buffer.readableBytes) }
         case .end:
-            stop()
+            stopTimers()
+            if let paced { pace?.complete(paced) }
         }
         context.fireChannelRead(data)
     }
@@ -66,9 +68,13 @@ final class BodyTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
         stop()
     }
 
-    private func stop() {
+    private func stopTimers() {
         check?.cancel()
         check = nil
+    }
+
+    private func stop() {
+        stopTimers()
         if let paced { pace?.end(paced) }
         paced = nil
     }

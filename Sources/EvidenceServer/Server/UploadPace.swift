@@ -8,6 +8,8 @@ final class UploadPace: Sendable {
     private struct Body {
         let started: NIODeadline
         var bytes: Int64
+        /// The whole body has arrived: it is not crawling, and it waits for nothing but its turn.
+        var complete = false
         let close: @Sendable () -> Void
     }
 
@@ -20,7 +22,7 @@ final class UploadPace: Sendable {
     /// Measures from now: the body was let in to the upload gate (what came before, while it waited, does not count).
     func restart(_ connection: ObjectIdentifier) {
         bodies.withLock { bodies in
-            if let body = bodies[connection] { bodies[connection] = Body(started: .now(), bytes: 0, close: body.close) }
+            if let body = bodies[connection] { bodies[connection] = Body(started: .now(), bytes: 0, complete: body.complete, close: body.close) }
         }
     }
 
@@ -28,6 +30,19 @@ final class UploadPace: Sendable {
         bodies.withLock { $0[connection]?.bytes += Int64(bytes) }
     }
 
+    /// Body bytes from `connection` since it began or was let in; the most there can be once the body is complete.
+    func received(by connection: ObjectIdentifier) -> Int64 {
+        bodies.withLock { bodies in
+            guard let body = bodies[connection] else { return 0 }
+            return body.complete ? .max : body.bytes
+        }
+    }
+
+    func complete(_ connection: ObjectIdentifier) {
+        bodies.withLock { $0[connection]?.complete = true }
+    }
+
+    /// Forgets the connection (it closed).
     func end(_ connection: ObjectIdentifier) {
         _ = bodies.withLock { $0.removeValue(forKey: connection) }
     }
@@ -39,7 +54,7 @@ final class UploadPace: Sendable {
         return bodies.withLock { bodies in
             var slowest: (connection: ObjectIdentifier, rate: Double)?
             for connection in connections {
-                guard let body = bodies[connection] else { continue }
+                guard let body = bodies[connection], !body.complete else { continue }
                 let age = now - body.started
                 guard age >= grace else { continue }
                 let pace = Double(body.bytes) / (Double(age.nanoseconds) / 1e9)

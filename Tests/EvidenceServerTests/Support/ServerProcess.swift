@@ -60,6 +60,13 @@ final class ServerProcess: @unchecked Sendable {
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
+    /// The server's peak resident memory so far (VmHWM), in bytes.
+    var peakResidentBytes: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
     /// Waits for the process to exit, up to `seconds`; its exit status, or nil if it is still running.
     func waitForExit(seconds: Double) async throws -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Hostile files made at run time (never committed), written in blocks so the test process holds little of them.
-enum CraftedFiles {
+public enum CraftedFiles {
     /// A new file written front to back.
     final class Writer {
         private let handle: FileHandle
@@ -39,7 +39,7 @@ enum CraftedFiles {
     /// An MP4 whose media data comes first (as phones write it) and whose `moovs` movie boxes each hold `tracks`
     /// timed-metadata tracks of `chunks` chunks, every chunk a 4-byte sample of its own, 8 bytes apart: ranges to
     /// zero that never merge. Most of them lie past the end of the file, as a hostile table may claim.
-    static func metadataTrackMovie(at url: URL, moovs: Int, tracks: Int, chunks: Int) throws {
+    public static func metadataTrackMovie(at url: URL, moovs: Int, tracks: Int, chunks: Int) throws {
         let writer = try Writer(url)
         let ftyp = box("ftyp", Array("isom".utf8) + [0, 0, 0, 0] + Array("isommp41".utf8))
         let mdatPayload = 1 << 16
@@ -84,7 +84,7 @@ enum CraftedFiles {
     }
 
     /// A 1×1 GIF whose graphic control extension runs on for about `bytes` bytes of 255-byte sub-blocks.
-    static func gifWithLongControlExtension(at url: URL, bytes: Int) throws {
+    public static func gifWithLongControlExtension(at url: URL, bytes: Int) throws {
         let writer = try Writer(url)
         try writer.write(Array("GIF89a".utf8) + [1, 0, 1, 0, 0, 0, 0] + [0x21, 0xF9])
         let subBlocks = [UInt8](repeating: 0, count: 64).flatMap { _ in [255] + [UInt8](repeating: 0x41, count: 255) }
@@ -95,7 +95,7 @@ enum CraftedFiles {
 
     /// An Ogg Opus file of identification and comment headers followed by `pages` pages that carry nothing
     /// (27 bytes each), the last one ending the stream.
-    static func opusOfEmptyPages(at url: URL, pages: Int) throws {
+    public static func opusOfEmptyPages(at url: URL, pages: Int) throws {
         let writer = try Writer(url)
         let head = Array("OpusHead".utf8) + [1, 1, 0x38, 0x01, 0x80, 0xBB, 0, 0, 0, 0, 0]
         let tags = Array("OpusTags".utf8) + [0, 0, 0, 0, 0, 0, 0, 0]
