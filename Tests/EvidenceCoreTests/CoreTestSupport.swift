@@ -54,6 +54,13 @@ final class CoreFixture {
         try IngestPipeline(folder: folder, blobs: LocalBlobStore(root: folder.blobs), store: store)
     }
 
+    /// Resumable uploads on one node (in the spool), or shared by nodes (in this store and a blob store of the folder).
+    func partialUploads(shared: Bool) -> PartialUploads {
+        shared
+            ? PartialUploads(store: store, blobs: LocalBlobStore(root: folder.blobs), spool: folder.spool)
+            : PartialUploads(spool: folder.spool)
+    }
+
     func desk() throws -> ReviewDesk {
         try ReviewDesk(folder: folder, blobs: LocalBlobStore(root: folder.blobs), store: store)
     }

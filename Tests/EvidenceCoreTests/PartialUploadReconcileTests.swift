@@ -41,10 +41,7 @@ struct PartialUploadReconcileTests {
     func staleWriterAndResumes(staleKeptFirst: Bool) throws {
         for backend in [nil] + StoreBackend.all {
             let fixture = try CoreFixture(backend ?? .sqlite)
-            let blobs = LocalBlobStore(root: fixture.folder.blobs)
-            let partials = backend == nil
-                ? PartialUploads(spool: fixture.folder.spool)
-                : PartialUploads(store: fixture.store, blobs: blobs, spool: fixture.folder.spool)
+            let partials = fixture.partialUploads(shared: backend != nil)
             let bytes = SecureRandom.bytes(count: 500_000)
             let handle = try partials.create(length: Int64(bytes.count))
             let stale = try #require(try partials.append(handle, at: 0))

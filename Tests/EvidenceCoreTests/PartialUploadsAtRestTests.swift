@@ -97,10 +97,7 @@ struct PartialUploadsAtRestTests {
     @Test("an upload begun before lengths and bounds were sealed, on one node or shared, resumes and completes", arguments: [nil] + StoreBackend.all)
     func legacyUploadResumes(backend: StoreBackend?) throws {
         let fixture = try CoreFixture(backend ?? .sqlite)
-        let blobs = LocalBlobStore(root: fixture.folder.blobs)
-        let partials = backend == nil
-            ? PartialUploads(spool: fixture.folder.spool)
-            : PartialUploads(store: fixture.store, blobs: blobs, spool: fixture.folder.spool)
+        let partials = fixture.partialUploads(shared: backend != nil)
         let bytes = SecureRandom.bytes(count: 400_000)
         let handle = try partials.create(length: Int64(bytes.count))
         try PartialUploadsTests.patch(partials, handle, at: 0, Array(bytes[..<150_000]))

@@ -126,6 +126,37 @@ struct SlowClientTests {
         #expect(spool.isEmpty, "stalled uploads left spool files: \(spool)")
     }
 
+    @Test("an HTTP/1.0 request without keep-alive is closed once answered; an HTTP/1.1 connection stays open for the next request")
+    func http10IsClosedAfterItsAnswer() async throws {
+        let server = try TestServer()
+        let program = """
+            import socket, sys, time
+            def seconds_open(request):
+                s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+                s.settimeout(5)
+                start = time.monotonic()
+                s.sendall(request)
+                data = b""
+                try:
+                    while True:
+                        chunk = s.recv(65536)
+                        if not chunk:
+                            break
+                        data += chunk
+                except socket.timeout:
+                    pass
+                return data.split(b"\\r\\n")[0].decode(), round(time.monotonic() - start, 2)
+            print(seconds_open(b"GET /healthz HTTP/1.0\\r\\n\\r\\n"))
+            print(seconds_open(b"GET /healthz HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n"))
+            """
+        let lines = try await server.run { port in
+            try await Subprocess.run("python3", ["-c", program, String(port)]).stdoutText.split(separator: "\n").map(String.init)
+        }
+        // ('HTTP/1.1 200 OK', seconds until the server closed, or 5 when it kept the connection)
+        #expect(lines.first?.contains("200 OK") == true && (Double(lines.first?.split(separator: " ").last?.dropLast() ?? "") ?? 99) < 2, "\(lines)")
+        #expect(lines.last?.contains("200 OK") == true && (Double(lines.last?.split(separator: " ").last?.dropLast() ?? "") ?? 0) >= 4.9, "\(lines)")
+    }
+
     @Test("headers over the limit are refused without harm")
     func hugeHeaders() async throws {
         let server = try TestServer()

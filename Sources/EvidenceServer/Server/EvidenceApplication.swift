@@ -36,6 +36,7 @@ public enum EvidenceApplication {
             configuration, pipeline: pipeline, partials: partials, pace: pace, pages: try PageRenderer.bundled(), logger: logger)
         var http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
+                KeepAliveMarkerInstaller(),
                 ExpectContinueHandler(maxBodyBytes: limits.maxSubmissionBytes),
                 BodyTimeoutHandler(
                     idle: .init(limits.bodyIdleTimeout), total: .init(limits.bodyTotalTimeout), minimumRate: limits.minimumBodyRate,
