@@ -59,6 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Memory the cleaning of all uploads may hold at once in large buffers (a video's index); past it an upload gets 503 (default 512MiB; also $EVIDENCE_SCRUB_MEMORY).")
     var scrubMemory: String?
 
+    @Option(help: "Open connections at most; an eighth of them (at most 64) is kept free by closing the oldest idle connection (default 1024; also $EVIDENCE_MAX_CONNECTIONS).")
+    var maxConnections: Int?
+
     @Option(help: "Files checked against the log at once (POST /verify), apart from the uploads' places (default 8; also $EVIDENCE_MAX_CONCURRENT_VERIFICATIONS).")
     var maxConcurrentVerifications: Int?
 
@@ -155,6 +158,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = try count(maxFiles, "EVIDENCE_MAX_FILES") { limits.maxFiles = value }
         if let value = try count(maxMessageBytes, "EVIDENCE_MAX_MESSAGE_BYTES") { limits.maxMessageBytes = value }
         if let value = try count(maxConcurrentUploads, "EVIDENCE_MAX_CONCURRENT_UPLOADS") { limits.maxConcurrentUploads = value }
+        if let value = try count(maxConnections, "EVIDENCE_MAX_CONNECTIONS") { limits.maxConnections = value }
         if let value = try count(maxConcurrentVerifications, "EVIDENCE_MAX_CONCURRENT_VERIFICATIONS") {
             limits.maxConcurrentVerifications = value
         }

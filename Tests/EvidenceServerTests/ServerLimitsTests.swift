@@ -157,6 +157,32 @@ struct SlowClientTests {
         #expect(lines.last?.contains("200 OK") == true && (Double(lines.last?.split(separator: " ").last?.dropLast() ?? "") ?? 0) >= 4.9, "\(lines)")
     }
 
+    @Test("idle connections that fill the connection cap give way: /healthz is answered at once with 100 connections open on a cap of 40")
+    func connectionReserve() async throws {
+        let server = try TestServer()
+        let program = """
+            import socket, sys, time
+            held = []
+            for _ in range(100):
+                s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+                s.sendall(b"GET / HTTP/1.1\\r\\nHost")
+                held.append(s)
+            time.sleep(float(sys.argv[2]))
+            """
+        // A server process: the in-process test server runs without the connection cap.
+        let process = try await ServerProcess(data: server.data.root, environment: ["EVIDENCE_MAX_CONNECTIONS": "40"])
+        async let holding = Subprocess.run("python3", ["-c", program, String(process.port), "6"])
+        try await Task.sleep(for: .seconds(2))
+        let start = ContinuousClock.now
+        let health = try await Subprocess.run("curl", ["-sS", "-m", "20", "http://127.0.0.1:\(process.port)/healthz"]).stdoutText
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        _ = try await holding
+        process.signal(SIGTERM)
+        _ = try await process.waitForExit(seconds: 20)
+        #expect(health == "ok\n" && seconds < 2, "\(health) after \(seconds) s")
+    }
+
     @Test("headers over the limit are refused without harm")
     func hugeHeaders() async throws {
         let server = try TestServer()

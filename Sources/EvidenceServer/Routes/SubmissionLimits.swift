@@ -39,6 +39,9 @@ public struct SubmissionLimits: Sendable {
     public var bodyTotalTimeout: Duration = .seconds(6 * 3600)
     /// Open connections at most; beyond it new ones wait in the listen backlog.
     public var maxConnections = 1024
+    /// Places kept free below `maxConnections` (an eighth, at most 64): past that, each new connection closes the
+    /// oldest idle one.
+    public var connectionReserve: Int { max(1, min(64, maxConnections / 8)) }
     /// Per source (a keyed hash of the address, in memory only) and per `rateWindow`: uploads started
     /// (form posts, tus creations, additions) and wrong receipt codes (a right one is always answered). 0 switches a
     /// limit off.

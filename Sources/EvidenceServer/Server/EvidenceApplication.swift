@@ -32,11 +32,13 @@ public enum EvidenceApplication {
         partials.maxPending = limits.maxPendingUploads
         partials.minimumPieceBytes = limits.minimumPieceBytes
         let pace = UploadPace()
+        let reserve = ConnectionReserve(capacity: limits.maxConnections, reserve: limits.connectionReserve)
         let router = makeRouter(
             configuration, pipeline: pipeline, partials: partials, pace: pace, pages: try PageRenderer.bundled(), logger: logger)
         var http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
                 KeepAliveMarkerInstaller(),
+                ConnectionReserveHandler(reserve: reserve),
                 ExpectContinueHandler(maxBodyBytes: limits.maxSubmissionBytes),
                 BodyTimeoutHandler(
                     idle: .init(limits.bodyIdleTimeout), total: .init(limits.bodyTotalTimeout), minimumRate: limits.minimumBodyRate,
