@@ -61,9 +61,14 @@ final class ServerProcess: @unchecked Sendable {
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     /// The server's peak resident memory so far (VmHWM), in bytes.
-    var peakResidentBytes: Int {
+    var peakResidentBytes: Int { memoryStatus("VmHWM:") }
+
+    /// The server's resident memory now (VmRSS), in bytes.
+    var residentBytes: Int { memoryStatus("VmRSS:") }
+
+    private func memoryStatus(_ field: String) -> Int {
         let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field) } ?? ""
         return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
     }
 
