@@ -4,9 +4,10 @@ import MediaScrub
 
 /// Resumable (tus) uploads in progress, unreadable to the server alone: each piece is encrypted under a key derived
 /// from a secret that only the client's upload URL holds. The server keeps the id, the hour it began, a check value
-/// of the key, and, sealed under that key too, the declared length and each piece's bounds (`PartialUploadSeals`). Where the pieces live is the backing's business: `spool/partial/<id>/` on
-/// one machine, or the shared store and bucket when several nodes serve one deployment (`init(store:blobs:…)`),
-/// so that an upload begun on one node continues on another.
+/// of the key, and, sealed under that key too, the declared length and each piece's bounds (`PartialUploadSeals`).
+/// Where the pieces live is the backing's business: `spool/partial/<id>/` on one machine, or the shared store and
+/// bucket when several nodes serve one deployment (`init(store:blobs:…)`), so that an upload begun on one node
+/// continues on another.
 public struct PartialUploads: Sendable {
     let backing: any PartialUploadBacking
     public let maxAge: TimeInterval
