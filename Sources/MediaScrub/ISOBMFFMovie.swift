@@ -1,11 +1,14 @@
 /// Rewrites a `moov` box from an allowlist: keeps the movie, video, audio and text tracks with their
 /// sample tables and sample entries byte for byte; drops `udta`, `meta`, `uuid` and every unknown box;
-/// drops timed-metadata and timecode tracks (and the track references to them); zeroes creation and
+/// drops timed-metadata, timecode, subtitle and text tracks (and the track references to them); zeroes creation and
 /// modification times and handler names in place. Sample bytes of dropped tracks are listed in
 /// `zeroRanges` so the caller can overwrite them in `mdat`.
 struct ISOBMFFMovie {
     /// Track handlers whose tracks are kept; every other track (meta, tmcd, camm, fdsc, hint, ...) is removed.
-    static let keptHandlers: Set<String> = ["vide", "soun", "auxv", "text", "sbtl", "subt", "clcp"]
+    /// Subtitle, text and caption tracks go too: drones write each frame's position, height and camera settings into
+    /// one ("DJI.Subtitle"), and a camera's own file has no subtitles a viewer needs.
+    static let keptHandlers: Set<String> = ["vide", "soun", "auxv"]
+    static let textHandlers: Set<String> = ["text", "sbtl", "subt", "clcp"]
     static let keptMovieChildren: Set<String> = ["mvhd", "trak", "mvex", "iods"]
     static let keptTrackChildren: Set<String> = ["tkhd", "tref", "edts", "mdia", "tapt"]
     static let keptMediaChildren: Set<String> = ["mdhd", "hdlr", "minf", "elng"]
@@ -49,7 +52,8 @@ struct ISOBMFFMovie {
             let (ranges, chunks) = try Self.sampleRanges(bytes, trak: trak, maxChunks: Self.maxChunks - removedChunks)
             zeroRanges += ranges
             removedChunks += chunks
-            report.noteRemoved("timed metadata or timecode track (\(handler.isEmpty ? "no handler" : handler))", bytes: trak.size)
+            let kind = Self.textHandlers.contains(handler) ? "subtitle, text or caption track" : "timed metadata or timecode track"
+            report.noteRemoved("\(kind) (\(handler.isEmpty ? "no handler" : handler))", bytes: trak.size)
         }
         var payload: [UInt8] = []
         for child in children {

@@ -282,6 +282,30 @@ struct ISOBMFFGeneratedTests {
         #expect(again == cleaned && second.removed == [])
     }
 
+    /// A drone writes each frame's camera settings and position into a subtitle track (handler "DJI.Subtitle").
+    @Test("a subtitle track of per-frame GPS and camera settings (mov_text) is removed and its samples zeroed; exiftool -ee finds no position; the streams are unchanged", arguments: ["mp4", "mov"])
+    func droneSubtitleTelemetry(ext: String) throws {
+        let srt = try TemporaryFile(Array((0..<10).map { frame in
+            "\(frame + 1)\n00:00:00,\(String(format: "%03d", frame * 100)) --> 00:00:00,\(String(format: "%03d", frame * 100 + 99))\n"
+                + "F/2.8, SS 500, ISO 100, EV 0, GPS (76.8897, 43.2389, 18), D 24.5m, H 12.3m, H.S 0.0m/s, V.S 0.0m/s\n\n"
+        }.joined().utf8), ext: "srt")
+        let original = try Self.movie("drone.\(ext)", [
+            "-f", "lavfi", "-i", "testsrc=duration=1:size=64x64:rate=10", "-f", "lavfi", "-i", "sine=duration=1", "-i", srt.url.path,
+            "-map", "0:v", "-map", "1:a", "-map", "2:s", "-c:v", "libx264", "-c:a", "aac", "-c:s", "mov_text",
+            "-metadata:s:s:0", "handler_name=DJI.Subtitle",
+        ])
+        #expect(ISOOracle.contains(original, Array("76.8897".utf8)), "the subtitle samples hold the position")
+        let before = try TemporaryFile(original, ext: ext)
+        #expect(String(decoding: try Tool.run(Tool.exiftool!, ["-ee", "-a", "-u", "-G1", before.url.path]), as: UTF8.self).contains("76.8897"))
+        let (cleaned, report) = try scrub(original)
+        #expect(!ISOOracle.contains(cleaned, Array("76.8897".utf8)) && !ISOOracle.contains(cleaned, Array("DJI.Subtitle".utf8)))
+        let file = try TemporaryFile(cleaned, ext: ext)
+        #expect(!String(decoding: try Tool.run(Tool.exiftool!, ["-ee", "-a", "-u", "-G1", file.url.path]), as: UTF8.self).contains("76.8897"))
+        #expect(report.removed.contains { $0.what.hasPrefix("subtitle, text or caption track") }, "\(report.removed)")
+        #expect(try ISOOracle.streamHash(cleaned, ext: ext) == ISOOracle.streamHash(original, ext: ext))
+        #expect(cleaned.count <= original.count, "the output does not grow")
+    }
+
     @Test("removes Exif, GPS and XMP items from HEIC and AVIF, keeps the pixels", arguments: ["heic", "avif"])
     func images(ext: String) throws {
         let blank = try TemporaryFile([], ext: ext)
