@@ -153,11 +153,12 @@ struct SlowClientTests {
             try await Subprocess.run("python3", ["-c", program, String(port)]).stdoutText.split(separator: "\n").map(String.init)
         }
         // ('HTTP/1.1 200 OK', seconds until the server closed, or 5 when it kept the connection)
-        #expect(lines.first?.contains("200 OK") == true && (Double(lines.first?.split(separator: " ").last?.dropLast() ?? "") ?? 99) < 2, "\(lines)")
+        // Closed at once; 4 s leaves room for a loaded machine and stays below the 5 s a kept connection shows.
+        #expect(lines.first?.contains("200 OK") == true && (Double(lines.first?.split(separator: " ").last?.dropLast() ?? "") ?? 99) < 4, "\(lines)")
         #expect(lines.last?.contains("200 OK") == true && (Double(lines.last?.split(separator: " ").last?.dropLast() ?? "") ?? 0) >= 4.9, "\(lines)")
     }
 
-    @Test("idle connections that fill the connection cap give way: /healthz is answered at once with 100 connections open on a cap of 40")
+    @Test("idle connections that fill the connection cap give way: /healthz is answered with 100 connections open on a cap of 40")
     func connectionReserve() async throws {
         let server = try TestServer()
         let program = """
@@ -180,7 +181,8 @@ struct SlowClientTests {
         _ = try await holding
         process.signal(SIGTERM)
         _ = try await process.waitForExit(seconds: 20)
-        #expect(health == "ok\n" && seconds < 2, "\(health) after \(seconds) s")
+        // At once; without the reserve it waits for the 30 s header timeout (curl gives up at 20).
+        #expect(health == "ok\n" && seconds < 10, "\(health) after \(seconds) s")
     }
 
     @Test("headers over the limit are refused without harm")
