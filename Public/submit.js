@@ -82,12 +82,20 @@
       if (xhr && xhr.status === 200) {
         return { url: stored, offset: parseInt(xhr.getResponseHeader("Upload-Offset"), 10) || 0 };
       }
-      return request("POST", withPow("/uploads"), { "Upload-Length": String(file.size) }).then(function (created) {
-        if (created.status !== 201) { throw new Error("refused:" + created.status); }
-        var url = created.getResponseHeader("Location");
-        if (window.sessionStorage) { sessionStorage.setItem(storageKey(file), url); }
-        return { url: url, offset: 0 };
-      });
+      return create(file, 0);
+    });
+  }
+
+  // A new upload; a busy server (503) is asked again, waiting longer each time, before the form takes over.
+  function create(file, attempt) {
+    return request("POST", withPow("/uploads"), { "Upload-Length": String(file.size) }).then(function (created) {
+      if (created.status === 503 && attempt < 6) {
+        return wait(Math.min(30000, 1000 * Math.pow(2, attempt))).then(function () { return create(file, attempt + 1); });
+      }
+      if (created.status !== 201) { throw new Error("refused:" + created.status); }
+      var url = created.getResponseHeader("Location");
+      if (window.sessionStorage) { sessionStorage.setItem(storageKey(file), url); }
+      return { url: url, offset: 0 };
     });
   }
 

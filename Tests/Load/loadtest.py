@@ -527,9 +527,16 @@ class Client(threading.Thread):
         upload's path, or None."""
         run = self.run_state
         tus = ["Tus-Resumable: 1.0.0"]
-        run.count("requests")
-        answer = self.request("POST", "/uploads", (), tus + [f"Upload-Length: {len(media.data)}"])
-        run.status(answer.status)
+        while True:
+            run.count("requests")
+            answer = self.request("POST", "/uploads", (), tus + [f"Upload-Length: {len(media.data)}"])
+            run.status(answer.status)
+            # Creations pass the upload gate too: a busy server's 503 is waited out like any other.
+            if answer.status != 503 or time.monotonic() > run.deadline + run.options.grace:
+                break
+            run.count("refused_busy")
+            run.count("retries")
+            self.backoff(answer)
         if answer.status != 201 or "location" not in answer.headers:
             run.fail(f"client {self.index}: tus creation got {answer.status}")
             return None
