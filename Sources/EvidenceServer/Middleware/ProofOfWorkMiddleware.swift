@@ -8,7 +8,7 @@ struct ProofOfWorkMiddleware: RouterMiddleware {
     let work: ProofOfWork
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post, ["/submissions", "/uploads", "/status/add"].contains(request.uri.path) else {
+        guard UploadKind.beginsSubmission(method: request.method, path: request.uri.path) else {
             return try await next(request, context)
         }
         if !work.accept(request.uri.queryParameters.get("pow")) {

@@ -9,9 +9,9 @@ struct RateLimitMiddleware: RouterMiddleware {
     let pages: PageRenderer
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post else { return try await next(request, context) }
-        let counted = ["/submissions", "/uploads", "/status/add"].contains(request.uri.path)
-        guard counted, !uploads.allow(context.remoteAddress) else { return try await next(request, context) }
+        guard UploadKind.beginsSubmission(method: request.method, path: request.uri.path), !uploads.allow(context.remoteAddress) else {
+            return try await next(request, context)
+        }
         for try await _ in request.body {}
         var response = Refusal(status: .tooManyRequests, titleKey: "error_rate_title", messageKey: "error_rate")
             .response(pages, Language.of(request), wantsJSON: request.headers[.accept]?.contains("application/json") == true)

@@ -17,4 +17,10 @@ enum UploadKind: Sendable {
         default: return nil
         }
     }
+
+    /// A request that begins an upload for the evidence (a form post, an addition, a tus creation): what proof of work
+    /// and the per-source limit apply to. A PATCH continues an upload already begun.
+    static func beginsSubmission(method: HTTPRequest.Method, path: String) -> Bool {
+        method == .post && of(method: method, path: path) == .submission
+    }
 }
