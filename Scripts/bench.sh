@@ -29,7 +29,7 @@
 # References are installed when missing (Debian, as root): nginx-light, mat2, python3-venv, eatmydata (fixtures only),
 # valgrind;
 # the Python service goes into a throwaway virtual environment (starlette, uvicorn, cryptography, python-multipart).
-# Environment: BENCH_RUNS (default 3) runs per figure, medians reported; BENCH_WORK a folder on the disk to use for
+# Environment: BENCH_MAIN_SCRATCH (see build_main); BENCH_RUNS (default 3) runs per figure, medians reported; BENCH_WORK a folder on the disk to use for
 # the scratch data (default: a new one under /var/tmp, removed at the end); BENCH_KEEP=1 keeps it; BENCH_QUIET_LOAD
 # (e.g. 2.5) waits before each benchmark until the 1-minute load is under it (at most BENCH_QUIET_WAIT seconds).
 set -euo pipefail
@@ -125,9 +125,12 @@ children() { ps -o pid= --ppid "$1" | tr -d ' ' || true; }
 built_main=0
 build_main() {
   [ $built_main = 1 ] && return 0
-  swift build -c release --product evidence-drop >&2
-  swift build -c release --product evidence-review >&2
-  bin="$(swift build -c release --show-bin-path)"
+  # BENCH_MAIN_SCRATCH: another build folder for the release build (e.g. .build-release), so that a debug build in
+  # .build can go on meanwhile.
+  local scratch_path=(--scratch-path "${BENCH_MAIN_SCRATCH:-.build}")
+  swift build -c release "${scratch_path[@]}" --product evidence-drop >&2
+  swift build -c release "${scratch_path[@]}" --product evidence-review >&2
+  bin="$(swift build -c release "${scratch_path[@]}" --show-bin-path)"
   built_main=1
 }
 # Build manifest caching off: the cached plan of this package misses files added to or renamed in the main one.
