@@ -246,6 +246,16 @@ struct DamagedFilesTests {
         #expect(try pixels == Self.decode(original, ext: "png").output)
     }
 
+    @Test("a kept ancillary chunk longer than any of its type could be is dropped unread, whatever it hides")
+    func oversizedAncillary() throws {
+        let hidden = PNGChunk(type: "pHYs", data: Array(String(repeating: "someone's address; ", count: 300).utf8))
+        let png = PNGSyntheticTests.png([PNGSyntheticTests.ihdr, hidden, PNGSyntheticTests.idat, PNGSyntheticTests.iend])
+        let (output, report) = try scrub(png, as: .png, chunkSizes: .fixed(100))
+        #expect(output == PNGSyntheticTests.png([PNGSyntheticTests.ihdr, PNGSyntheticTests.idat, PNGSyntheticTests.iend]))
+        #expect(report.removed == [RemovedItem(what: "oversized PNG chunk, dropped (pHYs)", count: 1, bytes: hidden.data.count + 12)])
+        #expect(report.keptAsReceivedAfter == nil)
+    }
+
     @Test("a bad CRC on a critical chunk is refused, as libpng and ImageMagick refuse it", arguments: ["IHDR", "IDAT", "IEND"])
     func badCriticalCRC(type: String) throws {
         let (original, _) = try Self.taggedPNG(G.markerPrefix("crit"))
