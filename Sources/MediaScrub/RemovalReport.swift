@@ -26,7 +26,9 @@ public struct RemovalReport: Sendable, Codable, Equatable {
     /// Set only for a damaged file, one cut short or spoiled where only image data lies: the byte offset in the
     /// original from which the remainder was kept as received. Everything before it was parsed and cleaned; from it
     /// on the output holds the original's bytes unchanged (possibly none of them, when the file ends there or what
-    /// follows was unreadable and dropped). Nil for a file whose structure could be read to its end.
+    /// follows was unreadable and dropped). It is where the damaged structure begins: a JPEG's cut scan data or table
+    /// segment, a PNG's cut IDAT/fdAT chunk, a GIF's cut image data, or where the next segment, chunk or block should
+    /// have started. Nil for a file whose structure could be read to its end.
     public var keptAsReceivedAfter: Int?
 
     /// True when nothing was removed.
