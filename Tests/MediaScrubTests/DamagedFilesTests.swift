@@ -183,6 +183,14 @@ struct DamagedFilesTests {
             let (pixels, _) = try Self.decode(output, ext: "jpg")
             #expect(try !pixels.isEmpty && pixels == Self.decode(damaged, ext: "jpg").output, "cut at \(cut)")
         }
+        guard progressive else { return }
+        // Cut inside the second scan's SOS header: that segment is kept as received from its marker on.
+        let sosStart = try #require(Data(original[..<scans[1].lowerBound]).range(of: Data([0xFF, 0xDA]), options: .backwards)).lowerBound
+        let damaged = Array(original.prefix(scans[1].lowerBound - 1))
+        let (output, report) = try Self.clean(damaged, as: .jpeg, markers: markers)
+        #expect(report.keptAsReceivedAfter == sosStart)
+        #expect(output.suffix(damaged.count - sosStart).elementsEqual(damaged[sosStart...]))
+        #expect(try Self.decode(output, ext: "jpg").output == Self.decode(damaged, ext: "jpg").output)
     }
 
     @Test("a JPEG cut inside APP1, before the scan or between scans, is refused naming the segment")
