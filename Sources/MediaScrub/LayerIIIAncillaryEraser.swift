@@ -28,6 +28,8 @@ final class LayerIIIAncillaryEraser {
 
     private var held: [HeldFrame] = []
     private var heldStart = 0
+    /// Bytes of the frames held now.
+    private(set) var heldBytes = 0
     /// Stream position one past the last area byte seen.
     private var areaEnd = 0
     /// Covered-bit masks (most significant bit first) of the held area bytes, from stream position `coverageBase`.
@@ -38,6 +40,7 @@ final class LayerIIIAncillaryEraser {
     /// Takes one whole frame, `header` its parsed header, and writes the frames that can no longer change to `sink`.
     /// `keep` passes the frame unchanged (the Xing/Info frame) while still counting its area.
     func add(_ frame: [UInt8], header: MPEGFrameHeader, keep: Bool, to sink: any ByteSink, report: inout RemovalReport) throws {
+        heldBytes += frame.count
         let areaOffset = header.mainDataStart
         guard header.layer == 3, frame.count >= areaOffset else {
             held.append(HeldFrame(bytes: frame, areaOffset: frame.count, areaStart: areaEnd, erasable: false))
@@ -92,6 +95,7 @@ final class LayerIIIAncillaryEraser {
         }
         try sink.write(frame.bytes)
         held[heldStart].bytes = []
+        heldBytes -= frame.bytes.count
         heldStart += 1
         coverageStart += areaLength
         coverageBase += areaLength

@@ -149,7 +149,36 @@ struct LayerIIIAncillaryEraserTests {
         #expect(cleaned[(2 * 96 + 23)..<(3 * 96)].allSatisfy { $0 == 0xFF })
     }
 
-    @Test("a million frames that all reach back 255 bytes scrub in linear time and bounded memory")
+    @Test("the frames held back stay few: 255-byte reaches, and Layer II frames behind a Layer III one")
+    func heldFramesAreBounded() throws {
+        // Layer III: MPEG-2 stereo, 8 kbit/s at 24 kHz, 24 bytes, main data 255 bytes back. Layer II: MPEG-1 at
+        // 384 kbit/s and 32 kHz, 1728 bytes, the largest frame there is; it has no main data area of its own.
+        var side = [UInt8](repeating: 0, count: 17)
+        side[0] = 0xFF
+        let layerIII = [0xFF, 0xF3, 0x14, 0x00] + side + [0, 0, 0]
+        let layerII = [0xFF, 0xFD, 0xE8, 0x00] + [UInt8](repeating: 0, count: 1724)
+        func header(_ frame: [UInt8]) throws -> MPEGFrameHeader {
+            let buffer = LookaheadBuffer(ByteReader(MemoryByteSource(frame)))
+            try buffer.fill(4)
+            return try #require(MPEGFrameHeader(buffer, at: 0, limit: 4))
+        }
+        let (headerIII, headerII) = (try header(layerIII), try header(layerII))
+        #expect(headerIII.frameLength == 24 && headerII.frameLength == 1728)
+        let eraser = LayerIIIAncillaryEraser()
+        let sink = CountingByteSink()
+        var report = RemovalReport(mediaType: .mp3)
+        var most = 0
+        for index in 0..<20_000 {
+            let isLayerII = (index / 1000) % 2 == 1
+            try eraser.add(isLayerII ? layerII : layerIII, header: isLayerII ? headerII : headerIII, keep: false, to: sink, report: &report)
+            most = max(most, eraser.heldBytes)
+        }
+        try eraser.finish(to: sink, report: &report)
+        #expect(eraser.heldBytes == 0 && sink.count == 10_000 * (24 + 1728))
+        #expect(most <= (LayerIIIAncillaryEraser.maxHeldFrames + 1) * 1728, "\(most)")
+    }
+
+    @Test("a million frames that all reach back 255 bytes scrub in linear time")
     func millionFrames() throws {
         // MPEG-2 Layer III stereo, 8 kbit/s at 24 kHz: 24-byte frames with a 3-byte area; each one's main data begins
         // 255 bytes back, so about a hundred frames are held at any time.
