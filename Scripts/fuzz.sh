@@ -44,7 +44,7 @@ seed_extensions() {
     mp3) echo "mp3" ;;
     flac) echo "flac" ;;
     ogg) echo "ogg opus" ;;
-    isobmff) echo "heic heif avif mp4 m4v mov m4a 3gp" ;;
+    isobmff) echo "heic heif avif mp4 m4v mov m4a 3gp 3g2" ;;
     sniff) for target in $(all_targets); do [ "$target" = sniff ] || seed_extensions "$target"; done ;;
   esac
 }
