@@ -68,6 +68,47 @@ struct AVIScrubberTests {
         }
     }
 
+    @Test("keeps indexes, rec lists and palette changes byte for byte; zeroes reserved fields, chunks of other streams, a second hdrl")
+    func indexesAndRecords() throws {
+        let le32 = AVIFixture.le32
+        func zeroed(_ chunk: [UInt8]) -> [UInt8] { Array(chunk[0..<8]) + [UInt8](repeating: 0, count: chunk.count - 8) }
+        func input(cleaned: Bool) -> [UInt8] {
+            let dmlh = testChunk("dmlh", le32(2) + (cleaned ? [UInt8](repeating: 0, count: 244) : Array(repeating: 0x41, count: 244)))
+            let hdrl = AVIFixture.list("hdrl", [
+                testChunk("avih", [UInt8](repeating: 3, count: 40) + [UInt8](repeating: 0, count: 16)),
+                AVIFixture.list("strl", [AVIFixture.strh("vids", rate: 1, sampleSize: 0, length: 2), testChunk("strf", [1, 2, 3, 4]),
+                                         testChunk("indx", [4, 0, 0, 0] + le32(1) + Array("00dc".utf8) + le32(0)),
+                                         testChunk("vprp", [9, 8, 7, 6])]),
+                // Two stream headers in one list are two streams, as ffmpeg counts them: 01 is text, 02 audio.
+                AVIFixture.list("strl", [
+                    AVIFixture.strh("txts", rate: 1, sampleSize: 0, length: 2), AVIFixture.strh("auds", rate: 1, sampleSize: 1, length: 2),
+                ]),
+                AVIFixture.list("odml", [dmlh]),
+            ])
+            let secondHeader = AVIFixture.list("hdrl", [AVIFixture.list("strl", [AVIFixture.strh("auds", rate: 1, sampleSize: 1, length: 2)])])
+            let text = testChunk("01dc", Array("MARKER-text".utf8))
+            let nonMedia = testChunk("02tx", Array("MARKER-tx".utf8))
+            let undeclared = testChunk("05dc", Array("MARKER-05".utf8))
+            let movi = AVIFixture.list("movi", [
+                testChunk("ix00", [2, 0, 0, 1] + le32(1) + Array("00dc".utf8) + [UInt8](repeating: 5, count: 12)),
+                testChunk("02ix", [2, 0, 0, 1]),
+                AVIFixture.list("rec ", [testChunk("00dc", [10, 11, 12]), testChunk("02wb", [13, 14])]),
+                testChunk("00pc", [0, 1, 0, 0]), cleaned ? zeroed(text) : text, cleaned ? zeroed(nonMedia) : nonMedia,
+                cleaned ? zeroed(undeclared) : undeclared,
+            ])
+            return testContainer("RIFF", "AVI ", [
+                hdrl, cleaned ? AVIFixture.junk(as: secondHeader) : secondHeader, movi,
+                testChunk("idx1", Array("00dc".utf8) + le32(0x10) + le32(4) + le32(3)),
+            ])
+        }
+        let (output, report) = try scrub(input(cleaned: false), as: .avi, chunkSizes: .fixed(5))
+        #expect(output == input(cleaned: true))
+        #expect(report.removed.map(\.what) == [
+            "unused bytes in AVI headers", "second AVI header list (LIST hdrl)", "GPS or text stream (txts)", "GPS or text chunk (##tx)",
+            "chunks of an undeclared AVI stream",
+        ])
+    }
+
     @Test("an odd chunk's pad byte is zeroed; an odd media chunk keeps its payload")
     func oddSizes() throws {
         let input = testContainer("RIFF", "AVI ", [

@@ -44,9 +44,9 @@ enum AVIFixture {
 
     /// A dashcam-style AVI: raw 8×8 BGR video at 10 fps, 8-bit PCM audio, and a `txts` stream of GPS sentences
     /// interleaved in `movi`; an `IDIT` date, `ISMP`, a `strd` with a camera model and serial, a `strn`, a maker `JUNK`,
-    /// Exif and Pentax lists, a `gps0` chunk, an `idx1`, a `LIST INFO` after the movie data, and optionally a
-    /// `RIFF AVIX` part with more frames. With `cleaned`, the file the scrubber should make of it.
-    static func dashcam(frames: Int = 6, avix: Bool = true, cleaned: Bool = false) -> [UInt8] {
+    /// Exif and Pentax lists, a `gps0` chunk, an `idx1`, a `LIST INFO` after the movie data, and a `RIFF AVIX`
+    /// part with two more frames. With `cleaned`, the file the scrubber should make of it.
+    static func dashcam(frames: Int = 6, cleaned: Bool = false) -> [UInt8] {
         let avih = testChunk("avih", le32(100_000) + le32(10_000) + le32(0) + le32(0x10) + le32(frames) + le32(0) + le32(3)
             + le32(4096) + le32(width) + le32(height) + (cleaned ? [UInt8](repeating: 0, count: 16) : Array("MARKER-reserved!".utf8)))
         let bitmapInfo = le32(40) + le32(width) + le32(height) + le16(1) + le16(24) + le32(0) + le32(frameBytes)
@@ -87,16 +87,12 @@ enum AVIFixture {
             add("02tx", Array(sentence.utf8), flags: 0, zeroed: cleaned)
         }
         let info = list("INFO", [testChunk("ISFT", Array("Lavf-fake MARKER".utf8)), testChunk("ICRD", Array("2024-05-06".utf8))])
-        var parts = testContainer("RIFF", "AVI ", [
+        let more = (0..<2).map { frame in testChunk("00db", [UInt8](repeating: UInt8(40 + frame), count: frameBytes)) }
+        return testContainer("RIFF", "AVI ", [
             hdrl, metadata(makerJunk, cleaned: cleaned), metadata(exif, cleaned: cleaned),
             metadata(pentax, cleaned: cleaned), metadata(gps0, cleaned: cleaned), list("movi", movi),
             testChunk("idx1", index.flatMap { $0 }), metadata(info, cleaned: cleaned),
-        ])
-        if avix {
-            let more = (0..<2).map { frame in testChunk("00db", [UInt8](repeating: UInt8(40 + frame), count: frameBytes)) }
-            parts += testContainer("RIFF", "AVIX", [list("movi", more), metadata(testChunk("ISFT", Array("MARKER-avix".utf8)), cleaned: cleaned)])
-        }
-        return parts
+        ]) + testContainer("RIFF", "AVIX", [list("movi", more), metadata(testChunk("ISFT", Array("MARKER-avix".utf8)), cleaned: cleaned)])
     }
 
     /// An ffmpeg-written AVI with dashcam metadata written over its JUNK chunks, so that no offset moves: a `strd` over
