@@ -68,6 +68,22 @@ final class AVIByteCopier {
         return (capture, zeroedData)
     }
 
+    /// Copies up to `count` bytes of a Motion JPEG frame with its metadata segments zeroed (fewer at the end of the
+    /// input); returns whether a zeroed byte was not already zero.
+    func passFrame(_ count: Int) throws -> Bool {
+        var filter = MotionJPEGFrameFilter()
+        var done = 0
+        while done < count {
+            let available = try reader.buffered()
+            if available.isEmpty { break }
+            let piece = available.prefix(count - done)
+            try sink.write(filter.filter(piece)[...])
+            reader.consume(piece.count)
+            done += piece.count
+        }
+        return filter.zeroedData
+    }
+
     /// Passes on what the batching sink holds; called once at the end.
     func flush() throws {
         try sink.flush()

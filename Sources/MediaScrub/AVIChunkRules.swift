@@ -20,6 +20,8 @@ enum AVIChunkRules {
         case descend(Context)
         /// Keep the header and the first `meaningful` payload bytes (nil: all); zero the rest (reserved fields).
         case keep(meaningful: Int?)
+        /// Keep a Motion JPEG frame, its metadata segments zeroed (`MotionJPEGFrameFilter`).
+        case keepMotionJPEGFrame
         /// Keep the header, zero the payload: a chunk an index points at, of a stream that is not video or audio.
         case zeroPayload(label: String)
         /// Write `JUNK` with the same size and a zeroed payload; counted under `label`, or for an existing `JUNK`
@@ -34,6 +36,9 @@ enum AVIChunkRules {
     /// The stream types whose chunks are kept (`iavs`: DV with interleaved audio and video).
     static let mediaStreamTypes: Set<String> = ["vids", "auds", "iavs"]
     static let mediaChunkSuffixes: Set<String> = ["dc", "db", "wb", "pc"]
+    /// The `strf` compressions of Motion JPEG video, whose frames are JPEG images.
+    static let motionJPEGCompressions: Set<String> = ["MJPG", "mjpg", "AVRn", "AVDJ", "dmb1", "JPGL", "jpeg", "JPEG", "IJPG", "QIVG", "SLMJ", "CJPG"]
+    static let motionJPEGLabel = "metadata in Motion JPEG frames (APPn, COM)"
     /// The bytes of `avih` (10 fields; 4 reserved follow), `strh` (up to `rcFrame`) and `dmlh` (the total frame
     /// count; 61 reserved fields follow) that players read.
     static let avihFields = 40
@@ -97,7 +102,8 @@ enum AVIChunkRules {
         if suffix == "ix" { return .keep(meaningful: nil) }
         guard let streamType = streams.type(of: stream) else { return .zeroPayload(label: "chunks of an undeclared AVI stream") }
         guard mediaStreamTypes.contains(streamType) else { return .zeroPayload(label: streamLabel(streamType)) }
-        return mediaChunkSuffixes.contains(suffix) ? .keep(meaningful: nil) : .zeroPayload(label: "GPS or text chunk (##\(suffix))")
+        guard mediaChunkSuffixes.contains(suffix) else { return .zeroPayload(label: "GPS or text chunk (##\(suffix))") }
+        return streams.isMotionJPEG(stream) && (suffix == "dc" || suffix == "db") ? .keepMotionJPEGFrame : .keep(meaningful: nil)
     }
 
     /// The stream number written as two decimal digits, or nil.

@@ -98,9 +98,14 @@ struct AVIWalk {
             try copier.write(header)
             let rest = end - copier.offset
             let kept = (meaningful ?? Int.max) - (header.count - 8)
-            let copied = try copier.pass(rest, keeping: kept, capturing: type == "strh" ? 4 : 0)
+            // strh and strf are kept only in a strl list: the stream's type, and a video format's compression.
+            let copied = try copier.pass(rest, keeping: kept, capturing: type == "strh" ? 4 : type == "strf" ? 20 : 0)
             if type == "strh" { streams.declare(ChunkContainer.typeName(copied.captured)) }
+            if type == "strf" && copied.captured.count == 20 { streams.setCompression(ChunkContainer.typeName(copied.captured[16...])) }
             if copied.zeroedData { report.noteRemoved(AVIChunkRules.reservedBytesLabel, bytes: rest - kept) }
+        case .keepMotionJPEGFrame:
+            try copier.write(header)
+            if try copier.passFrame(end - copier.offset) { report.noteRemoved(AVIChunkRules.motionJPEGLabel, bytes: end - start) }
         case .zeroPayload(let label):
             try copier.write(header)
             try copier.pass(end - copier.offset, keeping: 0)

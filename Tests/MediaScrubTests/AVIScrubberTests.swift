@@ -61,6 +61,7 @@ struct AVIScrubberTests {
         #expect(cleaned.count == original.count)
         #expect(try AVIFixture.plantedValues(in: cleaned) == [])
         #expect(!RIFFFamily.contains(cleaned, Array("Lavf".utf8)))
+        if codecs.contains("mjpeg") { #expect(!RIFFFamily.contains(cleaned, Array("Lavc".utf8)), "the encoder's JPEG comment stays") }
         #expect(try AVIFixture.mediaHash(cleaned) == AVIFixture.mediaHash(original))
         #expect(try AVIFixture.probe(cleaned) == AVIFixture.probe(original))
         for label in ["AVI info list (LIST INFO)", "stream name (strn)", "maker data (strd)", "date (IDIT)", "maker data hidden in JUNK"] {
@@ -107,6 +108,32 @@ struct AVIScrubberTests {
             "unused bytes in AVI headers", "second AVI header list (LIST hdrl)", "GPS or text stream (txts)", "GPS or text chunk (##tx)",
             "chunks of an undeclared AVI stream",
         ])
+    }
+
+    @Test("Motion JPEG frames that carry Exif, GPS and comments (JPEG files muxed by ffmpeg unchanged) lose them, pixels unchanged",
+          .enabled(if: tools && Tool.convert != nil, "ffmpeg, ffprobe, exiftool or ImageMagick not installed"))
+    func motionJPEGFrames() throws {
+        let directory = try RIFFFamily.Directory()
+        for (index, gradient) in ["gradient:red-blue", "gradient:green-yellow", "plasma:"].enumerated() {
+            try RIFFFamily.make(Tool.convert, ["-size", "32x24", "-seed", "3", gradient, "-quality", "90", directory.path("f\(index + 1).jpg")])
+        }
+        try RIFFFamily.make(Tool.exiftool, [
+            "-q", "-overwrite_original", "-Make=MARKER-make", "-Model=MARKER-model", "-SerialNumber=MARKER-serial", "-GPSLatitude=51.5",
+            "-GPSLatitudeRef=N", "-XMP:Creator=MARKER-creator", "-Comment=MARKER-comment", directory.path("f1.jpg"), directory.path("f2.jpg"),
+            directory.path("f3.jpg"),
+        ])
+        try RIFFFamily.make(RIFFFamily.ffmpeg, ["-v", "error", "-framerate", "10", "-i", directory.path("f%d.jpg"), "-c:v", "copy", "-f", "avi",
+                                                directory.path("m.avi")])
+        let original = try directory.bytes("m.avi")
+        #expect(RIFFFamily.contains(original, Array("MARKER-serial".utf8)))
+        let (cleaned, report) = try scrub(original)
+        #expect(cleaned.count == original.count)
+        #expect(!RIFFFamily.contains(cleaned, Array("MARKER".utf8)))
+        #expect(report.removed.first { $0.what == "metadata in Motion JPEG frames (APPn, COM)" }?.count == 3)
+        let file = try TemporaryFile(cleaned, ext: "avi"), before = try TemporaryFile(original, ext: "avi")
+        let hash = { (path: String) in try Tool.run(RIFFFamily.ffmpeg!, ["-v", "error", "-i", path, "-map", "0:v", "-f", "streamhash", "-"]) }
+        #expect(try hash(file.url.path) == hash(before.url.path))
+        #expect(try AVIFixture.probe(cleaned) == AVIFixture.probe(original))
     }
 
     @Test("an odd chunk's pad byte is zeroed; an odd media chunk keeps its payload")
