@@ -3,7 +3,8 @@
 /// Only what playback needs is kept: `avih`, `LIST strl` with `strh`/`strf`/`indx`/`vprp`, `LIST odml` with `dmlh`,
 /// `LIST movi` (and `LIST rec ` inside it) with the video and audio chunks (`##dc ##db ##wb ##pc`) and the OpenDML
 /// indexes (`ix##`), `idx1`, and the `RIFF AVIX` parts of files over 1 GiB. Everything else becomes a zeroed `JUNK`
-/// chunk of the same size, so no offset in `idx1` or an OpenDML index moves.
+/// chunk of the same size, so no offset in `idx1` or an OpenDML index moves. Motion JPEG frames are kept with their
+/// metadata segments zeroed; the chunks of streams that are neither video nor audio keep only their header.
 enum AVIChunkRules {
     /// The kind of list a chunk sits in.
     enum Context: Equatable {
@@ -37,7 +38,9 @@ enum AVIChunkRules {
     static let mediaStreamTypes: Set<String> = ["vids", "auds", "iavs"]
     static let mediaChunkSuffixes: Set<String> = ["dc", "db", "wb", "pc"]
     /// The `strf` compressions of Motion JPEG video, whose frames are JPEG images.
-    static let motionJPEGCompressions: Set<String> = ["MJPG", "mjpg", "AVRn", "AVDJ", "dmb1", "JPGL", "jpeg", "JPEG", "IJPG", "QIVG", "SLMJ", "CJPG"]
+    static let motionJPEGCompressions: Set<String> = [
+        "MJPG", "mjpg", "AVRn", "AVDJ", "dmb1", "JPGL", "jpeg", "JPEG", "IJPG", "QIVG", "SLMJ", "CJPG",
+    ]
     static let motionJPEGLabel = "metadata in Motion JPEG frames (APPn, COM)"
     /// The bytes of `avih` (10 fields; 4 reserved follow), `strh` (up to `rcFrame`) and `dmlh` (the total frame
     /// count; 61 reserved fields follow) that players read.

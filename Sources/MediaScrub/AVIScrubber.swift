@@ -3,8 +3,10 @@
 /// Nothing moves: the output has the input's length, so the offsets in `idx1` and the OpenDML indexes stay true.
 /// Each chunk is kept or zeroed by the allow-list in `AVIChunkRules`; a removed chunk becomes a `JUNK` chunk of the
 /// same size with a zeroed payload, and the payload of every existing `JUNK` is zeroed (cameras hide maker data
-/// there). Media chunks pass through in blocks. A file cut short (a dashcam that lost power) is cleaned up to where
-/// it ends. Refused: a file that does not start with `RIFF…AVI `, has no header list, or puts movie data before it.
+/// there). Media chunks pass through in blocks, Motion JPEG frames with their Exif and comment segments zeroed
+/// (`MotionJPEGFrameFilter`); the chunks of text, GPS and data streams keep their header (the indexes name them) and
+/// lose their payload. A file cut short (a dashcam that lost power) is cleaned up to where it ends. Refused: a file
+/// that does not start with `RIFF…AVI `, has no header list, or puts movie data before it.
 struct AVIScrubber: Scrubber {
     var mediaType: MediaType { .avi }
 
