@@ -19,6 +19,7 @@ enum MatroskaElements {
     static let seek: UInt32 = 0x4DBB
     static let seekID: UInt32 = 0x53AB
     static let trackEntry: UInt32 = 0xAE
+    static let codecPrivate: UInt32 = 0x63A2
 
     /// The children of a Segment: an unknown-size Cluster ends where one of these (or a new EBML header or
     /// Segment) begins.

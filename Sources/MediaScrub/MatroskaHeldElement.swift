@@ -8,6 +8,8 @@ struct MatroskaHeldElement {
         case keep
         /// Replace it by a Void and count it under `label`.
         case remove(label: String)
+        /// Overwrite its data with `data`, of the same length, and count it under `label`.
+        case replace(label: String, data: [UInt8])
         /// Clean its children in turn, deciding each with `decide`.
         case clean(name: String, decide: Decide)
     }
@@ -62,6 +64,11 @@ struct MatroskaHeldElement {
                 case .remove(let label):
                     voidInPlace(index..<childData.upperBound)
                     report.noteRemoved(label, bytes: childData.upperBound - index)
+                    changed = true
+                case .replace(let label, let replacement):
+                    precondition(replacement.count == size, "a replacement must keep the element's size")
+                    data.replaceSubrange(childData, with: replacement)
+                    report.noteRemoved(label, bytes: size)
                     changed = true
                 case .clean(let childName, let childDecide):
                     if try clean(childData, name: childName, report: &report, decide: childDecide) { changed = true }

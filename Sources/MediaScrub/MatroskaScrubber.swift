@@ -5,11 +5,12 @@
 /// Removed: Tags, Attachments and Chapters wherever they are (also after the Clusters); every Info child but
 /// TimestampScale and Duration (title, date, muxing and writing application, file names, segment UUIDs and links);
 /// in each TrackEntry the track name, codec name and settings, attachment link and any child playback does not
-/// need; SeekHead entries pointing at removed elements; unknown level-1 and EBML header elements; the data of Void
-/// elements; anything after the last Segment. Kept byte for byte: the EBML header's versions and DocType,
-/// Clusters and Cues, streamed in blocks. Only the EBML header, SeekHead, Info and Tracks are held in memory,
-/// each capped. Unknown-size Segments and Clusters (live and browser recordings) end where an element that cannot
-/// be their child begins. A file cut short inside its media data is cleaned as far as it goes.
+/// need, and the comments in Vorbis and Theora codec headers (`MatroskaXiphHeaders`); SeekHead entries pointing
+/// at removed elements; unknown level-1 and EBML header elements; the data of Void elements; anything after the
+/// last Segment. Kept byte for byte: the EBML header's versions and DocType, Clusters and Cues, streamed in
+/// blocks. Only the EBML header, SeekHead, Info and Tracks are held in memory, each capped. Unknown-size Segments
+/// and Clusters (live and browser recordings) end where an element that cannot be their child begins. A file cut
+/// short inside its media data is cleaned as far as it goes.
 struct MatroskaScrubber: Scrubber {
     let mediaType: MediaType
 
@@ -147,8 +148,11 @@ final class MatroskaWalk {
             case IDs.tracks:
                 try hold(child, name: "Tracks", limit: Self.maxTracksBytes) { id, _ in
                     guard id == IDs.trackEntry else { return .remove(label: "unknown Tracks element") }
-                    return .clean(name: "TrackEntry") { id, _ in
-                        IDs.keptTrackEntryChildren.contains(id)
+                    return .clean(name: "TrackEntry") { id, data in
+                        if id == IDs.codecPrivate, let blanked = MatroskaXiphHeaders.blankingComments(data) {
+                            return .replace(label: "Vorbis or Theora comments (CodecPrivate)", data: blanked)
+                        }
+                        return IDs.keptTrackEntryChildren.contains(id)
                             ? .keep : .remove(label: IDs.trackEntryLabels[id] ?? "unknown TrackEntry element")
                     }
                 }

@@ -167,6 +167,29 @@ struct MatroskaScrubberTests {
         #expect(try scrub(segment(MKV.element(MKV.tracksID, MKV.element([0xAE], nested))), as: .matroska).output.count > 0)
     }
 
+    @Test("blanks the comment header in a Vorbis CodecPrivate in place, keeping its length and the lacing")
+    func vorbisComments() throws {
+        func le(_ value: Int) -> [UInt8] { [0, 8, 16, 24].map { UInt8(truncatingIfNeeded: value >> $0) } }
+        let identification = [0x01] + Array("vorbis".utf8) + [UInt8](repeating: 7, count: 23)
+        let vendor = Array("MARKER-vendor".utf8)
+        let comment = Array("ARTIST=MARKER-artist".utf8)
+        let commentHeader = [0x03] + Array("vorbis".utf8) + le(vendor.count) + vendor + le(1) + le(comment.count) + comment + [1]
+        let setup = [0x05] + Array("vorbis".utf8) + [UInt8](repeating: 9, count: 40)
+        func codecPrivate(_ comments: [UInt8]) -> [UInt8] {
+            [2, UInt8(identification.count), UInt8(comments.count)] + identification + comments + setup
+        }
+        let blankLength = commentHeader.count - 16
+        let blankHeader = [0x03] + Array("vorbis".utf8) + le(blankLength) + [UInt8](repeating: 0, count: blankLength) + le(0) + [1]
+        func file(_ comments: [UInt8]) -> [UInt8] {
+            MKV.header("webm") + MKV.element(MKV.segmentID, MKV.element(MKV.tracksID, MKV.element([0xAE], Self.trackEntryStart
+                + MKV.element([0x63, 0xA2], codecPrivate(comments)))) + Self.cluster)
+        }
+        let (output, report) = try scrub(file(commentHeader), as: .webm)
+        #expect(output == file(blankHeader))
+        #expect(report.removed.map(\.what) == ["Vorbis or Theora comments (CodecPrivate)"])
+        #expect(try scrub(file(blankHeader), as: .webm).report.removed.isEmpty)
+    }
+
     @Test("mutated files are cleaned to the same length or refused with a ScrubError, never more")
     func mutations() {
         var random = SplitMix64(seed: 22)
