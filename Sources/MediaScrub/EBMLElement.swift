@@ -111,6 +111,25 @@ struct EBMLElement: Equatable {
         return (0..<length).reversed().map { UInt8(truncatingIfNeeded: marked >> (8 * $0)) }
     }
 
+    /// The data of the first child `id` in a master element's `data`; nil when there is none before the first child
+    /// that cannot be read.
+    static func firstChild(_ id: UInt32, in data: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        var index = data.startIndex
+        while let child = try? parse(data, at: index, place: ""), let size = child.size,
+              size <= data.endIndex - index - child.header.count
+        {
+            let childData = data[(index + child.header.count)...].prefix(size)
+            if child.id == id { return childData }
+            index = childData.endIndex
+        }
+        return nil
+    }
+
+    /// The value of an unsigned integer element; nil past 8 bytes.
+    static func unsigned(_ data: ArraySlice<UInt8>) -> UInt64? {
+        data.count <= 8 ? data.reduce(0) { $0 << 8 | UInt64($1) } : nil
+    }
+
     static let voidID: UInt32 = 0xEC
 
     /// The header of a `Void` element that, with its zeroed data, takes exactly `total` bytes (at least 2: one for

@@ -168,17 +168,8 @@ final class MatroskaWalk {
 
     /// The element ID a Seek entry points at, from its SeekID child; nil when it has none or cannot be read.
     static func seekTarget(_ seek: ArraySlice<UInt8>) -> UInt32? {
-        var index = seek.startIndex
-        while let child = try? EBMLElement.parse(seek, at: index, place: ""), let size = child.size,
-              size <= seek.endIndex - index - child.header.count
-        {
-            let data = seek[(index + child.header.count)...].prefix(size)
-            if child.id == IDs.seekID {
-                return (1...EBMLElement.maxIDLength).contains(data.count) ? data.reduce(0) { $0 << 8 | UInt32($1) } : nil
-            }
-            index = data.endIndex
-        }
-        return nil
+        guard let id = EBMLElement.firstChild(IDs.seekID, in: seek), (1...EBMLElement.maxIDLength).contains(id.count) else { return nil }
+        return id.reduce(0) { $0 << 8 | UInt32($1) }
     }
 
     /// Copies a Cluster; returns the element that ended it when its size is unknown (a level-1 element, an EBML
