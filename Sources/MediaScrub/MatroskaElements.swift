@@ -20,6 +20,16 @@ enum MatroskaElements {
     static let seekID: UInt32 = 0x53AB
     static let trackEntry: UInt32 = 0xAE
     static let codecPrivate: UInt32 = 0x63A2
+    static let trackNumber: UInt32 = 0xD7
+    static let trackType: UInt32 = 0x83
+    static let simpleBlock: UInt32 = 0xA3
+    static let blockGroup: UInt32 = 0xA0
+    static let block: UInt32 = 0xA1
+    static let blockAdditions: UInt32 = 0x75A1
+
+    /// Track types whose frames are text or data rather than pictures and sound: logo, subtitle, buttons, control,
+    /// metadata. A drone or dashcam writes its position and settings per frame as subtitles; a person writes them.
+    static let textTrackTypes: Set<UInt64> = [0x10, 0x11, 0x12, 0x20, 0x21]
 
     /// The children of a Segment: an unknown-size Cluster ends where one of these (or a new EBML header or
     /// Segment) begins.

@@ -5,12 +5,13 @@
 /// Removed: Tags, Attachments and Chapters wherever they are (also after the Clusters); every Info child but
 /// TimestampScale and Duration (title, date, muxing and writing application, file names, segment UUIDs and links);
 /// in each TrackEntry the track name, codec name and settings, attachment link and any child playback does not
-/// need, and the comments in Vorbis and Theora codec headers (`MatroskaXiphHeaders`); SeekHead entries pointing
-/// at removed elements; unknown level-1 and EBML header elements; the data of Void elements; anything after the
-/// last Segment. Kept byte for byte: the EBML header's versions and DocType, Clusters and Cues, streamed in
-/// blocks. Only the EBML header, SeekHead, Info and Tracks are held in memory, each capped. Unknown-size Segments
-/// and Clusters (live and browser recordings) end where an element that cannot be their child begins. A file cut
-/// short inside its media data is cleaned as far as it goes.
+/// need, and the comments in Vorbis and Theora codec headers (`MatroskaXiphHeaders`); the codec headers and frames
+/// of subtitle, metadata and other text tracks (block headers stay, so players see empty frames; the Clusters'
+/// CRC-32 goes with them); SeekHead entries pointing at removed elements; unknown level-1 and EBML header
+/// elements; the data of Void elements; anything after the last Segment. Kept byte for byte: the EBML header's
+/// versions and DocType, Cues, and Clusters, streamed in blocks. Only the EBML header, SeekHead, Info and Tracks
+/// are held in memory, each capped. Unknown-size Segments and Clusters (live and browser recordings) end where an
+/// element that cannot be their child begins. A file cut short inside its media data is cleaned as far as it goes.
 struct MatroskaScrubber: Scrubber {
     let mediaType: MediaType
 
@@ -34,6 +35,9 @@ final class MatroskaWalk {
     private let reader: ByteReader
     private let sink: any ByteSink
     private(set) var report: RemovalReport
+    /// The numbers of the tracks whose frames are zeroed (`MatroskaElements.textTrackTypes`).
+    private var textTracks: Set<UInt64> = []
+    private var sawCluster = false
 
     init(reader: ByteReader, sink: any ByteSink, mediaType: MediaType) {
         self.reader = reader
@@ -146,9 +150,13 @@ final class MatroskaWalk {
                     IDs.keptInfoChildren.contains(id) ? .keep : .remove(label: IDs.infoLabels[id] ?? "unknown Info element")
                 }
             case IDs.tracks:
-                try hold(child, name: "Tracks", limit: Self.maxTracksBytes) { id, _ in
+                try hold(child, name: "Tracks", limit: Self.maxTracksBytes) { id, entry in
                     guard id == IDs.trackEntry else { return .remove(label: "unknown Tracks element") }
+                    let isText = try noteTextTrack(entry, tracksOffset: offset)
                     return .clean(name: "TrackEntry") { id, data in
+                        if isText && id == IDs.codecPrivate {
+                            return .remove(label: "subtitle and metadata track headers (CodecPrivate)")
+                        }
                         if id == IDs.codecPrivate, let blanked = MatroskaXiphHeaders.blankingComments(data) {
                             return .replace(label: "Vorbis or Theora comments (CodecPrivate)", data: blanked)
                         }
@@ -172,15 +180,33 @@ final class MatroskaWalk {
         return id.reduce(0) { $0 << 8 | UInt32($1) }
     }
 
-    /// Copies a Cluster; returns the element that ended it when its size is unknown (a level-1 element, an EBML
-    /// header or a Segment), or nil at the end of the input.
+    /// Whether the TrackEntry `entry` is a text track (`MatroskaElements.textTrackTypes`), whose number it then
+    /// remembers; its frames must not have been written yet.
+    private func noteTextTrack(_ entry: ArraySlice<UInt8>, tracksOffset: Int) throws -> Bool {
+        guard let type = EBMLElement.firstChild(IDs.trackType, in: entry).flatMap(EBMLElement.unsigned),
+              IDs.textTrackTypes.contains(type)
+        else { return false }
+        guard let number = EBMLElement.firstChild(IDs.trackNumber, in: entry).flatMap(EBMLElement.unsigned) else {
+            throw ScrubError.malformed("a subtitle or metadata track in the Matroska Tracks at offset \(tracksOffset) has no TrackNumber")
+        }
+        guard !sawCluster else {
+            throw ScrubError.malformed("the Matroska Tracks at offset \(tracksOffset) come after a Cluster and hold a subtitle or metadata track, whose frames were already written")
+        }
+        textTracks.insert(number)
+        return true
+    }
+
+    /// Copies a Cluster, zeroing the frames of text tracks; returns the element that ended it when its size is
+    /// unknown (a level-1 element, an EBML header or a Segment), or nil at its end or the end of the input.
     private func cluster(_ element: EBMLElement) throws -> EBMLElement? {
+        sawCluster = true
         try sink.write(element.header)
-        if let size = element.size {
+        if let size = element.size, textTracks.isEmpty {
             try copy(size)
             return nil
         }
-        while true {
+        let end = element.size.map { reader.offset + $0 }
+        while end.map({ reader.offset < $0 }) ?? true {
             switch try EBMLElement.read(from: reader) {
             case .end:
                 return nil
@@ -189,14 +215,88 @@ final class MatroskaWalk {
                 try sink.write(bytes)
                 return nil
             case .invalid(let bytes):
-                throw ScrubError.malformed("the unknown-size Matroska Cluster holds no valid element at offset \(reader.offset - bytes.count)")
+                throw ScrubError.malformed("the Matroska Cluster holds no valid element at offset \(reader.offset - bytes.count)")
             case .element(let child):
-                if IDs.levelOne.contains(child.id) || child.id == IDs.ebmlHeader || child.id == IDs.segment { return child }
+                if end == nil && (IDs.levelOne.contains(child.id) || child.id == IDs.ebmlHeader || child.id == IDs.segment) {
+                    return child
+                }
                 let offset = reader.offset - child.header.count
+                let size = try knownSize(child, offset: offset, inside: " inside a Cluster")
+                if child.id == IDs.crc32 && !textTracks.isEmpty {
+                    // It covers frames that may be zeroed after it is written; recomputing it would mean holding the Cluster.
+                    try remove(child, label: "cluster checksums (CRC-32)")
+                    continue
+                }
                 try sink.write(child.header)
-                try copy(knownSize(child, offset: offset, inside: " inside an unknown-size Cluster"))
+                switch child.id {
+                case IDs.simpleBlock: _ = try block(size)
+                case IDs.blockGroup: try blockGroup(size, offset: offset)
+                default: try copy(size)
+                }
             }
         }
+        return nil
+    }
+
+    /// Copies a BlockGroup, zeroing the frame and voiding the block additions of a text track's block.
+    private func blockGroup(_ size: Int, offset: Int) throws {
+        let end = reader.offset + size
+        var isText = false
+        while reader.offset < end {
+            switch try EBMLElement.read(from: reader) {
+            case .end:
+                return
+            case .cut(let bytes):
+                try sink.write(bytes)
+                return
+            case .invalid(let bytes):
+                throw ScrubError.malformed("the Matroska BlockGroup at offset \(offset) holds no valid element at offset \(reader.offset - bytes.count)")
+            case .element(let child):
+                let size = try knownSize(child, offset: reader.offset - child.header.count, inside: " inside a BlockGroup")
+                if child.id == IDs.blockAdditions && isText {
+                    try remove(child, label: "subtitle and metadata track frames")
+                    continue
+                }
+                try sink.write(child.header)
+                if child.id == IDs.block {
+                    isText = try block(size)
+                } else {
+                    try copy(size)
+                }
+            }
+        }
+    }
+
+    /// Copies a Block or SimpleBlock of `size` bytes whose element header is written; for a text track, only its
+    /// header (track number, timestamp, and flags without lacing, so the zeros read as one empty frame) is kept and
+    /// the frame data is zeroed. Returns whether it was a text track's.
+    private func block(_ size: Int) throws -> Bool {
+        guard !textTracks.isEmpty, size > 0, let first = try reader.readByte() else {
+            try copy(size)
+            return false
+        }
+        var head = [first]
+        let headLength = (EBMLElement.vintLength(first) ?? size) + 3
+        while head.count < min(headLength, size), let byte = try reader.readByte() { head.append(byte) }
+        guard head.count == headLength else {
+            try sink.write(head)
+            try copy(size - head.count)
+            return false
+        }
+        let trackLength = headLength - 3
+        let marker = UInt8(0x80) >> (trackLength - 1)
+        let track = head[1..<trackLength].reduce(UInt64(first & (marker &- 1))) { $0 << 8 | UInt64($1) }
+        guard textTracks.contains(track) else {
+            try sink.write(head)
+            try copy(size - headLength)
+            return false
+        }
+        head[headLength - 1] &= ~0x06
+        try sink.write(head)
+        let zeroed = try passOver(size - headLength)
+        try writeZeros(zeroed)
+        report.noteRemoved("subtitle and metadata track frames", bytes: zeroed)
+        return true
     }
 
     /// The size of `element`, which may not be unknown.

@@ -149,7 +149,7 @@ struct MatroskaScrubberTests {
         #expect(throws: ScrubError.malformed("the Matroska Segment holds no valid element at offset 45")) {
             try scrub(segment([0x00, 0x81, 0x00]), as: .matroska)
         }
-        #expect(throws: ScrubError.malformed("the Matroska element 0xA3 at offset 64 inside an unknown-size Cluster has an unknown size, which only a Segment or Cluster may have")) {
+        #expect(throws: ScrubError.malformed("the Matroska element 0xA3 at offset 64 inside a Cluster has an unknown size, which only a Segment or Cluster may have")) {
             try scrub(header + MKV.unknownSize(MKV.segmentID, MKV.unknownSize(MKV.clusterID, MKV.unknownSize([0xA3], [1]))), as: .matroska)
         }
         #expect(throws: ScrubError.malformed("the Matroska Tracks child at offset 50 (element 0xAE) is longer than its parent")) {
@@ -188,6 +188,40 @@ struct MatroskaScrubberTests {
         #expect(output == file(blankHeader))
         #expect(report.removed.map(\.what) == ["Vorbis or Theora comments (CodecPrivate)"])
         #expect(try scrub(file(blankHeader), as: .webm).report.removed.isEmpty)
+    }
+
+    @Test("zeroes the frames of a subtitle track, keeping block headers, voids its CodecPrivate and block additions",
+          arguments: [false, true])
+    func subtitleTrack(unknownSize: Bool) throws {
+        let subtitleStart = MKV.element([0xD7], [2]) + MKV.element([0x73, 0xC5], [8]) + MKV.element([0x83], [0x11])
+            + MKV.text([0x86], "S_TEXT/UTF8")
+        let codecPrivate = MKV.text([0x63, 0xA2], "MARKER-private")
+        let tracks = MKV.element(MKV.tracksID, MKV.element([0xAE], Self.trackEntryStart) + MKV.element([0xAE], subtitleStart + codecPrivate))
+        let cleanedTracks = MKV.element(MKV.tracksID, MKV.element([0xAE], Self.trackEntryStart)
+            + MKV.element([0xAE], subtitleStart + MKV.void(total: codecPrivate.count)))
+        let text = Array("MARKER-gps 51.5N 0.1W".utf8)
+        let video = MKV.simpleBlock([1, 2, 3])
+        let additions = MKV.element([0x75, 0xA1], MKV.element([0xA6], MKV.element([0xEE], [1]) + MKV.text([0xA5], "MARKER-note")))
+        func clusterData(_ subtitle: [UInt8], _ additions: [UInt8]) -> [UInt8] {
+            MKV.element([0xE7], [0]) + video + MKV.element([0xA3], [0x82, 0, 5, 0x82] + subtitle)
+                + MKV.element([0xA0], MKV.element([0xA1], [0x82, 0, 9, 0x00] + subtitle) + MKV.element([0x9B], [50]) + additions) + video
+        }
+        let zeros = [UInt8](repeating: 0, count: text.count)
+        let cleanedCluster = clusterData(zeros, MKV.void(total: additions.count)).enumerated().map { index, byte in
+            // The SimpleBlock's flags lose their lacing bits: 0x82 becomes 0x80.
+            index == MKV.element([0xE7], [0]).count + video.count + 2 + 3 ? 0x80 : byte
+        }
+        func file(_ tracks: [UInt8], _ cluster: [UInt8]) -> [UInt8] {
+            let clusterElement = unknownSize ? MKV.unknownSize(MKV.clusterID, cluster) : MKV.element(MKV.clusterID, cluster)
+            return MKV.header("matroska") + MKV.unknownSize(MKV.segmentID, tracks + clusterElement + clusterElement)
+        }
+        let input = file(tracks, clusterData(text, additions))
+        let (output, report) = try scrub(input, as: .matroska, chunkSizes: .fixed(3))
+        #expect(output == file(cleanedTracks, cleanedCluster))
+        #expect(report.removed.map(\.what) == ["subtitle and metadata track headers (CodecPrivate)", "subtitle and metadata track frames"])
+        #expect(throws: ScrubError.malformed("the Matroska Tracks at offset 78 come after a Cluster and hold a subtitle or metadata track, whose frames were already written")) {
+            try scrub(MKV.header("matroska") + MKV.unknownSize(MKV.segmentID, Self.cluster + tracks), as: .matroska)
+        }
     }
 
     @Test("mutated files are cleaned to the same length or refused with a ScrubError, never more")
