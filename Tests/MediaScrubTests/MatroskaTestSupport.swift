@@ -11,7 +11,7 @@ enum MKV {
     /// An element: the ID bytes as written, a size field (1 byte below 127, else 8 bytes), the data.
     static func element(_ id: [UInt8], _ data: [UInt8]) -> [UInt8] {
         if data.count < 127 { return id + [0x80 | UInt8(data.count)] + data }
-        return id + [0x01] + (0..<7).reversed().map { UInt8(truncatingIfNeeded: data.count >> (8 * $0)) } + data
+        return id + sizeField(data.count) + data
     }
 
     /// An element of unknown size (8-byte all-ones size field), as live writers start Segments and Clusters.
@@ -20,6 +20,11 @@ enum MKV {
     }
 
     static func text(_ id: [UInt8], _ value: String) -> [UInt8] { element(id, Array(value.utf8)) }
+
+    /// An 8-byte size field holding `size`.
+    static func sizeField(_ size: Int) -> [UInt8] {
+        [0x01] + (0..<7).reversed().map { UInt8(truncatingIfNeeded: size >> (8 * $0)) }
+    }
 
     /// A Void element of `total` bytes (2 to 128) with zeroed data: ID 0xEC, a 1-byte size.
     static func void(total: Int) -> [UInt8] {
