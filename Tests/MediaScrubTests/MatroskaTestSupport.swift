@@ -140,3 +140,77 @@ enum MKV {
         return true
     }
 }
+
+/// A source of a large file made of literal bytes and runs of one byte, handed out as it is read or skipped (as the
+/// server's encrypted spool can); it records how far the output (`CountingSink`) lags behind what it has handed out.
+final class PacedSource: SkippingByteSource {
+    enum Piece {
+        case bytes([UInt8])
+        case filler(Int, UInt8)
+
+        var count: Int {
+            switch self {
+            case .bytes(let bytes): bytes.count
+            case .filler(let count, _): count
+            }
+        }
+    }
+
+    private let pieces: [Piece]
+    private let sink: CountingSink
+    private var piece = 0
+    private var offsetInPiece = 0
+    private var handedOut = 0
+    let length: Int
+    private(set) var largestLag = 0
+
+    init(_ pieces: [Piece], sink: CountingSink) {
+        self.pieces = pieces
+        self.sink = sink
+        length = pieces.reduce(0) { $0 + $1.count }
+    }
+
+    func read(maxLength: Int) throws -> [UInt8] {
+        largestLag = max(largestLag, handedOut - sink.count)
+        guard piece < pieces.count else { return [] }
+        let wanted = min(maxLength, pieces[piece].count - offsetInPiece)
+        let bytes: [UInt8]
+        switch pieces[piece] {
+        case .bytes(let all): bytes = Array(all[offsetInPiece..<(offsetInPiece + wanted)])
+        case .filler(_, let byte): bytes = [UInt8](repeating: byte, count: wanted)
+        }
+        advance(wanted)
+        return bytes
+    }
+
+    func skip(_ count: Int) throws -> Int {
+        largestLag = max(largestLag, handedOut - sink.count)
+        var skipped = 0
+        while skipped < count && piece < pieces.count {
+            let step = min(count - skipped, pieces[piece].count - offsetInPiece)
+            advance(step)
+            skipped += step
+        }
+        return skipped
+    }
+
+    private func advance(_ count: Int) {
+        offsetInPiece += count
+        if offsetInPiece == pieces[piece].count {
+            piece += 1
+            offsetInPiece = 0
+        }
+        handedOut += count
+    }
+}
+
+/// Counts the bytes written, and those that are not zero.
+final class CountingSink: ByteSink {
+    private(set) var count = 0
+    private(set) var nonZero = 0
+
+    func write(_ bytes: ArraySlice<UInt8>) throws {
+        count += bytes.count
+        nonZero += bytes.reduce(0) { $0 + ($1 == 0 ? 0 : 1) }
+    }
+}
