@@ -128,8 +128,9 @@ final class MatroskaWalk {
                     guard id == IDs.trackEntry else { return .remove(label: "unknown Tracks element") }
                     let isText = try noteTextTrack(entry, tracksOffset: offset)
                     return .clean(name: "TrackEntry") { id, data in
-                        if isText && id == IDs.codecPrivate {
-                            return .remove(label: "subtitle and metadata track headers (CodecPrivate)")
+                        // The frames become zeros, which no compression or encryption must be undone on.
+                        if isText && (id == IDs.codecPrivate || id == IDs.contentEncodings) {
+                            return .remove(label: "subtitle and metadata track headers (CodecPrivate, ContentEncodings)")
                         }
                         if id == IDs.codecPrivate, let blanked = MatroskaXiphHeaders.blankingComments(data) {
                             return .replace(label: "Vorbis or Theora comments (CodecPrivate)", data: blanked)

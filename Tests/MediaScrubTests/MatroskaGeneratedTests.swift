@@ -16,7 +16,7 @@ struct MatroskaGeneratedTests {
     static let markers = ["MARKER", "Lavf", "mkvmerge", "libebml", "2024:05:06", "encoder=", "Xiph.Org"]
 
     /// Cleans `original` through the sniffing entry point and checks it with every oracle.
-    static func check(_ original: [UInt8], as type: MediaType) throws {
+    static func check(_ original: [UInt8], as type: MediaType, subtitles: Bool = false) throws {
         #expect(markers.contains { RIFFFamily.contains(original, Array($0.utf8)) })
         let originalChecksumsHold = MKV.checksumsHold(original)
         #expect(originalChecksumsHold)
@@ -33,6 +33,10 @@ struct MatroskaGeneratedTests {
         #expect(try MKV.toolsRead(cleaned, ext: type.fileExtension))
         let cleanedChecksumsHold = MKV.checksumsHold(cleaned)
         #expect(cleanedChecksumsHold)
+        if subtitles {
+            #expect(try MKV.subtitleText(original, ext: type.fileExtension).contains("MARKER"))
+            #expect(try !MKV.subtitleText(cleaned, ext: type.fileExtension).contains("MARKER"))
+        }
     }
 
     @Test("ffmpeg Matroska: H.264 and AAC with title, date, tags, track titles, chapters and an attached cover")
@@ -56,7 +60,7 @@ struct MatroskaGeneratedTests {
             .write(to: URL(fileURLWithPath: subtitles))
         let original = try FFmpeg.make(ext: "mkv", Self.video + ["-i", subtitles, "-map", "0", "-map", "1", "-map", "2",
             "-c:v", "libx264", "-c:a", "aac", "-c:s", "srt"])
-        try Self.check(original, as: .matroska)
+        try Self.check(original, as: .matroska, subtitles: true)
     }
 
     @Test("ffmpeg WebM: VP8 and Vorbis, VP9 and Opus", arguments: [["libvpx", "libvorbis"], ["libvpx-vp9", "libopus"]])
@@ -74,7 +78,7 @@ struct MatroskaGeneratedTests {
         try Self.check(original, as: .webm)
     }
 
-    @Test("mkvmerge Matroska and WebM: title, track names, global tags, chapters, attachment",
+    @Test("mkvmerge Matroska and WebM: title, track names, global tags, chapters, attachment, a zlib subtitle track",
           .enabled(if: MKV.mkvmerge != nil, "mkvmerge not installed (apt-get install mkvtoolnix)"),
           arguments: ["mkv", "webm"])
     func mkvmerge(ext: String) throws {
@@ -92,12 +96,16 @@ struct MatroskaGeneratedTests {
         defer { try? FileManager.default.removeItem(at: cover) }
         var arguments = ["-q", "-o", directory.path("out." + ext), "--title", "MARKERtitle", "--global-tags", directory.path("tags.xml"),
                          "--chapters", directory.path("chapters.txt"), "--track-name", "0:MARKERvideo", "--track-name", "1:MARKERaudio"]
+        var inputs = [directory.path("in." + ext)]
         if webm {
             arguments = ["--webm"] + arguments
         } else {
             arguments += ["--attachment-name", "MARKERcover.png", "--attachment-mime-type", "image/png", "--attach-file", cover.path]
+            // A subtitle track of positions, compressed with zlib: its frames are zeroed and its compression dropped.
+            try Data("1\n00:00:00,000 --> 00:00:00,900\nMARKERgps 51.5007N 0.1246W\n\n".utf8).write(to: URL(fileURLWithPath: directory.path("gps.srt")))
+            inputs += ["--compression", "0:zlib", directory.path("gps.srt")]
         }
-        _ = try Tool.run(MKV.mkvmerge!, arguments + [directory.path("in." + ext)])
-        try Self.check(try directory.bytes("out." + ext), as: webm ? .webm : .matroska)
+        _ = try Tool.run(MKV.mkvmerge!, arguments + inputs)
+        try Self.check(try directory.bytes("out." + ext), as: webm ? .webm : .matroska, subtitles: !webm)
     }
 }

@@ -190,15 +190,16 @@ struct MatroskaScrubberTests {
         #expect(try scrub(file(blankHeader), as: .webm).report.removed.isEmpty)
     }
 
-    @Test("zeroes the frames of a subtitle track, keeping block headers, voids its CodecPrivate and block additions",
+    @Test("zeroes the frames of a subtitle track, keeping block headers; voids its CodecPrivate, compression and block additions",
           arguments: [false, true])
     func subtitleTrack(unknownSize: Bool) throws {
         let subtitleStart = MKV.element([0xD7], [2]) + MKV.element([0x73, 0xC5], [8]) + MKV.element([0x83], [0x11])
             + MKV.text([0x86], "S_TEXT/UTF8")
         let codecPrivate = MKV.text([0x63, 0xA2], "MARKER-private")
-        let tracks = MKV.element(MKV.tracksID, MKV.element([0xAE], Self.trackEntryStart) + MKV.element([0xAE], subtitleStart + codecPrivate))
+        let zlib = MKV.element([0x6D, 0x80], MKV.element([0x62, 0x40], MKV.element([0x50, 0x34], MKV.element([0x42, 0x54], [0]))))
+        let tracks = MKV.element(MKV.tracksID, MKV.element([0xAE], Self.trackEntryStart) + MKV.element([0xAE], subtitleStart + codecPrivate + zlib))
         let cleanedTracks = MKV.element(MKV.tracksID, MKV.element([0xAE], Self.trackEntryStart)
-            + MKV.element([0xAE], subtitleStart + MKV.void(total: codecPrivate.count)))
+            + MKV.element([0xAE], subtitleStart + MKV.void(total: codecPrivate.count) + MKV.void(total: zlib.count)))
         let text = Array("MARKER-gps 51.5N 0.1W".utf8)
         let video = MKV.simpleBlock([1, 2, 3])
         let additions = MKV.element([0x75, 0xA1], MKV.element([0xA6], MKV.element([0xEE], [1]) + MKV.text([0xA5], "MARKER-note")))
@@ -218,7 +219,7 @@ struct MatroskaScrubberTests {
         let input = file(tracks, clusterData(text, additions))
         let (output, report) = try scrub(input, as: .matroska, chunkSizes: .fixed(3))
         #expect(output == file(cleanedTracks, cleanedCluster))
-        #expect(report.removed.map(\.what) == ["subtitle and metadata track headers (CodecPrivate)", "subtitle and metadata track frames"])
+        #expect(report.removed.map(\.what) == ["subtitle and metadata track headers (CodecPrivate, ContentEncodings)", "subtitle and metadata track frames"])
         #expect(throws: ScrubError.malformed("the Matroska Tracks at offset 78 come after a Cluster and hold a subtitle or metadata track, whose frames were already written")) {
             try scrub(MKV.header("matroska") + MKV.unknownSize(MKV.segmentID, Self.cluster + tracks), as: .matroska)
         }

@@ -132,6 +132,13 @@ enum MKV {
         return String(decoding: data, as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
     }
 
+    /// The text of the file's subtitle streams, as ffmpeg decodes them to SubRip.
+    static func subtitleText(_ bytes: [UInt8], ext: String) throws -> String {
+        let file = try TemporaryFile(bytes, ext: ext)
+        let data = try Tool.run(FFmpeg.path!, ["-v", "error", "-i", file.url.path, "-map", "0:s", "-c:s", "srt", "-f", "srt", "-"])
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// Whether ffprobe and (when installed) mkvinfo read the file without an error.
     static func toolsRead(_ bytes: [UInt8], ext: String) throws -> Bool {
         let file = try TemporaryFile(bytes, ext: ext)
