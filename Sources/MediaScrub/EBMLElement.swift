@@ -76,18 +76,10 @@ struct EBMLElement: Equatable {
         size = value == unknown ? nil : value
     }
 
-    /// The element's ID and size fields in front of `size` bytes of data, for tests and replacements.
-    init(id: UInt32, size: Int) {
-        let idBytes = Self.bigEndian(id)
-        self.init(header: idBytes + Self.sizeField(size, length: Self.sizeLength(for: size) ?? 8), idLength: idBytes.count)
-    }
-
     /// The header and data length, or nil when the size is unknown.
     var totalSize: Int? { size.map { header.count + $0 } }
 
-    /// The ID as it is usually written, e.g. "0x1A45DFA3".
-    var idName: String { Self.idName(id) }
-
+    /// An ID as it is usually written, e.g. "0x1A45DFA3".
     static func idName(_ id: UInt32) -> String {
         let hex = String(id, radix: 16, uppercase: true)
         return "0x" + String(repeating: "0", count: hex.count % 2) + hex
@@ -97,12 +89,6 @@ struct EBMLElement: Equatable {
     static func bigEndian(_ id: UInt32) -> [UInt8] {
         let bytes = [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: id >> $0) }
         return Array(bytes.drop { $0 == 0 })
-    }
-
-    /// The shortest size field length that holds `size` (the all-ones value of each length means unknown),
-    /// nil past 8 bytes.
-    static func sizeLength(for size: Int) -> Int? {
-        (1...maxSizeLength).first { size < (1 << (7 * $0)) - 1 }
     }
 
     /// `size` written as a variable-length integer of `length` bytes (which must hold it).
