@@ -21,6 +21,7 @@ public enum MediaSniffer {
             if magic == Array("FORM".utf8) && (form == Array("AIFF".utf8) || form == Array("AIFC".utf8)) { return .aiff }
         }
         if let audio = sniffAudio(Array(prefix)) { return audio }
+        if let matroska = matroskaType(Array(prefix)) { return matroska }
         return nil
     }
 

@@ -4,6 +4,7 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
     case mp3, flac, ogg, opus
     case heif, avif, mp4, mov, m4a, threeGPP
     case avi
+    case matroska, webm
 
     /// The IANA media type, e.g. "image/jpeg".
     public var mimeType: String {
@@ -25,6 +26,8 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .m4a: "audio/mp4"
         case .threeGPP: "video/3gpp"
         case .avi: "video/x-msvideo"
+        case .matroska: "video/x-matroska"
+        case .webm: "video/webm"
         }
     }
 
@@ -48,6 +51,8 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .m4a: "m4a"
         case .threeGPP: "3gp"
         case .avi: "avi"
+        case .matroska: "mkv"
+        case .webm: "webm"
         }
     }
 
@@ -71,6 +76,8 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .m4a: "M4A audio"
         case .threeGPP: "3GP video"
         case .avi: "AVI video"
+        case .matroska: "Matroska video"
+        case .webm: "WebM video"
         }
     }
 }

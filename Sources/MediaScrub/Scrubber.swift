@@ -32,6 +32,7 @@ public enum MediaScrubber {
         case .ogg, .opus: OggScrubber(mediaType: type)
         case .heif, .avif, .mp4, .mov, .m4a, .threeGPP: ISOBMFFScrubber(mediaType: type)
         case .avi: AVIScrubber()
+        case .matroska, .webm: MatroskaScrubber(mediaType: type)
         }
     }
 

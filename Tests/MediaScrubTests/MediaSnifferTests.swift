@@ -29,6 +29,8 @@ struct MediaSnifferTests {
         #expect(MediaType.jpeg.mimeType == "image/jpeg" && MediaType.png.mimeType == "image/png")
         #expect(MediaType.jpeg.fileExtension == "jpg" && MediaType.png.fileExtension == "png")
         #expect(MediaType.jpeg.displayName == "JPEG image" && MediaType.png.displayName == "PNG image")
+        #expect(MediaType.matroska.mimeType == "video/x-matroska" && MediaType.matroska.fileExtension == "mkv")
+        #expect(MediaType.webm.mimeType == "video/webm" && MediaType.webm.displayName == "WebM video")
     }
 
     @Test("the registry hands out the scrubber for each type")
