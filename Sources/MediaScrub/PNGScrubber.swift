@@ -3,8 +3,8 @@
 /// Kept: the critical chunks, the colour and layout chunks decoders need, and the APNG
 /// animation chunks. Dropped: text, time, Exif and every unknown chunk, wherever it sits,
 /// and anything after IEND. Kept chunks are streamed with their CRC checked on the fly, except
-/// iCCP, whose profile is inflated, cleaned by `ICCProfile` (rewritten in stored deflate blocks when
-/// that blanked anything) and renamed "ICC profile"; an iCCP that cannot be read is dropped.
+/// iCCP, whose profile is inflated, cleaned by `ICCProfile` (compressed again when that blanked anything,
+/// copied as it was otherwise) and renamed "ICC profile"; an iCCP that cannot be read is dropped.
 struct PNGScrubber: Scrubber {
     var mediaType: MediaType { .png }
 
@@ -99,7 +99,7 @@ struct PNGScrubber: Scrubber {
         let cleaned: [UInt8]
         let blanked: [String]
         do {
-            profile = try Inflate.zlib(compressed, maximumOutput: maximumICCPBytes, what: "the PNG iCCP profile at offset \(chunkStart)")
+            profile = try Zlib.inflate(compressed, maximumOutput: maximumICCPBytes, what: "the PNG iCCP profile at offset \(chunkStart)")
             (cleaned, blanked) = try ICCProfile.clean(profile)
         } catch {
             report.noteRemoved("malformed ICC profile (iCCP)", bytes: length + 12)
@@ -109,7 +109,7 @@ struct PNGScrubber: Scrubber {
         if blanked.isEmpty {
             newData += compressed
         } else {
-            newData += Inflate.storedZlib(cleaned)
+            newData += try Zlib.deflate(cleaned, what: "the cleaned PNG iCCP profile")
             report.noteRemoved("ICC profile identifying fields (\(blanked.joined(separator: ", ")))",
                                bytes: zip(profile, cleaned).filter { $0 != $1 }.count)
             report.added.append("ICC colour profile, with its identifying fields blanked")
