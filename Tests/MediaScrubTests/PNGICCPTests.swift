@@ -29,7 +29,8 @@ struct PNGICCPTests {
     }
 
     /// The identifying byte ranges of an ICC profile: header date, manufacturer, model, creator and ID, and
-    /// the contents (past type and reserved bytes) of the device-description tags. Parsed here independently.
+    /// the contents (past type and reserved bytes) of the device-description and description tags. Parsed here
+    /// independently.
     static func identifyingRanges(_ profile: [UInt8]) -> [Range<Int>] {
         func be32(_ at: Int) -> Int { profile[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
         var ranges = [4..<8, 24..<36, 48..<56, 80..<100]
@@ -37,7 +38,7 @@ struct PNGICCPTests {
         for index in 0..<min(be32(128), 1024) where 132 + index * 12 + 12 <= profile.count {
             let entry = 132 + index * 12
             let signature = String(decoding: profile[entry..<entry + 4], as: UTF8.self)
-            if ["dmnd", "dmdd", "targ", "meta", "cprt"].contains(signature) {
+            if ["dmnd", "dmdd", "targ", "meta", "cprt", "desc", "dscm"].contains(signature) {
                 ranges.append((be32(entry + 4) + 8)..<(be32(entry + 4) + be32(entry + 8)))
             }
         }

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The profile description ('desc' tag), which cameras and phones fill with their maker's name ("Nikon sRGB
+/// 4.0.0.3001", "sRGB (Minolta Co.,Ltd.)"), rewritten to a neutral name of the profile's colour space.
+extension ICCProfile {
+    /// The profile description and Apple's localized descriptions ('dscm', the same names in several languages).
+    static let descriptionTags: Set<String> = ["desc", "dscm"]
+
+    /// Names of the header's colour space signatures (ICC.1 table 19); others read "Colour".
+    static let colourSpaceNames: [String: String] = [
+        "XYZ ": "XYZ", "Lab ": "Lab", "Luv ": "Luv", "YCbr": "YCbCr", "Yxy ": "Yxy", "RGB ": "RGB", "GRAY": "Gray",
+        "HSV ": "HSV", "HLS ": "HLS", "CMYK": "CMYK", "CMY ": "CMY", "2CLR": "2 colour", "3CLR": "3 colour",
+        "4CLR": "4 colour", "5CLR": "5 colour", "6CLR": "6 colour", "7CLR": "7 colour", "8CLR": "8 colour",
+        "9CLR": "9 colour", "ACLR": "10 colour", "BCLR": "11 colour", "CCLR": "12 colour", "DCLR": "13 colour",
+        "ECLR": "14 colour", "FCLR": "15 colour",
+    ]
+
+    /// sRGB's red, green and blue colorants adapted to D50, as the rXYZ, gXYZ and bXYZ tags hold them.
+    static let sRGBColorants: [(String, [Double])] = [
+        ("rXYZ", [0.4361, 0.2225, 0.0139]), ("gXYZ", [0.3851, 0.7169, 0.0971]), ("bXYZ", [0.1431, 0.0606, 0.7141]),
+    ]
+
+    /// The neutral description of `profile`: "sRGB" when its colorants and tone curves are sRGB's, else the
+    /// name of its colour space.
+    static func neutralDescription(of profile: [UInt8], tags: [Tag]) -> String {
+        let colourSpace = String(decoding: profile[16..<20], as: UTF8.self)
+        if colourSpace == "RGB ", isSRGB(profile, tags: tags) { return "sRGB" }
+        return colourSpaceNames[colourSpace] ?? "Colour"
+    }
+
+    /// The bytes of a description tag from its byte 8 on (its type and reserved bytes stay), `size` bytes in
+    /// all, holding `text`: the ASCII part of a v2 'desc' with empty Unicode and ScriptCode parts, one en-US
+    /// record of a v4 'mluc', or a 'text'. All zero (an empty description) when the text does not fit or the
+    /// type is another.
+    static func descriptionContents(type: String, size: Int, text: String) -> [UInt8] {
+        let ascii = Array(text.utf8)
+        var contents: [UInt8]
+        switch type {
+        case "desc": contents = bigEndian32Bytes(ascii.count + 1) + ascii + [0]
+        case "mluc":
+            let utf16 = text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+            contents = bigEndian32Bytes(1) + bigEndian32Bytes(12) + Array("enUS".utf8) + bigEndian32Bytes(utf16.count)
+                + bigEndian32Bytes(28) + utf16
+        case "text": contents = ascii + [0]
+        default: contents = []
+        }
+        if contents.count > size - 8 { contents = [] }
+        return contents + [UInt8](repeating: 0, count: size - 8 - contents.count)
+    }
+
+    /// Whether the profile's colorants and its three tone curves are sRGB's, within what 16-bit fixed point
+    /// and different makers' rounding allow.
+    static func isSRGB(_ profile: [UInt8], tags: [Tag]) -> Bool {
+        func contents(_ signature: String) -> ArraySlice<UInt8>? {
+            guard let tag = tags.first(where: { $0.signature == signature }), let range = tag.range(in: profile.count) else { return nil }
+            return profile[range]
+        }
+        for (signature, expected) in sRGBColorants {
+            guard let xyz = contents(signature), xyz.count >= 20, xyz.prefix(4).elementsEqual("XYZ ".utf8) else { return false }
+            let start = xyz.startIndex
+            for (index, value) in expected.enumerated() where abs(s15Fixed16(profile, at: start + 8 + 4 * index) - value) > 0.002 {
+                return false
+            }
+        }
+        return ["rTRC", "gTRC", "bTRC"].allSatisfy { signature in
+            guard let curve = contents(signature) else { return false }
+            return followsSRGBCurve(curve)
+        }
+    }
+
+    /// Whether a 'curv' or 'para' tone curve is sRGB's transfer function, within half a percent everywhere.
+    static func followsSRGBCurve(_ tag: ArraySlice<UInt8>) -> Bool {
+        let bytes = Array(tag)
+        guard bytes.count >= 12 else { return false }
+        let tolerance = 0.005
+        switch String(decoding: bytes[0..<4], as: UTF8.self) {
+        case "curv":
+            let count = bigEndian32(bytes, at: 8)
+            guard count >= 2, 12 + 2 * count <= bytes.count else { return false }
+            return (0..<count).allSatisfy { index in
+                let value = Double(Int(bytes[12 + 2 * index]) << 8 | Int(bytes[13 + 2 * index])) / 65535
+                return abs(value - sRGBDecode(Double(index) / Double(count - 1))) <= tolerance
+            }
+        case "para":
+            let function = Int(bytes[8]) << 8 | Int(bytes[9])
+            let parameterCounts = [1, 3, 4, 5, 7]
+            guard function < parameterCounts.count, 12 + 4 * parameterCounts[function] <= bytes.count else { return false }
+            var p = (0..<7).map { $0 < parameterCounts[function] ? s15Fixed16(bytes, at: 12 + 4 * $0) : 0 }
+            switch function {
+            case 0: p[1] = 1; p[3] = 0; p[4] = 0
+            case 1: p[3] = 0; p[4] = p[1] == 0 ? 0 : -p[2] / p[1]
+            case 2: p[5] = p[3]; p[6] = p[3]; p[3] = 0; p[4] = p[1] == 0 ? 0 : -p[2] / p[1]
+            case 3: p[5] = 0; p[6] = 0
+            default: break
+            }
+            let (g, a, b, c, d, e, f) = (p[0], p[1], p[2], p[3], p[4], p[5], p[6])
+            return (0...255).allSatisfy { step in
+                let x = Double(step) / 255
+                let y = x >= d ? pow(a * x + b, g) + e : c * x + f
+                return abs(y - sRGBDecode(x)) <= tolerance
+            }
+        default: return false
+        }
+    }
+
+    /// sRGB's transfer function (IEC 61966-2-1), from encoded value to linear light.
+    static func sRGBDecode(_ value: Double) -> Double {
+        value <= 0.04045 ? value / 12.92 : pow((value + 0.055) / 1.055, 2.4)
+    }
+
+    private static func s15Fixed16(_ bytes: [UInt8], at offset: Int) -> Double {
+        Double(Int32(bitPattern: UInt32(bigEndian32(bytes, at: offset)))) / 65536
+    }
+
+    private static func bigEndian32Bytes(_ value: Int) -> [UInt8] {
+        [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: value >> $0) }
+    }
+}
