@@ -176,3 +176,85 @@ struct ICCDescriptionTests {
         #expect(throws: ScrubError.malformed("ICC tag desc shares its bytes with tag rXYZ")) { try ICCProfile.clean(shared) }
     }
 }
+
+/// The same rewrite seen from outside: profiles built from the ICC layout, embedded by exiftool in a JPEG (split
+/// over several APP2 segments) and a PNG (iCCP), read back by exiftool after scrubbing.
+@Suite("ICC descriptions in JPEG and PNG files",
+       .enabled(if: Tool.exiftool != nil && Tool.convert != nil && GeneratedImage.compare != nil,
+                "needs exiftool and ImageMagick (convert, compare)"))
+struct ICCDescriptionFileTests {
+    typealias G = GeneratedImage
+    typealias Build = ICCDescriptionTests.Build
+
+    /// A profile whose description and device texts name the maker; a private padding tag comes first, so that
+    /// in a JPEG the description lies in the second APP2 segment.
+    struct ProfileCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        let ext: String
+        let profile: [UInt8]
+        let expected: String
+        var testDescription: String { "\(name) in \(ext)" }
+    }
+
+    static let maker = "Minolta"
+
+    static let cases: [ProfileCase] = {
+        let padding: (String, [UInt8]) = ("zpad", Array("zpad".utf8) + [0, 0, 0, 0] + [UInt8](repeating: 0x5A, count: 70_000))
+        let dmnd: (String, [UInt8]) = ("dmnd", Build.textDescription("\(maker) Co.,Ltd."))
+        let v2Tags: [(String, [UInt8])] = [padding, ("desc", Build.textDescription("sRGB (\(maker) Co.,Ltd.)")), dmnd]
+            + Build.sRGBColorants + Build.trcs(Build.curve(1024, Build.sRGB))
+        let v4Tags: [(String, [UInt8])] = [padding, ("desc", Build.mluc([("enUS", "Camera RGB Profile \(maker)"), ("frFR", "RVB \(maker)")])),
+                                           ("dmnd", Build.mluc([("enUS", "\(maker) Co.,Ltd.")]))]
+            + Build.adobeColorants + Build.trcs(Build.sRGBPara)
+        let v2 = Build.profile(colourSpace: "RGB ", version: 2, tags: v2Tags)
+        let v4 = Build.profile(colourSpace: "RGB ", version: 4, tags: v4Tags)
+        return ["jpg", "png"].flatMap { ext in
+            [ProfileCase(name: "v2 desc", ext: ext, profile: v2, expected: "sRGB"),
+             ProfileCase(name: "v4 mluc", ext: ext, profile: v4, expected: "RGB")]
+        }
+    }()
+
+    @Test("exiftool finds only the neutral description and no maker name; pixels and size are kept", arguments: cases)
+    func neutralInFile(_ profileCase: ProfileCase) throws {
+        let dir = try G.WorkDirectory()
+        let image = dir.path("image." + profileCase.ext)
+        try G.run(Tool.convert!, ["-size", "48x32", "gradient:red-blue", (profileCase.ext == "png" ? "PNG24:" : "") + image])
+        try dir.write(profileCase.profile, to: "profile.icc")
+        try G.run(Tool.exiftool!, ["-q", "-overwrite_original", "-ICC_Profile<=" + dir.path("profile.icc"), image])
+        let original = try dir.read("image." + profileCase.ext)
+        #expect(try G.exiftoolText(image).contains(Self.maker), "the oracle must see the maker in the original")
+        if profileCase.ext == "jpg" {
+            let segments = try #require(JPEGLayout(original)).headerSegments.filter { $0.marker == 0xE2 }
+            #expect(segments.count >= 2, "the profile must span two APP2 segments")
+        }
+        let (cleaned, report) = try scrub(original)
+        let output = dir.path("cleaned." + profileCase.ext)
+        try dir.write(cleaned, to: "cleaned." + profileCase.ext)
+        #expect(!(try G.exiftoolText(output).contains(Self.maker)), "a maker name is left")
+        let tags = try Tool.exiftoolTags(cleaned, ext: profileCase.ext)
+        let description = tags.first { $0.key.hasPrefix("ICC_Profile:") && $0.key.hasSuffix(":ProfileDescription") }?.value as? String
+        #expect(description == profileCase.expected)
+        #expect(report.removed.contains { $0.what.contains("description replaced by \"\(profileCase.expected)\"") })
+        #expect(try G.differingPixels(image, output) == 0)
+        #expect(try Tool.decodedPixels(original, ext: profileCase.ext) == Tool.decodedPixels(cleaned, ext: profileCase.ext))
+        #expect(cleaned.count <= original.count + 64)
+    }
+
+    /// The corpus holds real profiles from Adobe, HP and camera makers: each keeps its colour space in its new name,
+    /// and the sRGB ones (whose curves and colorants differ slightly from maker to maker) read "sRGB".
+    @Test("corpus profiles are named by their colour space, sRGB ones \"sRGB\"",
+          .enabled(if: Corpus.isAvailable, "corpus not found at <repo>/../shared/corpus"), arguments: Corpus.jpegFiles + Corpus.pngFiles)
+    func corpusProfiles(path: String) throws {
+        let ext = path.lowercased().hasSuffix(".png") ? "png" : "jpg"
+        let original = try Corpus.bytes(path)
+        func header(_ tags: [String: Any], _ name: String) -> String? {
+            tags.first { $0.key.hasPrefix("ICC_Profile:") && $0.key.hasSuffix(":" + name) }.map { "\($0.value)" }
+        }
+        let before = try Tool.exiftoolTags(original, ext: ext)
+        guard let description = header(before, "ProfileDescription"), let space = header(before, "ColorSpaceData") else { return }
+        let cleaned = try scrub(original).output
+        let after = try #require(header(try Tool.exiftoolTags(cleaned, ext: ext), "ProfileDescription"))
+        let expected = description.hasPrefix("sRGB") ? "sRGB" : ICCProfile.colourSpaceNames[space] ?? "Colour"
+        #expect(after == expected, "\(path): \(description) (\(space)) became \(after)")
+    }
+}
