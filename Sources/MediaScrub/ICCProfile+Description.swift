@@ -15,6 +15,9 @@ extension ICCProfile {
         "ECLR": "14 colour", "FCLR": "15 colour",
     ]
 
+    /// The most samples of a 'curv' tone curve compared with sRGB's; real ones have 26 to 4096.
+    static let maximumCurveSamples = 65_536
+
     /// sRGB's red, green and blue colorants adapted to D50, as the rXYZ, gXYZ and bXYZ tags hold them.
     static let sRGBColorants: [(String, [Double])] = [
         ("rXYZ", [0.4361, 0.2225, 0.0139]), ("gXYZ", [0.3851, 0.7169, 0.0971]), ("bXYZ", [0.1431, 0.0606, 0.7141]),
@@ -28,64 +31,62 @@ extension ICCProfile {
         return colourSpaceNames[colourSpace] ?? "Colour"
     }
 
-    /// The bytes of a description tag from its byte 8 on (its type and reserved bytes stay), `size` bytes in
-    /// all, holding `text`: the ASCII part of a v2 'desc' with empty Unicode and ScriptCode parts, one en-US
-    /// record of a v4 'mluc', or a 'text'. All zero (an empty description) when the text does not fit or the
-    /// type is another.
-    static func descriptionContents(type: String, size: Int, text: String) -> [UInt8] {
+    /// The bytes a description tag of `type` and `size` bytes starts with from its byte 8 on (its type and
+    /// reserved bytes stay) to hold `text`: the ASCII part of a v2 'desc', one en-US record of a v4 'mluc', or a
+    /// 'text'. Zeros follow them to the tag's end, which also make a v2 'desc''s Unicode and ScriptCode parts empty.
+    /// Empty (all zeros: an empty description) when the text does not fit or the type is another.
+    static func descriptionStart(type: String, size: Int, text: String) -> [UInt8] {
         let ascii = Array(text.utf8)
-        var contents: [UInt8]
+        let start: [UInt8]
         switch type {
-        case "desc": contents = bigEndian32Bytes(ascii.count + 1) + ascii + [0]
+        case "desc": start = bigEndian32Bytes(ascii.count + 1) + ascii + [0]
         case "mluc":
             let utf16 = text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
-            contents = bigEndian32Bytes(1) + bigEndian32Bytes(12) + Array("enUS".utf8) + bigEndian32Bytes(utf16.count)
+            start = bigEndian32Bytes(1) + bigEndian32Bytes(12) + Array("enUS".utf8) + bigEndian32Bytes(utf16.count)
                 + bigEndian32Bytes(28) + utf16
-        case "text": contents = ascii + [0]
-        default: contents = []
+        case "text": start = ascii + [0]
+        default: start = []
         }
-        if contents.count > size - 8 { contents = [] }
-        return contents + [UInt8](repeating: 0, count: size - 8 - contents.count)
+        return start.count <= size - 8 ? start : []
     }
 
     /// Whether the profile's colorants and its three tone curves are sRGB's, within what 16-bit fixed point
     /// and different makers' rounding allow.
     static func isSRGB(_ profile: [UInt8], tags: [Tag]) -> Bool {
-        func contents(_ signature: String) -> ArraySlice<UInt8>? {
-            guard let tag = tags.first(where: { $0.signature == signature }), let range = tag.range(in: profile.count) else { return nil }
-            return profile[range]
+        func range(_ signature: String) -> Range<Int>? {
+            tags.first { $0.signature == signature }?.range(in: profile.count)
         }
         for (signature, expected) in sRGBColorants {
-            guard let xyz = contents(signature), xyz.count >= 20, xyz.prefix(4).elementsEqual("XYZ ".utf8) else { return false }
-            let start = xyz.startIndex
-            for (index, value) in expected.enumerated() where abs(s15Fixed16(profile, at: start + 8 + 4 * index) - value) > 0.002 {
+            guard let xyz = range(signature), xyz.count >= 20, profile[xyz.prefix(4)].elementsEqual("XYZ ".utf8) else { return false }
+            for (index, value) in expected.enumerated() where abs(s15Fixed16(profile, at: xyz.lowerBound + 8 + 4 * index) - value) > 0.002 {
                 return false
             }
         }
         return ["rTRC", "gTRC", "bTRC"].allSatisfy { signature in
-            guard let curve = contents(signature) else { return false }
-            return followsSRGBCurve(curve)
+            guard let curve = range(signature) else { return false }
+            return followsSRGBCurve(profile, curve)
         }
     }
 
-    /// Whether a 'curv' or 'para' tone curve is sRGB's transfer function, within half a percent everywhere.
-    static func followsSRGBCurve(_ tag: ArraySlice<UInt8>) -> Bool {
-        let bytes = Array(tag)
-        guard bytes.count >= 12 else { return false }
+    /// Whether the 'curv' or 'para' tone curve at `tag` is sRGB's transfer function, within half a percent
+    /// everywhere. Sampled curves of more than `maximumCurveSamples` are not looked at.
+    static func followsSRGBCurve(_ profile: [UInt8], _ tag: Range<Int>) -> Bool {
+        guard tag.count >= 12 else { return false }
+        let start = tag.lowerBound
         let tolerance = 0.005
-        switch String(decoding: bytes[0..<4], as: UTF8.self) {
+        switch String(decoding: profile[tag.prefix(4)], as: UTF8.self) {
         case "curv":
-            let count = bigEndian32(bytes, at: 8)
-            guard count >= 2, 12 + 2 * count <= bytes.count else { return false }
+            let count = bigEndian32(profile, at: start + 8)
+            guard count >= 2, count <= maximumCurveSamples, 12 + 2 * count <= tag.count else { return false }
             return (0..<count).allSatisfy { index in
-                let value = Double(Int(bytes[12 + 2 * index]) << 8 | Int(bytes[13 + 2 * index])) / 65535
+                let value = Double(Int(profile[start + 12 + 2 * index]) << 8 | Int(profile[start + 13 + 2 * index])) / 65535
                 return abs(value - sRGBDecode(Double(index) / Double(count - 1))) <= tolerance
             }
         case "para":
-            let function = Int(bytes[8]) << 8 | Int(bytes[9])
+            let function = Int(profile[start + 8]) << 8 | Int(profile[start + 9])
             let parameterCounts = [1, 3, 4, 5, 7]
-            guard function < parameterCounts.count, 12 + 4 * parameterCounts[function] <= bytes.count else { return false }
-            var p = (0..<7).map { $0 < parameterCounts[function] ? s15Fixed16(bytes, at: 12 + 4 * $0) : 0 }
+            guard function < parameterCounts.count, 12 + 4 * parameterCounts[function] <= tag.count else { return false }
+            var p = (0..<7).map { $0 < parameterCounts[function] ? s15Fixed16(profile, at: start + 12 + 4 * $0) : 0 }
             switch function {
             case 0: p[1] = 1; p[3] = 0; p[4] = 0
             case 1: p[3] = 0; p[4] = p[1] == 0 ? 0 : -p[2] / p[1]

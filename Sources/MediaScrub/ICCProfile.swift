@@ -49,13 +49,12 @@ enum ICCProfile {
                 throw ScrubError.malformed("ICC tag \(tag.signature) shares its bytes with tag \(colourTag.signature)")
             }
             let type = String(decoding: profile[range.prefix(4)], as: UTF8.self)
-            let contents = descriptionContents(type: type, size: range.count, text: description)
-            // The text sits at the start; the zeros after it are written only where no earlier tag wrote.
-            let textEnd = range.lowerBound + 8 + (contents.lastIndex { $0 != 0 }.map { $0 + 1 } ?? 0)
-            let text = (range.lowerBound + 8)..<textEnd
-            let zeros = parts(of: textEnd..<range.upperBound, outside: done)
-            if !cleaned[text].elementsEqual(contents.prefix(text.count)) || zeros.contains(where: { cleaned[$0].contains { $0 != 0 } }) {
-                cleaned.replaceSubrange(text, with: contents.prefix(text.count))
+            let start = descriptionStart(type: type, size: range.count, text: description)
+            // The zeros after the text are written only where no earlier tag wrote.
+            let text = (range.lowerBound + 8)..<(range.lowerBound + 8 + start.count)
+            let zeros = parts(of: text.upperBound..<range.upperBound, outside: done)
+            if !cleaned[text].elementsEqual(start) || zeros.contains(where: { cleaned[$0].contains { $0 != 0 } }) {
+                cleaned.replaceSubrange(text, with: start)
                 for part in zeros { cleaned.replaceSubrange(part, with: repeatElement(0, count: part.count)) }
                 describedNeutrally = true
             }

@@ -175,6 +175,29 @@ struct ICCDescriptionTests {
         shared.replaceSubrange(148..<152, with: Build.be32(132 + 24 + 8))
         #expect(throws: ScrubError.malformed("ICC tag desc shares its bytes with tag rXYZ")) { try ICCProfile.clean(shared) }
     }
+
+    @Test("1,024 description tags over the same 4 MB, each shifted by a byte, and sRGB-like curves of 2 million samples, take no time",
+          .timeLimit(.minutes(1)))
+    func hostileLayouts() throws {
+        let tags = 1024
+        let size = 4_000_000
+        let start = 128 + 4 + 12 * tags
+        var profile = Build.be32(start + tags + size) + [UInt8](repeating: 0, count: 124) + Build.be32(tags)
+        profile.replaceSubrange(16..<20, with: "RGB ".utf8)
+        profile.replaceSubrange(36..<40, with: "acsp".utf8)
+        for index in 0..<tags { profile += Array("desc".utf8) + Build.be32(start + index) + Build.be32(size) }
+        profile += [UInt8](repeating: 1, count: tags + size)
+        let clock = ContinuousClock()
+        let begin = clock.now
+        let (cleaned, blanked) = try ICCProfile.clean(profile)
+        #expect(blanked == ["description replaced by \"RGB\""])
+        #expect(cleaned[(start + tags + 16)..<(start + size)].allSatisfy { $0 == 0 } && cleaned.last == 1)
+        #expect(clock.now - begin < .seconds(5))
+
+        let longCurve = Build.trcs(Build.curve(2_000_000, Build.sRGB))
+        let curves = Build.profile(colourSpace: "RGB ", version: 2, tags: [("desc", Build.textDescription("X"))] + Build.sRGBColorants + longCurve)
+        #expect(try Self.cleanedDescription(curves).0[12..<16].elementsEqual("RGB\0".utf8))
+    }
 }
 
 /// The same rewrite seen from outside: profiles built from the ICC layout, embedded by exiftool in a JPEG (split
