@@ -23,6 +23,37 @@ extension ICCProfile {
         ("rXYZ", [0.4361, 0.2225, 0.0139]), ("gXYZ", [0.3851, 0.7169, 0.0971]), ("bXYZ", [0.1431, 0.0606, 0.7141]),
     ]
 
+    /// Rewrites the description tags of `profile` (its colour space, colorants and curves as received) to its neutral
+    /// description, adding their contents to `done`; the description when that changed a byte, else nil. Throws when
+    /// a description lies outside the profile or shares bytes with a tag that describes colour.
+    static func describeNeutrally(_ profile: inout [UInt8], tags: [Tag], done: inout [Range<Int>]) throws -> String? {
+        let description = neutralDescription(of: profile, tags: tags)
+        var changed = false
+        for tag in tags where descriptionTags.contains(tag.signature) {
+            guard let range = tag.range(in: profile.count) else {
+                throw ScrubError.malformed("ICC tag \(tag.signature) lies outside the profile")
+            }
+            if let colourTag = tags.first(where: { other in
+                !deviceDescriptionTags.contains(other.signature) && !descriptionTags.contains(other.signature)
+                    && other.range(in: profile.count, clamped: true)?.overlaps(range) == true
+            }) {
+                throw ScrubError.malformed("ICC tag \(tag.signature) shares its bytes with tag \(colourTag.signature)")
+            }
+            let type = String(decoding: profile[range.prefix(4)], as: UTF8.self)
+            let start = descriptionStart(type: type, size: range.count, text: description)
+            // The zeros after the text are written only where no earlier tag wrote.
+            let text = (range.lowerBound + 8)..<(range.lowerBound + 8 + start.count)
+            let zeros = parts(of: text.upperBound..<range.upperBound, outside: done)
+            if !profile[text].elementsEqual(start) || zeros.contains(where: { profile[$0].contains { $0 != 0 } }) {
+                profile.replaceSubrange(text, with: start)
+                for part in zeros { profile.replaceSubrange(part, with: repeatElement(0, count: part.count)) }
+                changed = true
+            }
+            done = ZeroRanges(done + [(range.lowerBound + 8)..<range.upperBound]).ranges
+        }
+        return changed ? description : nil
+    }
+
     /// The neutral description of `profile`: "sRGB" when its colorants and tone curves are sRGB's, else the
     /// name of its colour space.
     static func neutralDescription(of profile: [UInt8], tags: [Tag]) -> String {
@@ -33,8 +64,8 @@ extension ICCProfile {
 
     /// The bytes a description tag of `type` and `size` bytes starts with from its byte 8 on (its type and
     /// reserved bytes stay) to hold `text`: the ASCII part of a v2 'desc', one en-US record of a v4 'mluc', or a
-    /// 'text'. Zeros follow them to the tag's end, which also make a v2 'desc''s Unicode and ScriptCode parts empty.
-    /// Empty (all zeros: an empty description) when the text does not fit or the type is another.
+    /// 'text'. Zeros follow them to the tag's end, which also empty the Unicode and ScriptCode parts of a v2 'desc'.
+    /// Nothing (all zeros: an empty description) when the text does not fit or the type is another.
     static func descriptionStart(type: String, size: Int, text: String) -> [UInt8] {
         let ascii = Array(text.utf8)
         let start: [UInt8]

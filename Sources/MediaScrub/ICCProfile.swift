@@ -36,31 +36,9 @@ enum ICCProfile {
         // Tags may share or overlap their contents; only the parts not yet rewritten are looked at, or a thousand
         // tags over the same megabytes would scan them a thousand times.
         var done: [Range<Int>] = []
-        let description = neutralDescription(of: profile, tags: tags)
-        var describedNeutrally = false
-        for tag in tags where descriptionTags.contains(tag.signature) {
-            guard let range = tag.range(in: profile.count) else {
-                throw ScrubError.malformed("ICC tag \(tag.signature) lies outside the profile")
-            }
-            if let colourTag = tags.first(where: { other in
-                !deviceDescriptionTags.contains(other.signature) && !descriptionTags.contains(other.signature)
-                    && other.range(in: profile.count, clamped: true)?.overlaps(range) == true
-            }) {
-                throw ScrubError.malformed("ICC tag \(tag.signature) shares its bytes with tag \(colourTag.signature)")
-            }
-            let type = String(decoding: profile[range.prefix(4)], as: UTF8.self)
-            let start = descriptionStart(type: type, size: range.count, text: description)
-            // The zeros after the text are written only where no earlier tag wrote.
-            let text = (range.lowerBound + 8)..<(range.lowerBound + 8 + start.count)
-            let zeros = parts(of: text.upperBound..<range.upperBound, outside: done)
-            if !cleaned[text].elementsEqual(start) || zeros.contains(where: { cleaned[$0].contains { $0 != 0 } }) {
-                cleaned.replaceSubrange(text, with: start)
-                for part in zeros { cleaned.replaceSubrange(part, with: repeatElement(0, count: part.count)) }
-                describedNeutrally = true
-            }
-            done = ZeroRanges(done + [(range.lowerBound + 8)..<range.upperBound]).ranges
+        if let description = try describeNeutrally(&cleaned, tags: tags, done: &done) {
+            blanked.append("description replaced by \"\(description)\"")
         }
-        if describedNeutrally { blanked.append("description replaced by \"\(description)\"") }
         for tag in tags where deviceDescriptionTags.contains(tag.signature) {
             guard let range = tag.range(in: profile.count) else {
                 throw ScrubError.malformed("ICC tag \(tag.signature) lies outside the profile")
@@ -106,7 +84,7 @@ enum ICCProfile {
     }
 
     /// The pieces of `range` that none of `covered` (sorted, disjoint) overlaps.
-    private static func parts(of range: Range<Int>, outside covered: [Range<Int>]) -> [Range<Int>] {
+    static func parts(of range: Range<Int>, outside covered: [Range<Int>]) -> [Range<Int>] {
         var parts: [Range<Int>] = []
         var start = range.lowerBound
         for piece in covered where piece.upperBound > start && piece.lowerBound < range.upperBound {
