@@ -28,16 +28,15 @@ extension ICCProfile {
     /// a description lies outside the profile or shares bytes with a tag that describes colour.
     static func describeNeutrally(_ profile: inout [UInt8], tags: [Tag], done: inout [Range<Int>]) throws -> String? {
         let description = neutralDescription(of: profile, tags: tags)
+        let colourTags = tags.filter { !deviceDescriptionTags.contains($0.signature) && !descriptionTags.contains($0.signature) }
+            .compactMap { tag in tag.range(in: profile.count, clamped: true).map { (tag.signature, $0) } }
         var changed = false
         for tag in tags where descriptionTags.contains(tag.signature) {
             guard let range = tag.range(in: profile.count) else {
                 throw ScrubError.malformed("ICC tag \(tag.signature) lies outside the profile")
             }
-            if let colourTag = tags.first(where: { other in
-                !deviceDescriptionTags.contains(other.signature) && !descriptionTags.contains(other.signature)
-                    && other.range(in: profile.count, clamped: true)?.overlaps(range) == true
-            }) {
-                throw ScrubError.malformed("ICC tag \(tag.signature) shares its bytes with tag \(colourTag.signature)")
+            if let (colourTag, _) = colourTags.first(where: { $0.1.overlaps(range) }) {
+                throw ScrubError.malformed("ICC tag \(tag.signature) shares its bytes with tag \(colourTag)")
             }
             let type = String(decoding: profile[range.prefix(4)], as: UTF8.self)
             let start = descriptionStart(type: type, size: range.count, text: description)
