@@ -10,6 +10,8 @@
 #   multipart     MultipartStreamParser vs multipart-kit, in memory
 #   scrub_corpus  (a) MediaScrub in process on ../shared/corpus, per format, vs ExifTool (one batch process and
 #                 one process per file) and mat2
+#   scrub_batch   (a) the same files cleaned through the real CLI in one command, process start-up included:
+#                 `evidence-drop scrub --out-dir` on every core vs `exiftool -all= -o` in one process
 #   scrub_large   (b) a 2 GiB MP4 and a 2 GiB MOV (index after the media data): MB/s and peak RSS, vs exiftool -all=
 #   crypto        our SHA-256 and AES-256-GCM wrappers vs `openssl speed` on one core
 #   ingest        (c) ArrivingUpload + IngestPipeline (scrub while arriving, three SHA-256, seal, store, log) on a
@@ -27,7 +29,7 @@
 # References are installed when missing (Debian, as root): nginx-light, mat2, python3-venv, eatmydata (fixtures only),
 # valgrind;
 # the Python service goes into a throwaway virtual environment (starlette, uvicorn, cryptography, python-multipart).
-# Environment: BENCH_RUNS (default 3) runs per figure, medians reported; BENCH_WORK a folder on the disk to use for
+# Environment: BENCH_MAIN_SCRATCH (see build_main); BENCH_RUNS (default 3) runs per figure, medians reported; BENCH_WORK a folder on the disk to use for
 # the scratch data (default: a new one under /var/tmp, removed at the end); BENCH_KEEP=1 keeps it; BENCH_QUIET_LOAD
 # (e.g. 2.5) waits before each benchmark until the 1-minute load is under it (at most BENCH_QUIET_WAIT seconds).
 set -euo pipefail
@@ -123,9 +125,12 @@ children() { ps -o pid= --ppid "$1" | tr -d ' ' || true; }
 built_main=0
 build_main() {
   [ $built_main = 1 ] && return 0
-  swift build -c release --product evidence-drop >&2
-  swift build -c release --product evidence-review >&2
-  bin="$(swift build -c release --show-bin-path)"
+  # BENCH_MAIN_SCRATCH: another build folder for the release build (e.g. .build-release), so that a debug build in
+  # .build can go on meanwhile.
+  local scratch_path=(--scratch-path "${BENCH_MAIN_SCRATCH:-.build}")
+  swift build -c release "${scratch_path[@]}" --product evidence-drop >&2
+  swift build -c release "${scratch_path[@]}" --product evidence-review >&2
+  bin="$(swift build -c release "${scratch_path[@]}" --show-bin-path)"
   built_main=1
 }
 # Build manifest caching off: the cached plan of this package misses files added to or renamed in the main one.
@@ -314,6 +319,49 @@ written to tmpfs (\`/dev/shm\`), by \`bench-scrub corpus\` in process (15 rounds
 \`-stay_open\` process (each file one \`-execute\`, timed to \`{ready}\`; its start-up left out; median of $runs passes)
 and in one process per file, and by \`mat2 FILE\` per file. A tool's files/s and MB/s count only the files it
 cleaned and the time spent on them. Per format, ours is beside ExifTool's batch figure for that format.")
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# (a) The corpus through the command line, as an operator cleans a folder: one command each, start-up included.
+bench_scrub_batch() {
+  local corpus="$root/../shared/corpus"
+  [ -d "$corpus" ] || { say "scrub_batch: $corpus is absent, skipped"; return 0; }
+  build_main
+  build_bench bench-scrub
+  local list="$work/batch.list" out=/dev/shm/evidence-bench-batch-$$
+  [ -d /dev/shm ] || out="$work/batch-out"
+  "$(bench_bin bench-scrub)" list "$corpus" >"$list" 2>/dev/null
+  local files=() bytes
+  mapfile -t files < <(cut -f3 "$list")
+  bytes=$(awk -F'\t' '{ s += $2 } END { print s }' "$list")
+  local ours_s=() ref_s=() n start end cleaned_ours cleaned_ref
+  for n in $(seq "$((runs < 5 ? 5 : runs))"); do
+    rm -rf "$out"
+    start=$(date +%s.%N)
+    "$bin/evidence-drop" scrub --out-dir "$out/ours" "${files[@]}" >"$work/batch.ours" 2>/dev/null || true
+    end=$(date +%s.%N)
+    ours_s+=("$(calc "%.4f" "$end - $start")")
+    start=$(date +%s.%N)
+    exiftool -q -q -m -all= -o "$out/exiftool/%d%f.%e" "${files[@]}" >/dev/null 2>&1 || true
+    end=$(date +%s.%N)
+    ref_s+=("$(calc "%.4f" "$end - $start")")
+    cleaned_ours=$(find "$out/ours" -type f | wc -l)
+    cleaned_ref=$(find "$out/exiftool" -type f | wc -l)
+  done
+  rm -rf "$out"
+  local ours ref
+  ours=$(printf '%s\n' "${ours_s[@]}" | median)
+  ref=$(printf '%s\n' "${ref_s[@]}" | median)
+  local speedup goal
+  speedup=$(awk -v a="$ref" -v b="$ours" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+  goal="≥10x ExifTool batch: $(awk -v r="$speedup" 'BEGIN { print (r >= 10 ? "met" : "NOT met") }')"
+  add_row "(a) scrub corpus through the CLI, one command ($(nproc) cores; ${#files[@]} files, $(calc "%.1f" "$bytes / 1e6") MB)" \
+    "$ours s, $(calc "%.0f" "${#files[@]} / $ours") files/s (cleaned $cleaned_ours)" \
+    "$ref s (exiftool -all= -o, one process; wrote $cleaned_ref)" "${speedup}x" "$goal"
+  details+=("scrub_batch: evidence-drop scrub --out-dir s: ${ours_s[*]}; exiftool -all= -o s: ${ref_s[*]}")
+  notes+=("**(a) scrub corpus through the CLI**: the same files as (a), given to one command each and timed from start to
+exit, process start-up and module loading included: \`evidence-drop scrub --out-dir OUT FILES…\` (release build, every
+core) and \`exiftool -all= -o OUT/%d%f.%e FILES…\` (one process). Outputs to tmpfs; median of $((runs < 5 ? 5 : runs)) runs.")
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -922,7 +970,7 @@ name) that executed them, libcrypto by the entry point our code called. Summed b
 \`callgrind_annotate\`.")
 }
 
-all_benchmarks=(multipart scrub_corpus scrub_large crypto ingest upload concurrent verify list profile)
+all_benchmarks=(multipart scrub_corpus scrub_batch scrub_large crypto ingest upload concurrent verify list profile)
 selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${all_benchmarks[@]}")
 for name in "${selected[@]}"; do

@@ -72,15 +72,30 @@ final class ByteReader {
         place: @autoclosure () -> String,
         _ body: (ArraySlice<UInt8>) throws -> Void
     ) throws {
+        guard try stream(upTo: count, body) == count else { throw ScrubError.truncated(place()) }
+    }
+
+    /// Up to `count` bytes; fewer only when the input ends first.
+    func read(upTo count: Int) throws -> [UInt8] {
+        var result: [UInt8] = []
+        try stream(upTo: count) { result += $0 }
+        return result
+    }
+
+    /// Passes up to the next `count` bytes to `body` in pieces and returns how many; fewer only when the input
+    /// ends first, which a caller that accepts a file cut short checks for itself.
+    @discardableResult
+    func stream(upTo count: Int, _ body: (ArraySlice<UInt8>) throws -> Void) throws -> Int {
         var remaining = count
         while remaining > 0 {
             let available = try buffered()
-            if available.isEmpty { throw ScrubError.truncated(place()) }
+            if available.isEmpty { break }
             let piece = available.prefix(remaining)
             try body(piece)
             consume(piece.count)
             remaining -= piece.count
         }
+        return count - remaining
     }
 
     /// Passes over the next `count` bytes (nil: everything left) without handing them out, asking the source to

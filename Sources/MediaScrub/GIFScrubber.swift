@@ -7,6 +7,10 @@
 /// extension that governs a dropped plain text block is dropped with it, so it cannot move onto the next
 /// image), every other application extension (XMP, ICC, vendor) and unknown extension, and anything
 /// after the trailer.
+/// A file whose last image is cut short inside its data, that lacks its trailer, or that has unreadable bytes
+/// where a block should start is accepted once an image has begun: viewers show the frames that decode. The cut
+/// image's data is kept as received (`RemovalReport.keptAsReceivedAfter`); unreadable bytes are dropped. A file cut
+/// inside an extension, which may be metadata, is refused.
 struct GIFScrubber: Scrubber {
     var mediaType: MediaType { .gif }
 
@@ -26,19 +30,45 @@ struct GIFScrubber: Scrubber {
         try sink.write(header)
         try copyColourTable(flags: header[10], reader: reader, sink: sink, place: "inside the GIF global colour table")
         var pendingControl: [UInt8]?
+        var sawImage = false
+        /// Ends a damaged file after its first image: `unreadable` bytes read at `offset` and all after them are dropped.
+        func keepAsReceived(after offset: Int, unreadable: Int) throws -> RemovalReport {
+            if let control = pendingControl { try sink.write(control) }
+            let dropped = unreadable + (try reader.drain())
+            if dropped > 0 { report.noteRemoved("unreadable data after the image", bytes: dropped) }
+            report.keptAsReceivedAfter = offset
+            try sink.flush()
+            return report
+        }
         for _ in 0..<Self.maxBlocks {
             let blockStart = reader.offset
-            guard let introducer = try reader.readByte() else { throw ScrubError.truncated("before the GIF trailer") }
+            guard let introducer = try reader.readByte() else {
+                guard sawImage else { throw ScrubError.truncated("before the GIF trailer") }
+                return try keepAsReceived(after: blockStart, unreadable: 0)
+            }
             switch introducer {
             case 0x2C:
+                // Descriptor, local colour table and LZW minimum code size, read whole before any is written.
+                var head = [introducer] + (try reader.read(upTo: 9))
+                let headSize = head.count == 10 ? 11 + Self.colourTableSize(flags: head[9]) : 10
+                if head.count == 10 { head += try reader.read(upTo: headSize - 10) }
+                guard head.count == headSize else {
+                    guard sawImage else {
+                        let what = head.count < 10 ? "image descriptor" : "image"
+                        throw ScrubError.truncated("inside the GIF \(what) at offset \(blockStart)")
+                    }
+                    return try keepAsReceived(after: blockStart, unreadable: head.count)
+                }
                 if let control = pendingControl { try sink.write(control) }
                 pendingControl = nil
-                let descriptor = try reader.read(exactly: 9, place: "inside the GIF image descriptor at offset \(blockStart)")
-                try sink.write([introducer] + descriptor)
-                let place = "inside the GIF image at offset \(blockStart)"
-                try copyColourTable(flags: descriptor[8], reader: reader, sink: sink, place: place)
-                try sink.write(try reader.read(exactly: 1, place: place))
-                try subBlocks(reader, place: place) { try sink.write($0) }
+                try sink.write(head)
+                sawImage = true
+                let dataStart = reader.offset
+                guard try copyImageData(reader, to: sink) else {
+                    report.keptAsReceivedAfter = dataStart
+                    try sink.flush()
+                    return report
+                }
             case 0x21:
                 let place = "inside the GIF extension at offset \(blockStart)"
                 let label = try reader.read(exactly: 1, place: place)[0]
@@ -83,16 +113,32 @@ struct GIFScrubber: Scrubber {
                 try sink.flush()
                 return report
             default:
+                guard !sawImage else { return try keepAsReceived(after: blockStart, unreadable: 1) }
                 throw ScrubError.malformed("unexpected byte 0x\(String(introducer, radix: 16)) at offset \(blockStart) where a GIF block should start")
             }
         }
         throw ScrubError.tooLarge("more than \(Self.maxBlocks) GIF blocks")
     }
 
-    /// Copies the colour table announced by `flags` (bit 7 set: 3 × 2^(n+1) bytes).
+    /// Copies the colour table announced by `flags`.
     private func copyColourTable(flags: UInt8, reader: ByteReader, sink: any ByteSink, place: String) throws {
-        guard flags & 0x80 != 0 else { return }
-        try sink.write(try reader.read(exactly: 3 << (Int(flags & 0x07) + 1), place: place))
+        try sink.write(try reader.read(exactly: Self.colourTableSize(flags: flags), place: place))
+    }
+
+    /// The size of the colour table announced by `flags`: bit 7 set, 3 × 2^(n+1) bytes; clear, none.
+    static func colourTableSize(flags: UInt8) -> Int {
+        flags & 0x80 == 0 ? 0 : 3 << (Int(flags & 0x07) + 1)
+    }
+
+    /// Copies an image's data sub-blocks and their terminator; false when the input ends first, after copying
+    /// as received what there was.
+    private func copyImageData(_ reader: ByteReader, to sink: any ByteSink) throws -> Bool {
+        while true {
+            guard let length = try reader.readByte() else { return false }
+            try sink.write([length])
+            if length == 0 { return true }
+            guard try reader.stream(upTo: Int(length), { try sink.write($0) }) == Int(length) else { return false }
+        }
     }
 
     /// Passes each data sub-block, length byte included, and the terminating zero byte to `body`.

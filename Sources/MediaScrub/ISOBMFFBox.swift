@@ -139,4 +139,19 @@ public struct ZeroRanges: Sendable {
         }
         return copy[...]
     }
+
+    /// How many bytes of `piece`, which sits at file offset `offset`, are covered and not zero. Offsets must not go
+    /// backwards.
+    public mutating func nonZeroCovered(_ piece: ArraySlice<UInt8>, at offset: Int) -> Int {
+        let span = offset..<(offset + piece.count)
+        while cursor < ranges.count && ranges[cursor].upperBound <= span.lowerBound { cursor += 1 }
+        var count = 0
+        var index = cursor
+        while index < ranges.count && ranges[index].lowerBound < span.upperBound {
+            let hit = ranges[index].clamped(to: span)
+            count += piece[(piece.startIndex + hit.lowerBound - offset)..<(piece.startIndex + hit.upperBound - offset)].count { $0 != 0 }
+            index += 1
+        }
+        return count
+    }
 }

@@ -20,9 +20,17 @@ struct ISOBMFFMovie {
     /// Upper bound on the chunks of all removed tracks together: their ranges are held until the media data is
     /// written, so a hostile table must not make that list huge.
     static let maxChunks = 1_000_000
+    /// Upper bound on the chunks of the kept tracks, whose ranges are held while `unusedRanges` is worked out.
+    static let maxKeptChunks = 2_000_000
+    /// Upper bound on the stretches of media data that no track uses: they are held until the media data is written.
+    static let maxUnusedStretches = 1_000_000
 
     var report: RemovalReport
     private(set) var zeroRanges: [Range<Int>] = []
+    /// File ranges that no sample of any track lies in, up to the end of any file; empty for a fragmented movie,
+    /// whose samples the fragments index. Dashcams hide position blocks there ("freeGPS " inside `mdat`), which no
+    /// track names, so a player never shows them and only zeroing everything unused removes them.
+    private(set) var unusedRanges: [Range<Int>] = []
     /// Chunks of removed tracks seen so far, counted against `maxChunks`.
     private var removedChunks = 0
     /// The handler type of the track being cleaned.
@@ -54,6 +62,9 @@ struct ISOBMFFMovie {
             removedChunks += chunks
             let kind = Self.textHandlers.contains(handler) ? "subtitle, text or caption track" : "timed metadata or timecode track"
             report.noteRemoved("\(kind) (\(handler.isEmpty ? "no handler" : handler))", bytes: trak.size)
+        }
+        if !children.contains(where: { $0.type == "mvex" }) {
+            unusedRanges = try Self.unusedRanges(bytes, keptTracks: children.filter { keptTracks.contains($0.start) }, removed: zeroRanges)
         }
         var payload: [UInt8] = []
         for child in children {
@@ -199,13 +210,48 @@ struct ISOBMFFMovie {
         return ISOBMFF.uint(bytes, at: tkhd.payloadStart + (version == 1 ? 20 : 12), width: 4, limit: tkhd.end)
     }
 
+    /// The complement of every kept sample and of `removed` (the removed tracks' samples, zeroed anyway), from
+    /// offset 0 to past the end of any file.
+    static func unusedRanges(_ bytes: [UInt8], keptTracks: [ISOBox], removed: [Range<Int>]) throws -> [Range<Int>] {
+        var chunks = 0
+        for trak in keptTracks { chunks += try chunkCount(bytes, trak: trak) }
+        guard chunks <= maxKeptChunks else {
+            throw ScrubError.tooLarge("video and audio tracks with more than \(maxKeptChunks) chunks in all")
+        }
+        // The ranges, the sort's buffer and the stretches between them.
+        return try ScrubMemory.current.holding(3 * 16 * (chunks + removed.count), for: "the sample ranges of \(chunks) chunks") {
+            var used = removed
+            for trak in keptTracks { used += try sampleRanges(bytes, trak: trak, maxChunks: maxKeptChunks).ranges }
+            used.sort { $0.lowerBound < $1.lowerBound }
+            var unused: [Range<Int>] = []
+            var from = 0
+            for range in used where !range.isEmpty {
+                if range.lowerBound > from { unused.append(from..<range.lowerBound) }
+                from = max(from, range.upperBound)
+                guard unused.count < maxUnusedStretches else {
+                    throw ScrubError.tooLarge("more than \(maxUnusedStretches) stretches of media data that no track uses")
+                }
+            }
+            unused.append(from..<(Int.max / 2))
+            return unused
+        }
+    }
+
+    /// The chunk count of a track's stco or co64 table (0 when it has none).
+    static func chunkCount(_ bytes: [UInt8], trak: ISOBox) throws -> Int {
+        guard let stbl = try ISOBMFF.find(["mdia", "minf", "stbl"], in: bytes, range: trak.payload, place: "a trak box") else { return 0 }
+        let tables = try ISOBMFF.children(bytes, in: stbl.payload, place: "an stbl box")
+        guard let stco = ISOBMFF.first("stco", in: tables) ?? ISOBMFF.first("co64", in: tables) else { return 0 }
+        return try tableCount(bytes, stco, entrySize: stco.type == "co64" ? 8 : 4, place: "the sample tables of a track")
+    }
+
     /// File byte ranges of a track's samples, chunk by chunk, from stco/co64, stsc and stsz/stz2, and the track's
     /// chunk count. The tables are read where they lie; only the ranges are collected. Throws when the track has
     /// more than `maxChunks` chunks.
     static func sampleRanges(_ bytes: [UInt8], trak: ISOBox, maxChunks: Int) throws -> (ranges: [Range<Int>], chunks: Int) {
         guard let stbl = try ISOBMFF.find(["mdia", "minf", "stbl"], in: bytes, range: trak.payload, place: "a trak box") else { return ([], 0) }
         let tables = try ISOBMFF.children(bytes, in: stbl.payload, place: "an stbl box")
-        let place = "the sample tables of a removed track"
+        let place = "the sample tables of a track"
         var chunkCount = 0
         var offsetWidth = 4
         var offsetsStart = 0
@@ -270,20 +316,20 @@ struct ISOBMFFMovie {
             if let stsz = ISOBMFF.first("stsz", in: tables) {
                 guard let size = ISOBMFF.uint(bytes, at: stsz.payloadStart + 4, width: 4, limit: stsz.end),
                       let entries = ISOBMFF.uint(bytes, at: stsz.payloadStart + 8, width: 4, limit: stsz.end) else {
-                    throw ScrubError.malformed("the stsz box of a removed track is cut short")
+                    throw ScrubError.malformed("the stsz box of a track is cut short")
                 }
                 constant = Int(size)
                 count = Int(entries)
                 fieldBits = size == 0 ? 32 : 0
                 tableStart = stsz.payloadStart + 12
                 guard fieldBits == 0 || count <= (stsz.end - tableStart) / 4 else {
-                    throw ScrubError.malformed("the stsz box of a removed track lists more sizes than it holds")
+                    throw ScrubError.malformed("the stsz box of a track lists more sizes than it holds")
                 }
             } else if let stz2 = ISOBMFF.first("stz2", in: tables) {
                 guard let bits = ISOBMFF.uint(bytes, at: stz2.payloadStart + 7, width: 1, limit: stz2.end),
                       let entries = ISOBMFF.uint(bytes, at: stz2.payloadStart + 8, width: 4, limit: stz2.end),
                       [4, 8, 16].contains(bits), Int(entries) <= (stz2.payload.count - 12) * 8 / Int(bits) else {
-                    throw ScrubError.malformed("the stz2 box of a removed track is damaged")
+                    throw ScrubError.malformed("the stz2 box of a track is damaged")
                 }
                 count = Int(entries)
                 fieldBits = Int(bits)

@@ -4,7 +4,8 @@
 /// `ISOBMFFMovie` and an image `meta` by `ISOBMFFItems`; `mdat` and fragment boxes are streamed,
 /// with the sample bytes of removed tracks and the data of removed Exif/XMP items overwritten with
 /// zeros; `free`/`skip`/`wide` are zero-filled; everything else (uuid/XMP, udta, pnot, non-image meta,
-/// unknown boxes) becomes a zero-filled `free` box of the same size.
+/// unknown boxes) becomes a zero-filled `free` box of the same size. Media data that no track of a movie uses is
+/// zeroed too. Bytes after the index that form no box (a camera's trailer: Samsung's SEFT, Insta360's) are dropped.
 ///
 /// Offsets: every top-level box keeps its size. A rewritten index box is followed by a `free` box
 /// making up the difference, so `stco`/`co64` and `iloc` offsets stay right without being touched.
@@ -51,7 +52,7 @@ struct ISOBMFFScrubber: Scrubber {
         try rewindable.rewind()
         let skim = try ISOBMFFPass(source: rewindable, sink: nil, mediaType: mediaType, plan: nil).run()
         try rewindable.rewind()
-        return try ISOBMFFPass(source: rewindable, sink: sink, mediaType: mediaType, plan: skim.zeroRanges).run().report
+        return try ISOBMFFPass(source: rewindable, sink: sink, mediaType: mediaType, plan: skim.plan).run().report
     }
 }
 
@@ -59,6 +60,11 @@ struct ISOBMFFScrubber: Scrubber {
 /// ranges to zero, or a writing pass.
 final class ISOBMFFPass {
     enum NeedsIndex: Error { case needsIndex }
+    /// What a skim found: the ranges to zero, and among them those no track uses (counted in the report).
+    struct Plan {
+        var zero: [Range<Int>] = []
+        var unused: [Range<Int>] = []
+    }
     private enum Pending {
         case bytes([UInt8])
         case zeros(Int)
@@ -68,8 +74,11 @@ final class ISOBMFFPass {
     private let sink: (any ByteSink)?
     private let mediaType: MediaType
     private var report: RemovalReport
-    private var foundRanges: [Range<Int>] = []
+    private var found = Plan()
     private var zero: ZeroRanges?
+    /// The stretches no track uses, to count what zeroing them removed.
+    private var unused = ZeroRanges()
+    private var unusedBytes = 0
     private var pending: [Pending] = []
     private var pendingBytes = 0
     /// A file holds one movie and one image meta at most: each lists ranges to zero, held until the file is written.
@@ -88,40 +97,33 @@ final class ISOBMFFPass {
     /// Where streamed bytes went (box payloads, which are copied; headers and index boxes are not).
     private var streamedRegions: [Range<Int>] = []
 
-    init(source: any ByteSource, sink: (any ByteSink)?, mediaType: MediaType, plan: [Range<Int>]?) {
+    init(source: any ByteSource, sink: (any ByteSink)?, mediaType: MediaType, plan: Plan?) {
         reader = ByteReader(source)
         self.sink = sink
         self.mediaType = mediaType
         report = RemovalReport(mediaType: mediaType)
-        zero = plan.map { ZeroRanges($0) }
+        zero = plan.map { ZeroRanges($0.zero) }
+        unused = ZeroRanges(plan?.unused ?? [])
         planned = plan != nil
     }
 
     var isImage: Bool { mediaType == .heif || mediaType == .avif }
 
-    func run() throws -> (report: RemovalReport, zeroRanges: [Range<Int>]) {
+    func run() throws -> (report: RemovalReport, plan: Plan) {
         var boxCount = 0
-        while try !reader.buffered().isEmpty {
+        boxes: while try !reader.buffered().isEmpty {
             let start = reader.offset
-            var header = try reader.read(exactly: 8, place: "inside the header of the top-level box at offset \(start)")
-            let type = ISOBMFF.fourCC(header[4..<8])
-            guard header[4..<8].allSatisfy({ (0x20...0x7E).contains($0) || $0 == 0xA9 }) else {
-                throw ScrubError.malformed("there is no valid box at offset \(start) (type bytes \(header[4..<8].map { String($0, radix: 16) }))")
-            }
-            var size = Int(ISOBMFF.uint(header, at: 0, width: 4)!)
-            if size == 1 {
-                header += try reader.read(exactly: 8, place: "inside the 64-bit size of the box \(type) at offset \(start)")
-                let large = ISOBMFF.uint(header, at: 8, width: 8)!
-                guard large <= UInt64(Int.max / 2) else { throw ScrubError.malformed("the box \(type) at offset \(start) claims \(large) bytes") }
-                size = Int(large)
+            var header: [UInt8] = []
+            var type = ""
+            var size = 0
+            do {
+                (header, type, size) = try readBoxHeader(start: start)
+            } catch is ScrubError where sawIndex {
+                // After the index, bytes that form no box are a trailer that no player reads.
+                try dropTrailer(from: start)
+                break boxes
             }
             let toEnd = size == 0
-            guard toEnd || size >= header.count else {
-                throw ScrubError.malformed("the box \(type) at offset \(start) claims \(size) bytes, less than its header")
-            }
-            guard !toEnd || type == "mdat" else {
-                throw ScrubError.malformed("the box \(type) at offset \(start) has size 0, allowed only for a final mdat")
-            }
             boxCount += 1
             guard boxCount > 1 || type == "ftyp" || !isImage else {
                 throw ScrubError.malformed("the file does not start with an ftyp box")
@@ -170,8 +172,14 @@ final class ISOBMFFPass {
                 }
             default:
                 var nonZero = false
-                try reader.stream(size - header.count, place: place) { piece in
-                    if !nonZero && piece.contains(where: { $0 != 0 }) { nonZero = true }
+                do {
+                    try reader.stream(size - header.count, place: place) { piece in
+                        if !nonZero && piece.contains(where: { $0 != 0 }) { nonZero = true }
+                    }
+                } catch ScrubError.truncated(_) where sawIndex {
+                    // A box cut short by the end of the file after the index is a trailer's first bytes read as a box.
+                    try dropTrailer(from: start)
+                    break boxes
                 }
                 if ISOBMFFScrubber.freeTypes.contains(type) {
                     if nonZero { report.noteRemoved("leftover bytes in free space (\(type))", bytes: size) }
@@ -192,9 +200,48 @@ final class ISOBMFFPass {
         }
         try beginStreaming()
         if let zeroingLater, !lateRanges.isEmpty {
-            try zeroingLater.zero(ZeroRanges(Self.overlaps(of: ZeroRanges(lateRanges).ranges, with: streamedRegions)))
+            let written = Self.overlaps(of: ZeroRanges(lateRanges).ranges, with: streamedRegions)
+            if !written.isEmpty { try zeroingLater.zero(ZeroRanges(written)) }
         }
-        return (report, foundRanges)
+        if streamedBeforeIndex {
+            // Written before the index said what was unused: the bytes are gone, so all of each stretch is counted.
+            unusedBytes = Self.overlaps(of: unused.ranges, with: streamedRegions).reduce(0) { $0 + $1.count }
+        }
+        if unusedBytes > 0 { report.noteRemoved("media data no track uses (in mdat)", bytes: unusedBytes) }
+        return (report, found)
+    }
+
+    /// The header of the top-level box at `start`: its bytes, type and size (0: to the end of the file).
+    private func readBoxHeader(start: Int) throws -> (header: [UInt8], type: String, size: Int) {
+        var header = try reader.read(exactly: 8, place: "inside the header of the top-level box at offset \(start)")
+        let type = ISOBMFF.fourCC(header[4..<8])
+        guard header[4..<8].allSatisfy({ (0x20...0x7E).contains($0) || $0 == 0xA9 }) else {
+            throw ScrubError.malformed("there is no valid box at offset \(start) (type bytes \(header[4..<8].map { String($0, radix: 16) }))")
+        }
+        var size = Int(ISOBMFF.uint(header, at: 0, width: 4)!)
+        if size == 1 {
+            header += try reader.read(exactly: 8, place: "inside the 64-bit size of the box \(type) at offset \(start)")
+            let large = ISOBMFF.uint(header, at: 8, width: 8)!
+            guard large <= UInt64(Int.max / 2) else { throw ScrubError.malformed("the box \(type) at offset \(start) claims \(large) bytes") }
+            size = Int(large)
+        }
+        guard size == 0 || size >= header.count else {
+            throw ScrubError.malformed("the box \(type) at offset \(start) claims \(size) bytes, less than its header")
+        }
+        guard size != 0 || type == "mdat" else {
+            throw ScrubError.malformed("the box \(type) at offset \(start) has size 0, allowed only for a final mdat")
+        }
+        return (header, type, size)
+    }
+
+    /// Reads and drops everything from `start` to the end of the file.
+    private func dropTrailer(from start: Int) throws {
+        while true {
+            let piece = try reader.buffered()
+            if piece.isEmpty { break }
+            reader.consume(piece.count)
+        }
+        report.noteRemoved("data after the last box (a camera's trailer)", bytes: reader.offset - start)
     }
 
     /// Rewrites a top-level moov or meta box and pads it to its old size.
@@ -206,7 +253,11 @@ final class ISOBMFFPass {
             var movie = ISOBMFFMovie(report: report)
             cleaned = try movie.clean(bytes, moov: box)
             report = movie.report
-            try noteRanges(movie.zeroRanges, start: start)
+            try noteRanges(movie.zeroRanges + movie.unusedRanges, start: start)
+            if !planned {
+                found.unused = movie.unusedRanges
+                unused = ZeroRanges(movie.unusedRanges)
+            }
         } else if ISOBMFFItems.isImageMeta(bytes, meta: box) {
             guard !sawImageMeta else {
                 throw ScrubError.malformed("there is a second image meta box at offset \(start); a file holds one")
@@ -249,7 +300,7 @@ final class ISOBMFFPass {
     private func noteRanges(_ ranges: [Range<Int>], start: Int) throws {
         // A writing pass with a plan has them already, from the skim.
         guard !planned else { return }
-        foundRanges += ranges
+        found.zero += ranges
         guard sink != nil, let current = zero else { return }
         if ranges.contains(where: { $0.lowerBound < start }) {
             if streamedBeforeIndex {
@@ -265,7 +316,7 @@ final class ISOBMFFPass {
     private func beginStreaming() throws {
         guard zero == nil else { return }
         guard sawIndex || sink == nil || zeroingLater != nil else { throw NeedsIndex.needsIndex }
-        zero = ZeroRanges(foundRanges)
+        zero = ZeroRanges(found.zero)
         guard let sink else { return }
         if sawIndex { onStreaming() } else { streamedBeforeIndex = true }
         for item in pending {
@@ -279,6 +330,7 @@ final class ISOBMFFPass {
 
     private func copy(_ piece: ArraySlice<UInt8>, at offset: Int) throws {
         guard let sink else { return }
+        if !streamedBeforeIndex { unusedBytes += unused.nonZeroCovered(piece, at: offset) }
         try sink.write(zero!.apply(piece, at: offset))
     }
 

@@ -3,8 +3,11 @@
 /// Kept: SOI, JFIF APP0 (without thumbnail), the Adobe APP14 colour transform (canonicalised),
 /// the ICC profile with its identifying fields blanked (see `ICCProfile`), every table, frame and
 /// scan segment byte for byte, the entropy-coded data byte for byte, EOI.
-/// Dropped: every other APPn, COM, and anything after EOI. An Exif orientation other than 1
-/// survives as a minimal Exif segment written after SOI and JFIF.
+/// Dropped: every other APPn, COM, stray bytes between segments (as libjpeg skips them), and anything after
+/// EOI. An Exif orientation other than 1 survives as a minimal Exif segment written after SOI and JFIF.
+/// A file cut short once its first scan has begun is kept as received from the start of the cut segment or
+/// scan data (`RemovalReport.keptAsReceivedAfter`), as viewers show what was decoded; a file cut inside an APPn
+/// or COM segment, or before its first scan, is refused.
 struct JPEGScrubber: Scrubber {
     var mediaType: MediaType { .jpeg }
 
@@ -34,6 +37,8 @@ private struct JPEGScrubPass {
     var iccChunkCount = 0
     var iccBytes = 0
     static let maximumICCBytes = 16 << 20
+    /// Set once the first scan's entropy-coded data begins: from then on a cut outside APPn and COM is accepted.
+    var imageBegun = false
 
     init(reader: ByteReader, sink: any ByteSink) {
         self.reader = reader
@@ -43,8 +48,8 @@ private struct JPEGScrubPass {
     mutating func run() throws {
         let soi = try reader.read(exactly: 2, place: "before the JPEG start-of-image marker")
         guard soi == [0xFF, JPEGMarker.soi] else { throw ScrubError.malformed("the JPEG start-of-image marker is missing") }
-        var marker = try nextMarker()
-        while true {
+        var next = try nextMarker()
+        while let marker = next {
             switch marker {
             case JPEGMarker.eoi:
                 try writePrologue()
@@ -57,11 +62,15 @@ private struct JPEGScrubPass {
             case _ where JPEGMarker.isStandalone(marker):
                 try writePrologue()
                 try sink.write([0xFF, marker])
-                marker = try nextMarker()
+                next = try nextMarker()
             default:
                 let segmentStart = reader.offset - 2
                 let place = "inside JPEG segment \(JPEGMarker.name(marker)) at offset \(segmentStart)"
-                let lengthBytes = try reader.read(exactly: 2, place: place)
+                let lengthBytes = try reader.read(upTo: 2)
+                guard lengthBytes.count == 2 else {
+                    try keepCutSegment(marker, start: segmentStart, place: place, bytes: [0xFF, marker] + lengthBytes)
+                    return
+                }
                 let length = Int(lengthBytes[0]) << 8 | Int(lengthBytes[1])
                 guard length >= 2 else {
                     throw ScrubError.malformed("JPEG segment \(JPEGMarker.name(marker)) at offset \(segmentStart) has length \(length), less than 2")
@@ -69,12 +78,15 @@ private struct JPEGScrubPass {
                 if JPEGMarker.isMetadata(marker) {
                     let payload = try reader.read(exactly: length - 2, place: place)
                     try handleMetadataSegment(marker, payload: payload)
-                    marker = try nextMarker()
+                    next = try nextMarker()
                 } else if JPEGMarker.isImageStructure(marker) {
                     try writePrologue()
                     try sink.write([0xFF, marker] + lengthBytes)
-                    try reader.stream(length - 2, place: place) { try sink.write($0) }
-                    marker = marker == JPEGMarker.sos ? try copyEntropyCodedData() : try nextMarker()
+                    guard try reader.stream(upTo: length - 2, { try sink.write($0) }) == length - 2 else {
+                        try keepCutSegment(marker, start: segmentStart, place: place, bytes: [])
+                        return
+                    }
+                    next = marker == JPEGMarker.sos ? try copyEntropyCodedData() : try nextMarker()
                 } else {
                     throw ScrubError.malformed("unsupported JPEG marker \(JPEGMarker.name(marker)) at offset \(segmentStart)")
                 }
@@ -82,22 +94,56 @@ private struct JPEGScrubPass {
         }
     }
 
-    /// Reads a marker where one must be: 0xFF, optional 0xFF fill bytes, then the marker code.
-    func nextMarker() throws -> UInt8 {
-        let place = "before the JPEG end-of-image marker"
-        guard let first = try reader.readByte() else { throw ScrubError.truncated(place) }
-        guard first == 0xFF else {
-            throw ScrubError.malformed("expected a JPEG marker at offset \(reader.offset - 1), found byte \(JPEGMarker.hex(first))")
+    /// Reads a marker where one must be, as libjpeg's next_marker does: bytes other than 0xFF and stuffed 0xFF00
+    /// pairs before it are stray (dropped and noted), 0xFF fill bytes are dropped. Nil when the input ends first.
+    mutating func nextMarker() throws -> UInt8? {
+        let start = reader.offset
+        var stray = 0
+        while true {
+            let available = try reader.buffered()
+            guard !available.isEmpty else {
+                try acceptEnd(expectedMarkerAt: start)
+                return nil
+            }
+            guard available.first == 0xFF else {
+                let skipped = (available.firstIndex(of: 0xFF) ?? available.endIndex) - available.startIndex
+                reader.consume(skipped)
+                stray += skipped
+                continue
+            }
+            var code: UInt8 = 0xFF
+            while code == 0xFF {
+                guard let byte = try reader.readByte() else {
+                    try acceptEnd(expectedMarkerAt: start)
+                    return nil
+                }
+                code = byte
+            }
+            if code == 0x00 {
+                stray += 2
+                continue
+            }
+            if stray > 0 { report.noteRemoved("stray bytes between JPEG segments", bytes: stray) }
+            return code
         }
-        var code: UInt8
-        repeat {
-            guard let byte = try reader.readByte() else { throw ScrubError.truncated(place) }
-            code = byte
-        } while code == 0xFF
-        guard code != 0x00 else {
-            throw ScrubError.malformed("expected a JPEG marker at offset \(reader.offset - 2), found stuffed data 0xFF00")
-        }
-        return code
+    }
+
+    /// The input ended where a marker should start (at `start`, after any stray or fill bytes): refused before the
+    /// first scan; after it, the passed-over bytes are dropped and the file is kept as it was up to `start`.
+    mutating func acceptEnd(expectedMarkerAt start: Int) throws {
+        guard imageBegun else { throw ScrubError.truncated("before the JPEG end-of-image marker") }
+        let unreadable = reader.offset - start
+        if unreadable > 0 { report.noteRemoved("unreadable data after the image", bytes: unreadable) }
+        report.keptAsReceivedAfter = start
+    }
+
+    /// The input ended inside the segment of `marker` at `start`: kept as received (the segment's read part,
+    /// `bytes` of it not yet written) when it is a table, frame or scan header after the first scan began;
+    /// otherwise refused, since an APPn or COM cut short may hide what it holds.
+    mutating func keepCutSegment(_ marker: UInt8, start: Int, place: String, bytes: [UInt8]) throws {
+        guard imageBegun && JPEGMarker.isImageStructure(marker) else { throw ScrubError.truncated(place) }
+        try sink.write(bytes)
+        report.keptAsReceivedAfter = start
     }
 
     /// Decides the fate of an APPn or COM segment; only JFIF, Adobe and the Exif orientation survive.
@@ -216,12 +262,19 @@ private struct JPEGScrubPass {
     }
 
     /// Copies entropy-coded data byte for byte (stuffed 0xFF00, RSTn, fill bytes included)
-    /// and returns the code of the marker that ends it, whose 0xFF has been consumed.
-    func copyEntropyCodedData() throws -> UInt8 {
+    /// and returns the code of the marker that ends it, whose 0xFF has been consumed. Nil when the input ends
+    /// first: what was copied is the data as received, and the report says from where.
+    mutating func copyEntropyCodedData() throws -> UInt8? {
+        imageBegun = true
+        let dataStart = reader.offset
         var pendingFF = false
         while true {
             let available = try reader.buffered()
-            if available.isEmpty { throw ScrubError.truncated("inside the JPEG scan data") }
+            if available.isEmpty {
+                if pendingFF { try sink.write([0xFF]) }
+                report.keptAsReceivedAfter = dataStart
+                return nil
+            }
             if pendingFF {
                 let next = available[available.startIndex]
                 reader.consume(1)

@@ -23,15 +23,23 @@ public struct RemovalReport: Sendable, Codable, Equatable {
     public var removed: [RemovedItem]
     /// Structures written that were not in the original, e.g. a minimal Exif orientation.
     public var added: [String]
+    /// Set only for a damaged file, one cut short or spoiled where only image data lies: the byte offset in the
+    /// original from which the remainder was kept as received. Everything before it was parsed and cleaned; from it
+    /// on the output holds the original's bytes unchanged (possibly none of them, when the file ends there or what
+    /// follows was unreadable and dropped). It is where the damaged structure begins: a JPEG's cut scan data or table
+    /// segment, a PNG's cut IDAT/fdAT chunk, a GIF's cut image data, or where the next segment, chunk or block should
+    /// have started. Nil for a file whose structure could be read to its end.
+    public var keptAsReceivedAfter: Int?
 
     /// True when nothing was removed.
     public var isEmpty: Bool { removed.isEmpty }
 
     /// A report of `removed` and `added` structures for a file of `mediaType`.
-    public init(mediaType: MediaType, removed: [RemovedItem] = [], added: [String] = []) {
+    public init(mediaType: MediaType, removed: [RemovedItem] = [], added: [String] = [], keptAsReceivedAfter: Int? = nil) {
         self.mediaType = mediaType
         self.removed = removed
         self.added = added
+        self.keptAsReceivedAfter = keptAsReceivedAfter
     }
 
     /// At most this many kinds are listed; a hostile file with thousands of distinct chunk types

@@ -40,13 +40,13 @@ struct GIFScrubberTests {
         #expect(output.count + report.removed.reduce(0) { $0 + $1.bytes } == input.count)
     }
 
-    @Test("refuses a bad signature, a stray byte and a missing trailer")
+    @Test("refuses a bad signature, a stray byte before any image and a file that ends before any image")
     func refusesMalformed() {
         #expect(throws: ScrubError.malformed("the GIF signature is wrong")) { try scrub(Array("GIF90a".utf8) + Array(Self.header[6...]), as: .gif) }
         #expect(throws: ScrubError.malformed("unexpected byte 0x99 at offset 19 where a GIF block should start")) {
             try scrub(Self.header + [0x99], as: .gif)
         }
-        #expect(throws: ScrubError.truncated("before the GIF trailer")) { try scrub(Self.header + Self.image, as: .gif) }
+        #expect(throws: ScrubError.truncated("before the GIF trailer")) { try scrub(Self.header + Self.netscape, as: .gif) }
     }
 
     @Test("removes markers written by exiftool and ImageMagick, pixels unchanged",

@@ -21,35 +21,74 @@ struct HostileInputTests {
         return false
     }
 
-    @Test("every cut of a real JPEG before its EOI is reported as truncated",
+    /// Scrubs `input` as `type`, returning the report too; nil (with an issue) for an error that is not a `ScrubError`.
+    static func cleaned(_ input: [UInt8], as type: MediaType) -> (output: [UInt8], report: RemovalReport)? {
+        do {
+            return try scrub(input, as: type)
+        } catch is ScrubError {
+            return nil
+        } catch {
+            Issue.record("unexpected error type: \(error)")
+            return nil
+        }
+    }
+
+    /// Every cut before the first scan's entropy-coded data is refused as truncated (these files hold no APPn or COM
+    /// after it); every cut from there to EOI is cleaned into a prefix of the whole file's cleaned output, kept as
+    /// received from the scan data's start.
+    @Test("every cut of a real JPEG before its scan data is truncated; every later cut is cleaned up to the cut",
           .enabled(if: Corpus.isAvailable, "corpus not found at <repo>/../shared/corpus"),
           arguments: ["exiftool/t/images/GPS.jpg", "exiftool/t/images/ExifTool.jpg", "exiftool/t/images/Pentax.jpg"])
     func truncatedJPEG(path: String) throws {
         let original = try Corpus.bytes(path)
-        let cleanedLength = try scrub(original).output.count
-        let (_, report) = try scrub(original)
+        let (cleaned, report) = try scrub(original)
         let trailing = report.removed.first { $0.what == "data after end of image" }?.bytes ?? 0
         let endOfImage = original.count - trailing
-        #expect(cleanedLength > 0)
-        for cut in 0..<endOfImage {
+        let scanOffset = try #require(JPEGLayout(original)).firstScanOffset
+        let scanDataStart = scanOffset + 2 + (Int(original[scanOffset + 2]) << 8 | Int(original[scanOffset + 3]))
+        #expect(!cleaned.isEmpty)
+        for cut in 0..<scanDataStart {
             let result = Self.outcome(Array(original.prefix(cut)), as: .jpeg)
             #expect(Self.isTruncated(result), "cut at \(cut) of \(endOfImage): \(String(describing: result))")
+        }
+        for cut in scanDataStart..<endOfImage {
+            let result = Self.cleaned(Array(original.prefix(cut)), as: .jpeg)
+            #expect(result?.report.keptAsReceivedAfter == scanDataStart, "cut at \(cut)")
+            #expect(result.map { cleaned.starts(with: $0.output) && $0.output.count == cleaned.count - (endOfImage - cut) } == true,
+                    "cut at \(cut)")
         }
         for cut in stride(from: endOfImage, through: original.count, by: max(1, trailing / 50)) {
             #expect(throws: Never.self) { try scrub(Array(original.prefix(cut)), as: .jpeg) }
         }
     }
 
-    @Test("every cut of a real PNG before the end of IEND is reported as truncated",
+    /// Cuts before the first IDAT's data, and inside the data of a dropped (possibly metadata) chunk, are refused as
+    /// truncated; cuts inside IDAT are kept as received from that IDAT; cuts inside a later chunk header or a kept
+    /// chunk after the image data end the file at that chunk, with the partial chunk dropped.
+    @Test("every cut of a real PNG is truncated before its image data or inside a dropped chunk, and cleaned elsewhere",
           .enabled(if: Corpus.isAvailable, "corpus not found at <repo>/../shared/corpus"),
           arguments: ["exiftool/t/images/PNG.png", "metadata-extractor-images/png/PngSuite/ctzn0g04.png"])
     func truncatedPNG(path: String) throws {
         let original = try Corpus.bytes(path)
-        let (_, report) = try scrub(original)
-        let trailing = report.removed.first { $0.what == "data after end of image" }?.bytes ?? 0
-        for cut in 0..<(original.count - trailing) {
-            let result = Self.outcome(Array(original.prefix(cut)), as: .png)
-            #expect(Self.isTruncated(result), "cut at \(cut): \(String(describing: result))")
+        let chunks = try #require(PNGChunk.parse(original))
+        var starts: [Int] = []
+        var offset = 8
+        for chunk in chunks {
+            starts.append(offset)
+            offset += chunk.data.count + 12
+        }
+        let firstIDAT = try #require(chunks.firstIndex { $0.type == "IDAT" })
+        let keptTypes: Set<String> = ["IHDR", "PLTE", "IDAT", "IEND", "sRGB", "gAMA", "cHRM", "sBIT", "tRNS", "bKGD", "pHYs"]
+        for cut in 0..<offset {
+            let index = starts.lastIndex { $0 <= cut } ?? -1
+            let result = Self.cleaned(Array(original.prefix(cut)), as: .png)
+            if index < firstIDAT || (index == firstIDAT && cut < starts[index] + 8) {
+                #expect(Self.isTruncated(Self.outcome(Array(original.prefix(cut)), as: .png)), "cut at \(cut)")
+            } else if !keptTypes.contains(chunks[index].type) && cut >= starts[index] + 8 {
+                #expect(result == nil, "cut at \(cut) inside \(chunks[index].type) was accepted")
+            } else {
+                #expect(result?.report.keptAsReceivedAfter == starts[index], "cut at \(cut)")
+            }
         }
     }
 
@@ -105,11 +144,11 @@ struct HostileInputTests {
         #expect(throws: ScrubError.malformed("JPEG segment 0xFFE1 at offset 2 has length \(length), less than 2")) { try scrub(input) }
     }
 
-    @Test("garbage where a JPEG marker should be is malformed")
-    func garbageInsteadOfMarker() {
-        #expect(throws: ScrubError.malformed("expected a JPEG marker at offset 2, found byte 0x41")) {
-            try scrub([0xFF, 0xD8, 0x41, 0xFF, 0xD9] as [UInt8], as: .jpeg)
-        }
+    @Test("a stray byte where a JPEG marker should be is skipped; a second SOI, an unknown marker or no SOI are malformed")
+    func garbageInsteadOfMarker() throws {
+        let (output, report) = try scrub([0xFF, 0xD8, 0x41, 0xFF, 0xD9] as [UInt8], as: .jpeg)
+        #expect(output == [0xFF, 0xD8, 0xFF, 0xD9])
+        #expect(report.removed == [RemovedItem(what: "stray bytes between JPEG segments", count: 1, bytes: 1)])
         #expect(throws: ScrubError.malformed("a second JPEG start-of-image marker at offset 2")) {
             try scrub([0xFF, 0xD8, 0xFF, 0xD8, 0xFF, 0xD9])
         }
@@ -127,10 +166,12 @@ struct HostileInputTests {
         #expect(throws: ScrubError.truncated("before the JPEG end-of-image marker")) { try scrub(input) }
     }
 
-    @Test("a PNG chunk of 0x7FFFFFFF bytes is streamed, not allocated, and found truncated")
-    func hugeChunk() {
+    @Test("a PNG chunk of 0x7FFFFFFF bytes is streamed, not allocated: an IDAT kept as received, a zTXt truncated")
+    func hugeChunk() throws {
         let input = pngSignature + PNGSyntheticTests.ihdr.fileBytes + [0x7F, 0xFF, 0xFF, 0xFF] + Array("IDAT".utf8) + [1, 2, 3]
-        #expect(throws: ScrubError.truncated("inside the PNG chunk IDAT at offset 33")) { try scrub(input) }
+        let (output, report) = try scrub(input)
+        #expect(output == input)
+        #expect(report.keptAsReceivedAfter == 33)
         let dropped = pngSignature + PNGSyntheticTests.ihdr.fileBytes + [0x7F, 0xFF, 0xFF, 0xFF] + Array("zTXt".utf8)
         #expect(throws: ScrubError.truncated("inside the PNG chunk zTXt at offset 33")) { try scrub(dropped) }
     }
@@ -150,10 +191,14 @@ struct HostileInputTests {
         #expect(throws: ScrubError.malformed("the PNG chunk at offset 33 has a type that is not four letters")) { try scrub(input) }
     }
 
-    @Test("a PNG that stops before IEND is truncated")
-    func missingIEND() {
+    @Test("a PNG that stops before its image data is truncated; one that stops after it, before IEND, is kept as it is")
+    func missingIEND() throws {
+        #expect(throws: ScrubError.truncated("before the PNG IEND chunk")) { try scrub(pngSignature + PNGSyntheticTests.ihdr.fileBytes) }
         let input = pngSignature + PNGSyntheticTests.ihdr.fileBytes + PNGSyntheticTests.idat.fileBytes
-        #expect(throws: ScrubError.truncated("before the PNG IEND chunk")) { try scrub(input) }
+        let (output, report) = try scrub(input)
+        #expect(output == input)
+        #expect(report.keptAsReceivedAfter == input.count)
+        #expect(report.removed.isEmpty)
     }
 
     @Test("thousands of distinct unknown PNG chunk types are listed under a bounded number of kinds")

@@ -13,7 +13,7 @@ struct JPEGPNGMutationTests {
     static let cases: [(path: String, type: MediaType)] =
         Corpus.jpegFiles.map { ($0, MediaType.jpeg) } + Corpus.pngFiles.map { ($0, MediaType.png) }
 
-    enum Outcome { case cleaned, refused }
+    enum Outcome: Equatable { case cleaned(keptAsReceivedAfter: Int?), refused }
 
     /// Scrubs `input` as `type` through pieces of random size; records an issue for any error that is not a
     /// `ScrubError` and for any run slower than `perRunBound`.
@@ -28,7 +28,7 @@ struct JPEGPNGMutationTests {
             let (output, report) = try scrub(input, as: type, chunkSizes: .random(seed: seed))
             #expect(report.mediaType == type)
             #expect(output.count <= 2 * input.count + 65_536, "\(what): output far larger than its input")
-            return .cleaned
+            return .cleaned(keptAsReceivedAfter: report.keptAsReceivedAfter)
         } catch is ScrubError {
             return .refused
         } catch {
@@ -45,16 +45,21 @@ struct JPEGPNGMutationTests {
         var cuts = Set([0, 1, 2, 3, 4, 7, 8, 9, 16, 33, 100, 500, 1000].filter { $0 < original.count })
         for index in 1...6 { cuts.insert(original.count * index / 7) }
         while cuts.count < min(Self.mutationsPerKind, original.count) { cuts.insert(Int(random.next() % UInt64(original.count))) }
-        // Every cut before the end of the image (EOI / IEND) must be refused; after it, trailing data is dropped.
+        // A cut before the image data (the first SOS / IDAT) must be refused; a cut after it and before the end of the
+        // image (EOI / IEND) is either refused or cleaned with the report saying where it was kept as received.
         let (_, report) = try scrub(original, as: type)
         let trailing = report.removed.first { $0.what == "data after end of image" }?.bytes ?? 0
         let endOfImage = original.count - trailing
-        var accepted: [Int] = []
+        let imageDataStart = type == .jpeg
+            ? JPEGLayout(original)?.firstScanOffset ?? 0
+            : Data(original).range(of: Data("IDAT".utf8)).map { $0.lowerBound - 4 } ?? 0
+        var wronglyAccepted: [Int] = []
         for cut in cuts.sorted() {
             let outcome = Self.run(Array(original.prefix(cut)), as: type, seed: UInt64(cut), what: "\(path) cut at \(cut)")
-            if outcome == .cleaned && cut < endOfImage { accepted.append(cut) }
+            guard case .cleaned(let keptAsReceivedAfter) = outcome, cut < endOfImage else { continue }
+            if cut < imageDataStart || keptAsReceivedAfter == nil || keptAsReceivedAfter! > cut { wronglyAccepted.append(cut) }
         }
-        #expect(accepted == [], "truncations of \(path) before its end of image (\(endOfImage)) were accepted")
+        #expect(wronglyAccepted == [], "truncations of \(path) before its image data or unmarked as damaged were accepted")
     }
 
     @Test("25 seeded random byte flips of each file end with a clean result or a ScrubError", .timeLimit(.minutes(2)),
