@@ -3,7 +3,7 @@
 #
 #   Scripts/fuzz.sh FORMAT SECONDS [libFuzzer options...]
 #
-# FORMAT is a target, one of Tests/Fuzz/Targets/*.swift (flac, gif, isobmff, jpeg, mp3, ogg, png, riff, sniff, webp),
+# FORMAT is a target, one of Tests/Fuzz/Targets/*.swift (avi, flac, gif, isobmff, jpeg, mp3, ogg, png, riff, sniff, webp),
 # or `all` for each in turn, SECONDS each. A thrown ScrubError is fine; a trap, a sanitizer report, an input taking
 # over 10 s or one allocating past the memory limits is a failure: the script prints the report, names the input
 # and exits non-zero (for `all`, after running the remaining targets). Everything is written under .build/fuzz,
@@ -45,7 +45,8 @@ seed_extensions() {
     mp3) echo "mp3" ;;
     flac) echo "flac" ;;
     ogg) echo "ogg opus" ;;
-    isobmff) echo "heic heif avif mp4 m4v mov m4a 3gp" ;;
+    isobmff) echo "heic heif avif mp4 m4v mov m4a 3gp 3g2" ;;
+    avi) echo "avi" ;;
     sniff) for target in $(all_targets); do [ "$target" = sniff ] || seed_extensions "$target"; done ;;
   esac
 }

@@ -180,6 +180,28 @@ struct ISOBMFFMovie {
                 report.noteRemoved("encoder vendor or compressor name (stsd)", bytes: field.count)
                 for index in field { bytes[index] = 0 }
             }
+            blankDecoderConfigVendors(&bytes, entry: entry)
+        }
+    }
+
+    /// 3GPP and 3GPP2 decoder configuration boxes (AMR, AMR-WB+, H.263, EVRC, QCELP, SMV, VMR, EVRC-B/WB): each
+    /// begins with the vendor code of the phone's encoder and its version (exiftool: EncoderVendor, EncoderVersion).
+    static let decoderConfigTypes: Set<String> = ["damr", "dawp", "d263", "devc", "dqcp", "dsmv", "dvmr", "decb", "decw"]
+
+    /// Zeroes, in place, the vendor code and version that open the 3GPP decoder configuration boxes inside a sample
+    /// entry; decoders ignore both. The entry's other boxes are walked as far as they are well formed.
+    private mutating func blankDecoderConfigVendors(_ bytes: inout [UInt8], entry: ISOBox) {
+        let soundVersion = ISOBMFF.uint(bytes, at: entry.start + 16, width: 2, limit: entry.end) ?? 0
+        var index = entry.start + (handler == "vide" ? 86 : soundVersion == 1 ? 52 : soundVersion == 2 ? 72 : 36)
+        while let size = ISOBMFF.uint(bytes, at: index, width: 4, limit: entry.end).map(Int.init), size >= 8, size <= entry.end - index {
+            let fields = (index + 8)..<min(index + 13, index + size)
+            if Self.decoderConfigTypes.contains(ISOBMFF.fourCC(bytes[(index + 4)..<(index + 8)])),
+               bytes[fields].contains(where: { $0 != 0 })
+            {
+                report.noteRemoved("encoder vendor (sample entry)", bytes: fields.count)
+                for byte in fields { bytes[byte] = 0 }
+            }
+            index += size
         }
     }
 

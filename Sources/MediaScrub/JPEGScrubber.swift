@@ -109,6 +109,7 @@ private struct JPEGScrubPass {
                 let skipped = (available.firstIndex(of: 0xFF) ?? available.endIndex) - available.startIndex
                 reader.consume(skipped)
                 stray += skipped
+                try checkStray(stray, from: start)
                 continue
             }
             var code: UInt8 = 0xFF
@@ -121,10 +122,21 @@ private struct JPEGScrubPass {
             }
             if code == 0x00 {
                 stray += 2
+                try checkStray(stray, from: start)
                 continue
             }
             if stray > 0 { report.noteRemoved("stray bytes between JPEG segments", bytes: stray) }
             return code
+        }
+    }
+
+    /// Cameras leave a few stray bytes (2 and 14 seen); a long run more likely means that the segment before it
+    /// says it is shorter than it is, and a marker inside its rest would be taken for a table and copied out.
+    static let maxStrayBytes = 64
+
+    func checkStray(_ stray: Int, from start: Int) throws {
+        guard stray <= Self.maxStrayBytes else {
+            throw ScrubError.malformed("more than \(Self.maxStrayBytes) bytes at offset \(start) belong to no JPEG segment (the segment before them may be longer than it says)")
         }
     }
 

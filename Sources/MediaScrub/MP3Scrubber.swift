@@ -1,5 +1,6 @@
 /// Cleans MP3 files: drops ID3v2, ID3v1 (and TAG+), APEv2 and Lyrics3 tags wherever they sit,
-/// blanks the encoder version in a Xing/Info (LAME) frame, and copies every MPEG audio frame byte for byte.
+/// blanks the encoder version in a Xing/Info (LAME) frame, and copies every MPEG audio frame byte for byte except the
+/// ancillary bits of Layer III frames, where LAME writes its version again (`LayerIIIAncillaryEraser`).
 ///
 /// Every frame must be confirmed by what follows it (another frame header of the same stream, a tag, or the
 /// end of the audio); bytes that are neither a tag nor a confirmed frame are dropped and reported.
@@ -20,6 +21,7 @@ struct MP3Scrubber: Scrubber {
         }
         var audioEnd: Int?
         var frames = 0
+        let ancillary = LayerIIIAncillaryEraser()
         while true {
             try buffer.fill(AudioTags.tailWindow)
             if buffer.reachedEnd && audioEnd == nil {
@@ -48,13 +50,14 @@ struct MP3Scrubber: Scrubber {
                isConfirmed(header, at: 0, in: buffer, available: available, atEnd: atEnd)
             {
                 let length = min(header.frameLength, available)
-                if frames == 0, let frame = Self.blankingEncoderVersion(Array(buffer.bytes(0..<length)), header: header) {
-                    try sink.write(frame)
-                    try buffer.skip(length, place: "")
+                var frame = Array(buffer.bytes(0..<length))
+                try buffer.skip(length, place: "")
+                let isVBRHeader = frames == 0 && Self.hasVBRHeader(frame, header: header)
+                if isVBRHeader, let blanked = Self.blankingEncoderVersion(frame, header: header) {
+                    frame = blanked
                     report.noteRemoved("encoder version in the Xing/Info (LAME) frame", bytes: 5)
-                } else {
-                    try buffer.write(length, to: sink)
                 }
+                try ancillary.add(frame, header: header, keep: isVBRHeader, to: sink, report: &report)
                 frames += 1
                 continue
             }
@@ -67,6 +70,7 @@ struct MP3Scrubber: Scrubber {
             report.noteRemoved("data that is not MPEG audio", bytes: next)
         }
         guard frames > 0 else { throw ScrubError.malformed("no MPEG audio frames were found") }
+        try ancillary.finish(to: sink, report: &report)
         try buffer.skip(buffer.count, place: "")
         return report
     }
@@ -82,17 +86,27 @@ struct MP3Scrubber: Scrubber {
         return buffer.matches(AudioTags.id3, at: next) || buffer.matches(AudioTags.apeTag, at: next)
     }
 
+    /// True when `frame` is a Xing/Info or VBRI header frame (frame count, seek table, LAME tag) rather than audio.
+    static func hasVBRHeader(_ frame: [UInt8], header: MPEGFrameHeader) -> Bool {
+        header.layer == 3 && (xingTagOffset(frame, header: header) != nil || frame.dropFirst(36).prefix(4).elementsEqual("VBRI".utf8))
+    }
+
+    /// Where a Xing/Info tag starts in a Layer III frame: after the side information, counted without the CRC as LAME
+    /// and decoders do, or (other writers) after it.
+    static func xingTagOffset(_ frame: [UInt8], header: MPEGFrameHeader) -> Int? {
+        [header.mainDataStart - (header.hasCRC ? 2 : 0), header.mainDataStart].first { offset in
+            let tag = frame.dropFirst(offset).prefix(4)
+            return offset + 8 <= frame.count && (tag.elementsEqual("Xing".utf8) || tag.elementsEqual("Info".utf8))
+        }
+    }
+
     /// The first frame with its LAME encoder version blanked, or nil when it has no Xing/Info LAME tag.
     ///
     /// The four-letter encoder family ("LAME", "Lavf", "Lavc") stays, because decoders look for it before
     /// reading the encoder delay and padding (gapless playback); the version after it goes. The tag's CRC-16
     /// is recomputed when it was right before.
     static func blankingEncoderVersion(_ frame: [UInt8], header: MPEGFrameHeader) -> [UInt8]? {
-        guard header.layer == 3 else { return nil }
-        let xing = 4 + (header.isMPEG1 ? (header.isMono ? 17 : 32) : (header.isMono ? 9 : 17))
-        guard xing + 8 <= frame.count else { return nil }
-        let tag = frame[xing..<(xing + 4)]
-        guard tag.elementsEqual("Xing".utf8) || tag.elementsEqual("Info".utf8) else { return nil }
+        guard header.layer == 3, let xing = xingTagOffset(frame, header: header) else { return nil }
         let flags = frame[xing + 7]
         var lame = xing + 8
         if flags & 1 != 0 { lame += 4 }

@@ -6,9 +6,17 @@ struct MPEGFrameHeader {
     let layer: Int
     let sampleRate: Int
     let isMono: Bool
+    /// True when a CRC-16 follows the header (protection bit clear).
+    let hasCRC: Bool
     let frameLength: Int
 
     var isMPEG1: Bool { version == 3 }
+
+    /// Index of a Layer III frame's side information: after the header and any CRC.
+    var sideInfoStart: Int { 4 + (hasCRC ? 2 : 0) }
+
+    /// Index of a Layer III frame's main data area, where a Xing/Info tag also starts: after the side information.
+    var mainDataStart: Int { sideInfoStart + (isMPEG1 ? (isMono ? 17 : 32) : (isMono ? 9 : 17)) }
 
     private static let bitrates: [[Int]] = [
         [32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],  // MPEG-1 layer I
@@ -43,6 +51,7 @@ struct MPEGFrameHeader {
         self.layer = layer
         self.sampleRate = sampleRate
         self.isMono = b3 >> 6 == 3
+        self.hasCRC = b1 & 1 == 0
     }
 
     /// True when `other` has the same version, layer and sample rate, as frames of one stream do.

@@ -17,6 +17,7 @@ public enum MediaSniffer {
             let form = Array(prefix.dropFirst(8).prefix(4))
             if magic == Array("RIFF".utf8) && form == Array("WEBP".utf8) { return .webp }
             if magic == Array("RIFF".utf8) && form == Array("WAVE".utf8) { return .wav }
+            if magic == Array("RIFF".utf8) && form == Array("AVI ".utf8) { return .avi }
             if magic == Array("FORM".utf8) && (form == Array("AIFF".utf8) || form == Array("AIFC".utf8)) { return .aiff }
         }
         if let audio = sniffAudio(Array(prefix)) { return audio }

@@ -3,6 +3,7 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
     case jpeg, png, gif, webp, wav, aiff
     case mp3, flac, ogg, opus
     case heif, avif, mp4, mov, m4a, threeGPP
+    case avi
 
     /// The IANA media type, e.g. "image/jpeg".
     public var mimeType: String {
@@ -23,6 +24,7 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .mov: "video/quicktime"
         case .m4a: "audio/mp4"
         case .threeGPP: "video/3gpp"
+        case .avi: "video/x-msvideo"
         }
     }
 
@@ -45,6 +47,7 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .mov: "mov"
         case .m4a: "m4a"
         case .threeGPP: "3gp"
+        case .avi: "avi"
         }
     }
 
@@ -67,6 +70,7 @@ public enum MediaType: String, Sendable, Codable, CaseIterable {
         case .mov: "QuickTime movie"
         case .m4a: "M4A audio"
         case .threeGPP: "3GP video"
+        case .avi: "AVI video"
         }
     }
 }

@@ -31,6 +31,7 @@ public enum MediaScrubber {
         case .flac: FLACScrubber()
         case .ogg, .opus: OggScrubber(mediaType: type)
         case .heif, .avif, .mp4, .mov, .m4a, .threeGPP: ISOBMFFScrubber(mediaType: type)
+        case .avi: AVIScrubber()
         }
     }
 

@@ -47,7 +47,8 @@ struct AudioCorpusTests {
         let original = try Corpus.bytes(path)
         let (cleaned, _) = try scrub(original)
         let ext = Self.ext(path)
-        #expect(try FFmpeg.packetHash(cleaned, ext: ext) == FFmpeg.packetHash(original, ext: ext))
+        // MP3 frames lose their ancillary bits (LAME's version), so only their decoded samples stay the same.
+        if ext != "mp3" { #expect(try FFmpeg.packetHash(cleaned, ext: ext) == FFmpeg.packetHash(original, ext: ext)) }
         #expect(try FFmpeg.pcmHash(cleaned, ext: ext) == FFmpeg.pcmHash(original, ext: ext))
     }
 

@@ -67,9 +67,10 @@ enum AudioLeak {
             let text = "\(value)"
             if key == "Vorbis:Vendor" { return text.isEmpty ? nil : key + "=" + text }
             if parts[1] == "Encoder" {
-                // The encoder family ("LAME", "Lavc") stays for gapless playback; a version number is a leak.
+                // The encoder family ("LAME", "Lavc") stays for gapless playback; a version number is a leak. Past the
+                // 9-byte encoder field exiftool shows the LAME tag's binary fields when the version is blank.
                 let letters = text.prefix { $0.isLetter }
-                return letters.count <= 4 && !text.contains(where: { $0.isASCII && $0.isNumber }) ? nil : key + "=" + text
+                return letters.count <= 4 && !text.prefix(9).contains(where: { $0.isASCII && $0.isNumber }) ? nil : key + "=" + text
             }
             if allowedInGroups.contains(key) { return nil }
             if groupPrefixes.contains(where: { parts[0].hasPrefix($0) }) { return key }

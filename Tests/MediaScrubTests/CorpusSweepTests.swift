@@ -9,7 +9,7 @@ struct CorpusSweepTests {
     /// Extensions that name a type MediaScrub accepts.
     static let acceptedExtensions: Set<String> = [
         "jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "avif", "mp4", "mov", "m4a", "3gp", "mp3", "flac", "ogg",
-        "opus", "wav", "aif", "aiff",
+        "opus", "wav", "aif", "aiff", "avi",
     ]
     /// Extensions of documents that are not media and must be refused.
     static let nonMediaExtensions: Set<String> = ["pdf", "md", "txt", "json", "xml", "html"]
@@ -19,6 +19,7 @@ struct CorpusSweepTests {
         "jpg": [.jpeg], "jpeg": [.jpeg], "png": [.png], "gif": [.gif], "webp": [.webp], "heic": [.heif], "heif": [.heif],
         "avif": [.avif], "mp4": [.mp4, .mov, .m4a], "mov": [.mov, .mp4], "m4a": [.m4a, .mp4], "3gp": [.threeGPP, .mp4],
         "mp3": [.mp3], "flac": [.flac], "ogg": [.ogg, .opus], "opus": [.opus], "wav": [.wav], "aif": [.aiff], "aiff": [.aiff],
+        "avi": [.avi],
     ]
 
     /// Corpus files of an accepted extension that are known not to be cleanable, with the reason. Empty: none.

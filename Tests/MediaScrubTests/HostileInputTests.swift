@@ -149,6 +149,12 @@ struct HostileInputTests {
         let (output, report) = try scrub([0xFF, 0xD8, 0x41, 0xFF, 0xD9] as [UInt8], as: .jpeg)
         #expect(output == [0xFF, 0xD8, 0xFF, 0xD9])
         #expect(report.removed == [RemovedItem(what: "stray bytes between JPEG segments", count: 1, bytes: 1)])
+        // A long run is more likely the rest of a segment that says it is shorter: refused, not searched for markers.
+        let hidden = [0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x04, 0x45, 0x78] + Array("MARKER hidden text, then a table".utf8)
+            + Array(repeating: 0x41, count: 40) + [0xFF, 0xC4, 0x00, 0x04, 0x41, 0x41, 0xFF, 0xD9]
+        #expect(throws: ScrubError.malformed("more than 64 bytes at offset 8 belong to no JPEG segment (the segment before them may be longer than it says)")) {
+            try scrub(hidden)
+        }
         #expect(throws: ScrubError.malformed("a second JPEG start-of-image marker at offset 2")) {
             try scrub([0xFF, 0xD8, 0xFF, 0xD8, 0xFF, 0xD9])
         }

@@ -12,7 +12,7 @@ struct MediaSnifferTests {
     }
 
     @Test("returns nil for other, short and empty input", arguments: [
-        [], [0xFF, 0xD8], [0xFF, 0xD9, 0xFF], Array("GIF90a".utf8), Array("%PDF-1.7".utf8), Array("RIFF\0\0\0\0AVI ".utf8),
+        [], [0xFF, 0xD8], [0xFF, 0xD9, 0xFF], Array("GIF90a".utf8), Array("%PDF-1.7".utf8), Array("RIFF\0\0\0\0AVIX".utf8),
         [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A], [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x0A, 0x0A],
     ] as [[UInt8]])
     func rejects(prefix: [UInt8]) {

@@ -120,7 +120,7 @@ struct RIFFFamilySniffTests {
         #expect(MediaSniffer.sniff(Array("RIFF\u{4}\0\0\0WAVEfmt ".utf8)) == .wav)
         #expect(MediaSniffer.sniff(Array("FORM\0\0\0\u{4}AIFF".utf8)) == .aiff)
         #expect(MediaSniffer.sniff(Array("FORM\0\0\0\u{4}AIFC".utf8)) == .aiff)
-        for other in ["GIF88a", "RIFF\0\0\0\0AVI ", "RIFF\0\0\0\0WEB", "RF64\0\0\0\0WAVE", "FORM\0\0\0\u{4}8SVX", "BW64\0\0\0\0WAVE"] {
+        for other in ["GIF88a", "RIFF\0\0\0\0AVIX", "RIFF\0\0\0\0WEB", "RF64\0\0\0\0WAVE", "FORM\0\0\0\u{4}8SVX", "BW64\0\0\0\0WAVE"] {
             #expect(MediaSniffer.sniff(Array(other.utf8)) == nil, "\(other)")
         }
     }
