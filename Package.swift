@@ -35,9 +35,15 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // zlib, for the compressed structures MediaScrub reads and writes (a PNG's iCCP profile).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // sync_file_range, which needs _GNU_SOURCE: a tiny C target, since Swift's Glibc does not show it.
         .target(name: "CFileSync"),
-        .target(name: "MediaScrub"),
+        .target(name: "MediaScrub", dependencies: ["CZlib"]),
         .target(name: "EvidenceCrypto", dependencies: ["COpenSSL"]),
         .target(
             name: "EvidenceCore",

@@ -23,7 +23,8 @@ cd "$(dirname "$0")/.."
 
 # No legitimate allocation for a 1 MiB input comes near 512 MiB (the largest held structure is capped at 64 MiB).
 fuzz_options=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 -print_final_stats=1)
-swift_flags=(-O -wmo -g -sanitize=fuzzer,address -parse-as-library -swift-version 6 -use-ld=lld)
+# Sources/CZlib holds the module map of the system zlib that MediaScrub imports; the fuzzers link it with -lz.
+swift_flags=(-O -wmo -g -sanitize=fuzzer,address -parse-as-library -swift-version 6 -use-ld=lld -I Sources/CZlib)
 
 usage() {
   echo "usage: Scripts/fuzz.sh FORMAT SECONDS [libFuzzer options...]; FORMAT: all $(all_targets | tr '\n' ' ')" >&2
@@ -74,10 +75,11 @@ stale() {
 
 build_library() {
   local sources=(Sources/MediaScrub/*.swift)
+  local headers=(Sources/CZlib/*)
   # The list of sources is part of the stamp, so deleting a file also rebuilds.
   local stamp
   stamp=$(printf '%s\n' "${swift_flags[@]}" "${sources[@]}")
-  if [ "$(cat .build/fuzz/lib/inputs 2>/dev/null)" = "$stamp" ] && ! stale .build/fuzz/lib/libMediaScrub.a "${sources[@]}" "$0"; then
+  if [ "$(cat .build/fuzz/lib/inputs 2>/dev/null)" = "$stamp" ] && ! stale .build/fuzz/lib/libMediaScrub.a "${sources[@]}" "${headers[@]}" "$0"; then
     return
   fi
   echo "fuzz: building MediaScrub with sanitizers" >&2
@@ -93,7 +95,7 @@ build_target() {
   local sources=(Tests/Fuzz/FuzzSupport.swift "Tests/Fuzz/Targets/$target.swift")
   stale ".build/fuzz/$target" .build/fuzz/lib/libMediaScrub.a "${sources[@]}" "$0" || return 0
   echo "fuzz: building the $target fuzzer" >&2
-  swiftc "${swift_flags[@]}" -I .build/fuzz/lib -L .build/fuzz/lib -lMediaScrub "${sources[@]}" -o ".build/fuzz/$target"
+  swiftc "${swift_flags[@]}" -I .build/fuzz/lib -L .build/fuzz/lib -lMediaScrub -lz "${sources[@]}" -o ".build/fuzz/$target"
 }
 
 # Copies the matching corpus files into seeds/TARGET, named by content hash (which also drops duplicates).

@@ -5,7 +5,7 @@ set -euo pipefail
 
 needed=()
 have_package() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for package in pkg-config libssl-dev libsqlite3-dev libimage-exiftool-perl imagemagick ffmpeg lame mpg123 mkvtoolnix curl openssl sqlite3 python3-cryptography time; do
+for package in pkg-config libssl-dev zlib1g-dev libsqlite3-dev libimage-exiftool-perl imagemagick ffmpeg lame mpg123 mkvtoolnix curl openssl sqlite3 python3-cryptography time; do
   have_package "$package" || needed+=("$package")
 done
 

@@ -4,8 +4,8 @@
 /// animation chunks. Dropped: text, time, Exif and every unknown chunk, wherever it sits, whatever its CRC,
 /// and anything after IEND. IDAT and fdAT are streamed with their CRC checked on the fly; other kept chunks are
 /// read whole first, so that an ancillary one with a bad CRC can be dropped, as libpng ignores it. iCCP's
-/// profile is inflated, cleaned by `ICCProfile` (rewritten in stored deflate blocks when that blanked anything)
-/// and renamed "ICC profile"; an iCCP that cannot be read is dropped.
+/// profile is inflated, cleaned by `ICCProfile` (compressed again when that blanked anything, copied as it was
+/// otherwise) and renamed "ICC profile"; an iCCP that cannot be read is dropped.
 /// A file cut short once its image data has begun is kept as received from the cut chunk on
 /// (`RemovalReport.keptAsReceivedAfter`); one cut inside a dropped chunk, which may be metadata, is refused.
 struct PNGScrubber: Scrubber {
@@ -179,7 +179,7 @@ struct PNGScrubber: Scrubber {
         let cleaned: [UInt8]
         let blanked: [String]
         do {
-            profile = try Inflate.zlib(compressed, maximumOutput: maximumICCPBytes, what: "the PNG iCCP profile at offset \(chunkStart)")
+            profile = try Zlib.inflate(compressed, maximumOutput: maximumICCPBytes, what: "the PNG iCCP profile at offset \(chunkStart)")
             (cleaned, blanked) = try ICCProfile.clean(profile)
         } catch {
             report.noteRemoved("malformed ICC profile (iCCP)", bytes: length + 12)
@@ -189,7 +189,7 @@ struct PNGScrubber: Scrubber {
         if blanked.isEmpty {
             newData += compressed
         } else {
-            newData += Inflate.storedZlib(cleaned)
+            newData += try Zlib.deflate(cleaned, what: "the cleaned PNG iCCP profile")
             report.noteRemoved("ICC profile identifying fields (\(blanked.joined(separator: ", ")))",
                                bytes: zip(profile, cleaned).filter { $0 != $1 }.count)
             report.added.append("ICC colour profile, with its identifying fields blanked")

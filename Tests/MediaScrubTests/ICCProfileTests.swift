@@ -23,19 +23,23 @@ struct ICCProfileTests {
         return bytes
     }
 
-    @Test("blanks the date, device, creator, ID and device text, and nothing else")
+    @Test("blanks the date, device, creator, ID and device text, neutralises the description, and nothing else")
     func blanksIdentifyingFields() throws {
         let original = Self.profile()
         let (cleaned, blanked) = try ICCProfile.clean(original)
         #expect(cleaned.count == original.count)
         #expect(cleaned[24..<36].allSatisfy { $0 == 0 } && cleaned[48..<56].allSatisfy { $0 == 0 })
         #expect(cleaned[80..<100].allSatisfy { $0 == 0 })
-        #expect(Set(blanked) == ["creation date", "device manufacturer", "device model", "profile creator", "profile ID", "dmnd text"])
+        #expect(Set(blanked) == ["creation date", "device manufacturer", "device model", "profile creator", "profile ID", "dmnd text",
+                                 "description replaced by \"Colour\""])
         #expect(cleaned.firstRange(of: Array("Apple Inc.".utf8)) == nil)
-        // The colour description stays.
-        #expect(cleaned.firstRange(of: Array("Display P3".utf8)) != nil)
+        // The description names the colour space only; the header's colour space field is blank here.
+        #expect(cleaned.firstRange(of: Array("Display P3".utf8)) == nil)
+        let descStart = 128 + 4 + 2 * 12
+        #expect(Array(cleaned[(descStart + 8)..<(descStart + 19)]) == [0, 0, 0, 7] + Array("Colour\0".utf8))
         let changed = zip(original, cleaned).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
-        let allowed = Set(Array(4..<8) + Array(24..<36) + Array(48..<56) + Array(80..<100) + Array((original.count - 11)..<original.count) + Array((original.count - 15)..<(original.count - 11)))
+        let allowed = Set(Array(4..<8) + Array(24..<36) + Array(48..<56) + Array(80..<100) + Array((original.count - 11)..<original.count)
+                          + Array((original.count - 15)..<(original.count - 11)) + Array((descStart + 8)..<(descStart + 23)))
         #expect(changed.allSatisfy { allowed.contains($0) })
         // Cleaning again changes nothing.
         let (again, blankedAgain) = try ICCProfile.clean(cleaned)
