@@ -46,6 +46,7 @@ struct ScrubCommand: ParsableCommand {
             print("removed: \(item.what)\(item.count > 1 ? " ×\(item.count)" : ""), \(item.bytes) bytes")
         }
         for item in report.added { print("kept: \(item)") }
+        if let byte = report.keptAsReceivedAfter { print("damaged file: cleaned, kept as received after byte \(byte)") }
     }
 
     private func runBatch(into folder: URL) throws {
@@ -88,7 +89,8 @@ final class ScrubProgress: @unchecked Sendable {
         case .cleaned(let report, _):
             let removed = report.removed.map { $0.count > 1 ? "\($0.what) ×\($0.count)" : $0.what }
             line = "cleaned  \(name)  (\(report.mediaType.displayName); removed: \(removed.isEmpty ? "nothing" : removed.joined(separator: ", "))"
-            line += report.added.isEmpty ? ")" : "; kept: \(report.added.joined(separator: ", ")))"
+            line += report.added.isEmpty ? "" : "; kept: \(report.added.joined(separator: ", "))"
+            line += report.keptAsReceivedAfter.map { "; damaged file: kept as received after byte \($0))" } ?? ")"
         case .refused(let reason):
             refused += 1
             line = "refused  \(name)  \(reason)"

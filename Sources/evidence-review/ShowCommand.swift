@@ -44,15 +44,17 @@ struct ShowCommand: ParsableCommand {
         let mediaType: String
         let removed: [RemovedItem]
         let added: [String]
+        let keptAsReceivedAfter: Int?
 
         enum CodingKeys: String, CodingKey {
-            case mediaType = "media_type", removed, added
+            case mediaType = "media_type", removed, added, keptAsReceivedAfter = "kept_as_received_after"
         }
 
         init(_ report: RemovalReport) {
             mediaType = report.mediaType.rawValue
             removed = report.removed
             added = report.added
+            keptAsReceivedAfter = report.keptAsReceivedAfter
         }
     }
 
@@ -147,6 +149,7 @@ struct ShowCommand: ParsableCommand {
             lines.append("  \(SafeText.neutralise(item.what))\(item.count > 1 ? " ×\(item.count)" : ""), \(item.bytes) bytes")
         }
         for item in details.removalReport?.added ?? [] { lines.append("  kept: \(SafeText.neutralise(item))") }
+        if let byte = details.removalReport?.keptAsReceivedAfter { lines.append("  damaged file: cleaned, kept as received after byte \(byte)") }
         lines.append("custody:")
         for entry in details.custody {
             let detail = entry.detail.map { "  " + SafeText.neutralise($0) } ?? ""

@@ -31,18 +31,28 @@ struct BadInputTests {
         #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.isEmpty == true, "\(listed.stdoutText)")
     }
 
-    @Test("a truncated JPEG gets a clear 400 and nothing is stored; a good file in the same submission is not kept either")
+    @Test("a JPEG cut short in its image data is accepted and its receipt says from which byte it was kept as received; one cut inside its Exif gets a clear 400 and nothing is stored, not even the good file beside it")
     func truncatedJPEG() async throws {
         let server = try TestServer()
         let whole = try Data(contentsOf: Paths.corpusFile(EndToEndTests.cameraJPEG))
-        let cut = server.folder.path("cut.jpg")
-        try whole.prefix(whole.count / 2).write(to: cut)
-        let answer = try await server.run { port in
-            try await Upload.send(port: port, files: [Paths.corpusFile(EndToEndTests.gpsJPEG), cut])
+        let cutInImage = server.folder.path("cut-image.jpg")
+        try whole.prefix(whole.count / 2).write(to: cutInImage)
+        let cutInExif = server.folder.path("cut-exif.jpg")
+        try whole.prefix(200).write(to: cutInExif)
+        let good = Paths.corpusFile(EndToEndTests.gpsJPEG)
+        let (json, html, refused) = try await server.run { port in
+            (try await Upload.send(port: port, files: [good, cutInImage]), try await Upload.send(port: port, files: [cutInImage], json: false),
+             try await Upload.send(port: port, files: [good, cutInExif]))
         }
-        #expect(answer.status == 400)
-        #expect(answer.text.contains("damaged"), "\(answer.text)")
-        #expect(Self.storedFiles(server).isEmpty, "left behind: \(Self.storedFiles(server))")
+        #expect(json.status == 201, "\(json.text)")
+        let byte = try #require(json.receipt?.files.last?.keptAsReceivedAfter, "\(json.text)")
+        #expect(byte > 0 && byte < whole.count / 2)
+        #expect(json.receipt?.files.first?.keptAsReceivedAfter == nil)
+        #expect(html.status == 201 && html.text.contains("Damaged file: cleaned, kept as received after byte \(byte)."), "\(html.text)")
+        #expect(refused.status == 400)
+        #expect(refused.text.contains("damaged") || refused.text.contains("cut short"), "\(refused.text)")
+        let listed = try await server.review(["list", "--status", "all", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 3, "three files from the two accepted submissions, none from the refused one: \(listed.stdoutText)")
     }
 
     @Test("an upload cut off mid-body is refused and nothing is kept")

@@ -31,7 +31,7 @@ struct TranslationTests {
 
     /// Technical names that stay in Latin letters in every language.
     static let technicalWords: Set<String> = [
-        "JPEG", "PNG", "GIF", "WebP", "HEIC", "HEIF", "AVIF", "MP4", "MOV", "3GP", "MP3", "M4A", "FLAC", "Ogg", "Vorbis",
+        "JPEG", "PNG", "GIF", "WebP", "HEIC", "HEIF", "AVIF", "MP4", "MOV", "3GP", "AVI", "MKV", "WebM", "Matroska", "MP3", "M4A", "FLAC", "Ogg", "Vorbis",
         "Opus", "WAV", "AIFF", "QuickTime", "SHA", "Tor", "Browser", "JavaScript", "GPS", "IP", "UTC", "Linux", "Windows",
         "macOS", "JSON", "sha256sum", "certutil", "hashfile", "SHA256", "HASH", "Scripts", "verify_log", "py", "log", "proof",
         "sha256", "evidence", "drop", "verify", "opening", "KEY",

@@ -162,7 +162,7 @@ public struct IngestPipeline: Sendable {
                         type: file.mimeType, typeName: file.typeName,
                         originalSize: facts.originalSize, cleanedSize: facts.cleanedSize,
                         originalSHA256: facts.originalSHA256, cleanedSHA256: facts.cleanedSHA256, opening: facts.opening!,
-                        removed: report?.removed ?? [], added: report?.added ?? [],
+                        removed: report?.removed ?? [], added: report?.added ?? [], keptAsReceivedAfter: report?.keptAsReceivedAfter,
                         warning: file.mediaType == nil ? Self.uncleanedWarning : nil, logIndex: stored.logIndex,
                         originalKept: file.originalBlobKey != nil)
                 },

@@ -22,6 +22,9 @@ public struct ReceiptFile: Codable, Sendable {
     public let opening: String
     public let removed: [RemovedItem]
     public let added: [String]
+    /// Set when the file was damaged where no metadata can be (a photo cut short in its image data): cleaned up to
+    /// this byte offset, kept as received from it.
+    public let keptAsReceivedAfter: Int?
     /// Set when the file could not be cleaned; says what that means for the submitter.
     public let warning: String?
     /// Index of the file's "received" entry in the transparency log.

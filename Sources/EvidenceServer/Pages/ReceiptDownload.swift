@@ -22,6 +22,7 @@ enum ReceiptDownload {
             ]
             if file.warning != nil { lines.append("  \(words.text("receipt_warning")): \(words.text("receipt_uncleaned_warning"))") }
             lines += file.removed.map { "  \(words.text("receipt_removed")): \($0.what) (\($0.bytes))" }
+            if let byte = file.keptAsReceivedAfter { lines.append("  " + words.text("receipt_damaged", ["byte": String(byte)])) }
             lines.append("")
         }
         lines += [words.text("receipt_text_check"), words.text("receipt_text_proof"), ""]

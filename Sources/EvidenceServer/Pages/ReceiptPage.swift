@@ -25,6 +25,7 @@ enum ReceiptPage {
                     ["what": item.what, "times": item.count > 1 ? String(item.count) : "", "size": words.size(Int64(item.bytes))]
                 },
                 "added": file.added,
+                "damaged": file.keptAsReceivedAfter.map { words.text("receipt_damaged", ["byte": String($0)]) } ?? false,
             ]
         }
         let heading = words.text(addedToExisting ? "receipt_heading_added" : "receipt_heading")
