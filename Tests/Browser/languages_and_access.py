@@ -23,7 +23,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 # Names that stay in Latin letters in every language (file formats, programs, the hash's name).
 TECHNICAL = {
     "3GP",
-    "JPEG", "PNG", "GIF", "WebP", "HEIC", "HEIF", "AVIF", "MP4", "MOV", "3GP", "MP3", "M4A", "FLAC", "Ogg", "Vorbis",
+    "JPEG", "PNG", "GIF", "WebP", "HEIC", "HEIF", "AVIF", "MP4", "MOV", "3GP", "AVI", "MKV", "WebM", "Matroska", "MP3",
+    "M4A", "FLAC", "Ogg", "Vorbis",
     "Opus", "WAV", "AIFF", "QuickTime", "SHA-256", "SHA", "Tor", "Browser", "JavaScript", "GPS", "IP", "UTC", "Linux",
     "Windows", "macOS", "JSON",
 }

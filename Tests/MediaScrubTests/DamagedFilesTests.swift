@@ -17,21 +17,8 @@ struct DamagedFilesTests {
     /// A decoder's standard output and exit status, for files it may decode only in part.
     static func decode(_ bytes: [UInt8], ext: String) throws -> (output: Data, status: Int32) {
         let file = try TemporaryFile(bytes, ext: ext)
-        let process = Process()
-        if ext == "gif" {
-            process.executableURL = URL(fileURLWithPath: G.ffmpeg!)
-            process.arguments = ["-v", "error", "-i", file.url.path, "-f", "framemd5", "-"]
-        } else {
-            process.executableURL = URL(fileURLWithPath: Tool.convert!)
-            process.arguments = [file.url.path, "-depth", "8", "rgba:-"]
-        }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (data, process.terminationStatus)
+        if ext == "gif" { return try Tool.runAnyStatus(G.ffmpeg!, ["-v", "error", "-i", file.url.path, "-f", "framemd5", "-"]) }
+        return try Tool.runAnyStatus(Tool.convert!, [file.url.path, "-depth", "8", "rgba:-"])
     }
 
     /// Scrubs `input` whole, in one-byte pieces, in random pieces and from an arriving source (which it must not
@@ -63,18 +50,9 @@ struct DamagedFilesTests {
     /// still reports what it read before the damage, so that exit is accepted when JSON came out.
     static func exiftool(_ bytes: [UInt8], ext: String, _ arguments: [String]) throws -> String {
         let file = try TemporaryFile(bytes, ext: ext)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Tool.exiftool!)
-        process.arguments = arguments + [file.url.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 || (process.terminationStatus == 1 && text.hasPrefix("[{")) else {
-            throw ToolFailure(command: "exiftool", status: process.terminationStatus)
-        }
+        let (output, status) = try Tool.runAnyStatus(Tool.exiftool!, arguments + [file.url.path])
+        let text = String(decoding: output, as: UTF8.self)
+        guard status == 0 || (status == 1 && text.hasPrefix("[{")) else { throw ToolFailure(command: "exiftool", status: status) }
         return text
     }
 

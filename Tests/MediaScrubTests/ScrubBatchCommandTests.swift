@@ -11,16 +11,8 @@ struct ScrubBatchCommandTests {
     }
 
     static func run(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = ScrubProcess.binary
-        process.arguments = ["scrub"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: text)
+        let (output, status) = try Tool.runAnyStatus(ScrubProcess.binary.path, ["scrub"] + arguments)
+        return Run(status: status, output: String(decoding: output, as: UTF8.self))
     }
 
     /// A JPEG with an artist and a position, made by ImageMagick and tagged by exiftool.

@@ -113,6 +113,13 @@ enum Tool {
 
     /// Runs `executable` and returns its standard output; fails on a non-zero exit.
     static func run(_ executable: String, _ arguments: [String]) throws -> Data {
+        let (data, status) = try runAnyStatus(executable, arguments)
+        guard status == 0 else { throw ToolFailure(command: executable, status: status) }
+        return data
+    }
+
+    /// Runs `executable` and returns its standard output and exit status, whatever that is.
+    static func runAnyStatus(_ executable: String, _ arguments: [String]) throws -> (output: Data, status: Int32) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -122,8 +129,7 @@ enum Tool {
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ToolFailure(command: executable, status: process.terminationStatus) }
-        return data
+        return (data, process.terminationStatus)
     }
 
     /// exiftool's `-j -a -G0:1 -ee -u -n` view of `bytes`: "Family0:Family1:Tag" → value.
