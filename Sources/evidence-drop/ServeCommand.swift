@@ -50,8 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most files in one submission (default 50; also $EVIDENCE_MAX_FILES).")
     var maxFiles: Int?
 
-    @Option(help: "Longest message, in bytes (default 20000; also $EVIDENCE_MAX_MESSAGE_BYTES).")
-    var maxMessageBytes: Int?
+    @Option(help: "Longest message, in characters as the form counts them (default 20000; also $EVIDENCE_MAX_MESSAGE_CHARACTERS).")
+    var maxMessageCharacters: Int?
 
     @Option(help: "Uploads handled at once; when all are taken a newcomer replaces one that crawls below 4 KiB/s, or waits 2 s, then gets 503 with Retry-After (default 64; also $EVIDENCE_MAX_CONCURRENT_UPLOADS).")
     var maxConcurrentUploads: Int?
@@ -156,7 +156,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let value = try size(scrubMemory, "EVIDENCE_SCRUB_MEMORY") { limits.scrubMemoryBytes = Int(value) }
         if let value = try size(maxSubmissionSize, "EVIDENCE_MAX_SUBMISSION_SIZE") { limits.maxSubmissionBytes = value }
         if let value = try count(maxFiles, "EVIDENCE_MAX_FILES") { limits.maxFiles = value }
-        if let value = try count(maxMessageBytes, "EVIDENCE_MAX_MESSAGE_BYTES") { limits.maxMessageBytes = value }
+        if let value = try count(maxMessageCharacters, "EVIDENCE_MAX_MESSAGE_CHARACTERS") { limits.maxMessageCharacters = value }
         if let value = try count(maxConcurrentUploads, "EVIDENCE_MAX_CONCURRENT_UPLOADS") { limits.maxConcurrentUploads = value }
         if let value = try count(maxConnections, "EVIDENCE_MAX_CONNECTIONS") { limits.maxConnections = value }
         if let value = try count(maxConcurrentVerifications, "EVIDENCE_MAX_CONCURRENT_VERIFICATIONS") {

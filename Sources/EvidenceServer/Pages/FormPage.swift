@@ -19,6 +19,7 @@ struct FormPage<Context: RequestContext>: RouterMiddleware {
             "form", in: language, title: words.text("form_title"), switchPath: "/",
             values: [
                 "offersKeepingOriginals": limits.allowsKeepingOriginals,
+                "messageLimit": limits.maxMessageCharacters,
                 "limitsHint": words.text(
                     "form_limits_hint", [
                         "files": String(limits.maxFiles), "file_size": words.size(limits.maxFileBytes),

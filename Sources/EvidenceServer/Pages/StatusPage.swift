@@ -19,9 +19,9 @@ enum StatusPage {
         case found(Found)
     }
 
-    static func response(_ pages: PageRenderer, _ language: Language, outcome: Outcome, code: String = "") -> Response {
+    static func response(_ pages: PageRenderer, _ language: Language, outcome: Outcome, code: String = "", messageLimit: Int) -> Response {
         let words = pages.catalogue(language)
-        var values: [String: Any] = [:]
+        var values: [String: Any] = ["messageLimit": messageLimit]
         switch outcome {
         case .form: break
         case .notFound: values["notFound"] = true

@@ -105,7 +105,7 @@ struct SubmissionController: Sendable {
             let code = receiver.receiptCode
             guard let submission = try await NIOThreadPool.singleton.runIfActive({ [pipeline] in try pipeline.submission(receiptCode: code) }) else {
                 uploads.forEach { $0.discard() }
-                return StatusPage.response(pages, language, outcome: .notFound)
+                return StatusPage.response(pages, language, outcome: .notFound, messageLimit: limits.maxMessageCharacters)
             }
             existing = (receiver.receiptCode, submission)
         } else if uploads.isEmpty {

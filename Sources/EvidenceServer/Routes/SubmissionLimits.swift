@@ -7,7 +7,9 @@ public struct SubmissionLimits: Sendable {
     /// The whole request body; a Content-Length above it is refused before the body is sent.
     public var maxSubmissionBytes: Int64 = 16 << 30
     public var maxFiles = 50
-    public var maxMessageBytes = 20_000
+    /// The longest message, counted as the form's `maxlength` counts it (`MessageLength`), so that whatever the
+    /// browser lets a person type is accepted.
+    public var maxMessageCharacters = 20_000
     /// Take files of unknown types uncleaned (with a warning) instead of refusing them; off by default.
     public var acceptsUnknownTypes = false
     /// Offer submitters the choice to keep their original, metadata and all, as evidence; the operator may switch it off.
@@ -78,7 +80,7 @@ enum SubmissionError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .tooManyFiles(let limit): return "too many files: send at most \(limit) in one submission"
-        case .messageTooLong(let limit): return "the message is too long: at most \(limit) bytes"
+        case .messageTooLong(let limit): return "the message is too long: at most \(limit) characters"
         case .unknownUpload: return "a resumable upload named in the form is unknown, unfinished or has expired; send the file again"
         case .submissionTooLarge(let limit):
             return "this submission is larger than the limit of \(ByteCountText.format(limit)); send fewer or smaller files at a time"

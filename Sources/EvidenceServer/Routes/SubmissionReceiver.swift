@@ -81,8 +81,8 @@ final class SubmissionReceiver {
                     guard fieldValue.count + bytes.count <= 16 else { throw MultipartError.malformed("keep_original is too long") }
                     fieldValue += bytes
                 } else if inMessage {
-                    guard messageBytes.count + bytes.count <= limits.maxMessageBytes else {
-                        throw SubmissionError.messageTooLong(limits.maxMessageBytes)
+                    guard messageBytes.count + bytes.count <= MessageLength.maximumBytes(characters: limits.maxMessageCharacters) else {
+                        throw SubmissionError.messageTooLong(limits.maxMessageCharacters)
                     }
                     messageBytes += bytes
                 }
@@ -97,6 +97,8 @@ final class SubmissionReceiver {
                     }
                 } else if currentField == "keep_original" {
                     keepOriginalChoice = !fieldValue.isEmpty && fieldValue != Array("0".utf8)
+                } else if inMessage, MessageLength.characters(String(decoding: messageBytes, as: UTF8.self)) > limits.maxMessageCharacters {
+                    throw SubmissionError.messageTooLong(limits.maxMessageCharacters)
                 }
                 inMessage = false
                 currentField = nil
