@@ -41,7 +41,7 @@ struct PageRenderer: Sendable {
     func render(
         _ template: String, in language: Language, title: String, switchPath: String?, values: [String: Any] = [:]
     ) -> String {
-        var context = values
+        var context = Self.withoutEmptyStrings(values)
         context["t"] = catalogue(language).strings
         context["lang"] = language.rawValue
         context["title"] = title
@@ -52,6 +52,21 @@ struct PageRenderer: Sendable {
             }
         }
         return library.render(context, withTemplate: template) ?? ""
+    }
+
+    /// `values` without the empty strings, at any depth. Mustache takes an empty string for true, so a section such as
+    /// `{{#detail}}` showed its label with nothing after it; a value left out is false, and prints as nothing.
+    static func withoutEmptyStrings(_ values: [String: Any]) -> [String: Any] {
+        values.compactMapValues(withoutEmptyStrings)
+    }
+
+    private static func withoutEmptyStrings(_ value: Any) -> Any? {
+        switch value {
+        case let text as String: text.isEmpty ? nil : text
+        case let dictionary as [String: Any]: withoutEmptyStrings(dictionary)
+        case let list as [Any]: list.compactMap(withoutEmptyStrings)
+        default: value
+        }
     }
 
     /// A page response in `language`, with `Content-Language` and `Vary` so caches keep languages apart.

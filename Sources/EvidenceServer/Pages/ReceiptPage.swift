@@ -22,7 +22,7 @@ enum ReceiptPage {
                 "nothingFound": !uncleaned && file.removed.isEmpty && file.added.isEmpty,
                 "hasItems": !uncleaned && !(file.removed.isEmpty && file.added.isEmpty),
                 "removed": file.removed.map { item -> [String: Any] in
-                    ["what": item.what, "times": item.count > 1 ? String(item.count) : "", "size": words.size(Int64(item.bytes))]
+                    ["what": item.what, "times": item.count > 1 ? String(item.count) : false, "size": words.size(Int64(item.bytes))]
                 },
                 "added": file.added,
                 "damaged": file.keptAsReceivedAfter.map { words.text("receipt_damaged", ["byte": String($0)]) } ?? false,
