@@ -134,6 +134,20 @@ struct TranslationTests {
         #expect(pages.catalogue(.english).size(123_456_789) == "123 MB")
     }
 
+    @Test("limits are written in binary units, whole when they are whole: 4 GiB, not 4.3 GB; the form shows them so")
+    func limits() throws {
+        let pages = try PageRenderer.bundled()
+        #expect(pages.catalogue(.english).limit(4 << 30) == "4 GiB")
+        #expect(pages.catalogue(.english).limit(16 << 30) == "16 GiB")
+        #expect(pages.catalogue(.russian).limit(1536 << 20) == "1,5 ГиБ")
+        #expect(pages.catalogue(.kazakh).limit(512 << 20) == "512 МиБ")
+        #expect(pages.catalogue(.english).limit(1000) == "1000 bytes")
+        let form = pages.render("form", in: .english, title: "T", switchPath: "/", values: [
+            "limitsHint": pages.catalogue(.english).text("form_limits_hint", ["files": "50", "file_size": pages.catalogue(.english).limit(4 << 30), "size": pages.catalogue(.english).limit(16 << 30)]),
+        ])
+        #expect(form.contains("each up to 4 GiB and 16 GiB in all"), "\(form)")
+    }
+
     @Test("a hostile value is escaped on the page")
     func valuesAreEscaped() throws {
         let pages = try PageRenderer.bundled()

@@ -38,6 +38,27 @@ struct Catalogue: Sendable {
         return text(keys[unit], ["n": number])
     }
 
+    /// A limit in binary units ("4 GiB"): limits are set in them (`--max-file-size 4GiB`), and "4.3 GB" read as a
+    /// strange number. Whole units when the limit is one, else one decimal.
+    func limit(_ count: Int64) -> String {
+        let keys = ["size_kibibytes", "size_mebibytes", "size_gibibytes", "size_tebibytes"]
+        guard count >= 1024 else { return text("size_bytes", ["n": String(count)]) }
+        var unit = 0
+        var divisor: Int64 = 1024
+        while count / divisor >= 1024, unit < keys.count - 1 {
+            divisor *= 1024
+            unit += 1
+        }
+        let number: String
+        if count % divisor == 0 {
+            number = String(count / divisor)
+        } else {
+            let tenths = Int64((Double(count) / Double(divisor) * 10).rounded(.down))
+            number = "\(tenths / 10)\(text("decimal_separator"))\(tenths % 10)"
+        }
+        return text(keys[unit], ["n": number])
+    }
+
     /// An hour stamp ("2026-11-25T09:00Z") as people write it: "2026-11-25 09:00" (the text around it says UTC).
     func hour(_ stamp: String) -> String {
         stamp.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")

@@ -22,8 +22,8 @@ struct FormPage<Context: RequestContext>: RouterMiddleware {
                 "messageLimit": limits.maxMessageCharacters,
                 "limitsHint": words.text(
                     "form_limits_hint", [
-                        "files": String(limits.maxFiles), "file_size": words.size(limits.maxFileBytes),
-                        "size": words.size(limits.maxSubmissionBytes),
+                        "files": String(limits.maxFiles), "file_size": words.limit(limits.maxFileBytes),
+                        "size": words.limit(limits.maxSubmissionBytes),
                     ]),
                 "scripts": ["/submit.js"],
                 "powOn": work != nil,

@@ -66,7 +66,7 @@ struct Refusal {
 
     func message(in words: Catalogue) -> String {
         var values = values
-        if let bytes = values.removeValue(forKey: "size-bytes").flatMap(Int64.init) { values["size"] = words.size(bytes) }
+        if let bytes = values.removeValue(forKey: "size-bytes").flatMap(Int64.init) { values["size"] = words.limit(bytes) }
         return ([words.text(messageKey, values)] + furtherKeys.map { words.text($0) }).joined(separator: " ")
     }
 
