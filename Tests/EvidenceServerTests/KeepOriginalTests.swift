@@ -30,33 +30,33 @@ struct KeepOriginalTests {
         #expect(log.status == 0)
     }
 
-    @Test("the form asks before the files: keep_original=0 then =1 (ticked) keeps it, =0 alone does not; a tick after the files counts only when nothing came before them")
-    func choiceBeforeFiles() async throws {
+    @Test("the form asks after the files, and the choice sent after them counts: =0 then =1 (ticked) keeps the original, =0 alone does not; sent before them it counts too, and a tick after a \"no\" sent before the files cannot bring back what was not kept")
+    func choiceAfterFiles() async throws {
         let server = try TestServer()
         let photo = Paths.corpusFile(EndToEndTests.gpsJPEG).path
         let (form, answers) = try await server.run { port in
             let form = try await Subprocess.run("curl", ["-sS", "http://127.0.0.1:\(port)/"])
             var answers: [Subprocess.Result] = []
             for fields in [
-                ["keep_original=0", "keep_original=1", "files=@\(photo)"], ["keep_original=0", "files=@\(photo)"],
-                ["keep_original=0", "files=@\(photo)", "keep_original=1"],
+                ["files=@\(photo)", "keep_original=0", "keep_original=1"], ["files=@\(photo)", "keep_original=0"],
+                ["keep_original=0", "keep_original=1", "files=@\(photo)"], ["keep_original=0", "files=@\(photo)", "keep_original=1"],
             ] {
                 answers.append(try await Subprocess.run("curl", ["-sS", "-H", "Accept: application/json"]
                     + fields.flatMap { ["-F", $0] } + ["http://127.0.0.1:\(port)/submissions"]))
             }
             return (form.stdoutText, answers)
         }
-        // What a browser sends, in document order: the hidden 0, the checkbox, then the files.
+        // What a browser sends, in document order: the files, the hidden 0, then the checkbox.
         let hidden = try #require(form.range(of: "type=\"hidden\" name=\"keep_original\" value=\"0\""))
         let box = try #require(form.range(of: "id=\"keep_original\" name=\"keep_original\" type=\"checkbox\" value=\"1\""))
         let files = try #require(form.range(of: "name=\"files\""))
-        #expect(hidden.upperBound < box.lowerBound && box.upperBound < files.lowerBound)
+        #expect(files.upperBound < hidden.lowerBound && hidden.upperBound < box.lowerBound)
         let kept = try answers.map { answer in
             let receipt = try JSONSerialization.jsonObject(with: answer.stdout) as! [String: Any]
             return (receipt["files"] as! [[String: Any]])[0]["originalKept"] as? Bool
         }
         // The last: the file arrived while the answer was "no", so its original was not kept, and the receipt says so.
-        #expect(kept == [true, false, false])
+        #expect(kept == [true, false, true, false])
         let exported = try await server.review(["export", "1", "--original", "--key", server.keyFile.path, "--to", server.folder.path("out").path])
         #expect(exported.status == 0, "\(exported.stderr)")
         let uploaded = try await Subprocess.run("sha256sum", [photo]).stdoutText.prefix(64)
