@@ -160,9 +160,21 @@
       return { bar: bar, line: line, started: null, startedAt: 0 };
     });
     var bars = rows.map(function (row) { return row.bar; });
-    var summary = document.createElement("p");
-    panel.appendChild(summary);
+    // The total, labelled, so that it does not read as the last file's line.
+    var summary = document.createElement("span");
+    if (files.length > 1) {
+      var totalLine = document.createElement("p");
+      totalLine.className = "total-progress";
+      var totalLabel = document.createElement("strong");
+      totalLabel.textContent = say("total");
+      totalLine.appendChild(totalLabel);
+      totalLine.appendChild(document.createTextNode(" "));
+      totalLine.appendChild(summary);
+      panel.appendChild(totalLine);
+    }
     form.parentNode.insertBefore(panel, form.nextSibling);
+    // On a phone the panel starts below the fold, where nobody would see that anything happens.
+    panel.scrollIntoView({ block: "start" });
 
     function figures(sent, total, since, sentBefore) {
       var seconds = (Date.now() - since) / 1000;
@@ -172,7 +184,7 @@
         left: duration(speed > 0 ? (total - sent) / speed : Infinity)
       });
     }
-    var total = files.reduce(function (sum, file) { return sum + file.size; }, 0);
+    var totalSize = files.reduce(function (sum, file) { return sum + file.size; }, 0);
     var started = Date.now();
     var startedAt = null;
     function progress(index) {
@@ -182,7 +194,7 @@
       row.line.textContent = figures(row.bar.value, files[index].size, row.started, row.startedAt);
       var sent = bars.reduce(function (sum, bar) { return sum + bar.value; }, 0);
       if (startedAt === null) { startedAt = sent; }
-      if (files.length > 1) { summary.textContent = figures(sent, total, started, startedAt); }
+      if (files.length > 1) { summary.textContent = figures(sent, totalSize, started, startedAt); }
     }
 
     var challenge = strings.getAttribute("data-pow-challenge");
@@ -198,7 +210,10 @@
         return open(file).then(function (upload) {
           bars[index].value = upload.offset;
           return send(file, upload, bars[index], function () { progress(index); }, 0);
-        }).then(function (url) { urls.push(url); });
+        }).then(function (url) {
+          urls.push(url);
+          rows[index].line.textContent = say("file-done");
+        });
       });
     }, ready.then(function (proof) {
       if (proof) { powQuery = "pow=" + encodeURIComponent(proof); }

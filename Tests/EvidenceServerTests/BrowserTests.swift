@@ -139,4 +139,28 @@ struct BrowserTests {
         #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
         #expect(Date().timeIntervalSince(started) < 45)
     }
+
+    @Test("on a phone (360x800), pressing Send brings the progress into view, says in words what is happening, labels the total and marks each sent file", arguments: ["en", "ru"])
+    func phoneProgress(lang: String) async throws {
+        let server = try TestServer()
+        let script = Paths.repository.appendingPathComponent("Tests/Browser/phone_progress.py").path
+        let files = ["metadata-extractor-images/jpg/Apple iPhone 4.jpg", EndToEndTests.cameraJPEG].map { Paths.corpusFile($0).path }
+        let run = try await server.run { port in
+            try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", lang] + files)
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
+        let words = try LanguageTests.catalogue(lang)
+        #expect(result["panel_before_send"] is NSNull, "no panel before Send")
+        let atSend = try #require(result["at_send"] as? [String: Any], "\(run.stdoutText)")
+        let top = try #require(atSend["top"] as? Double), height = try #require(atSend["height"] as? Double)
+        #expect(top > -2 && top < height / 2, "the panel is in view at once, near the top (to a pixel): \(atSend)")
+        #expect(atSend["heading"] as? String == words["upload_sending"], "\(atSend)")
+        #expect(atSend["total_label"] as? String == words["upload_total"], "\(atSend)")
+        let during = result["during"] as? [[String: Any]] ?? []
+        #expect(during.contains { ($0["lines"] as? [String])?.first == words["upload_file_done"] }, "a sent file says so: \(during.suffix(3))")
+        #expect((result["receipt_code"] as? String)?.count == 29)
+        #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
+    }
+
 }
