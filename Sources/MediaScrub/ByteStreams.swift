@@ -105,6 +105,7 @@ public protocol ArrivingByteSource: RewindableByteSource {
 /// A sink that can zero byte ranges of what was written to it: a scrubber reading an `ArrivingByteSource` may stream
 /// data out before it learns that parts of it must be zeroed (an MP4's index that comes after its media data).
 public protocol ZeroingByteSink: ByteSink {
-    /// Overwrites the bytes at `ranges` (offsets in the output, all written already) with zeros.
-    func zero(_ ranges: ZeroRanges) throws
+    /// Overwrites the bytes at `ranges` (offsets in the output, all written already) with zeros, and returns how many
+    /// of the bytes inside `counted` were not zero before (what the report says was removed there).
+    func zero(_ ranges: ZeroRanges, counting counted: ZeroRanges) throws -> Int
 }

@@ -201,11 +201,11 @@ final class ISOBMFFPass {
         try beginStreaming()
         if let zeroingLater, !lateRanges.isEmpty {
             let written = Self.overlaps(of: ZeroRanges(lateRanges).ranges, with: streamedRegions)
-            if !written.isEmpty { try zeroingLater.zero(ZeroRanges(written)) }
-        }
-        if streamedBeforeIndex {
-            // Written before the index said what was unused: the bytes are gone, so all of each stretch is counted.
-            unusedBytes = Self.overlaps(of: unused.ranges, with: streamedRegions).reduce(0) { $0 + $1.count }
+            if !written.isEmpty {
+                // Only streamed bytes: what follows the index was counted (and zeroed) as it was copied, so is zero now.
+                let counted = ZeroRanges(Self.overlaps(of: unused.ranges, with: streamedRegions))
+                unusedBytes += try zeroingLater.zero(ZeroRanges(written), counting: counted)
+            }
         }
         if unusedBytes > 0 { report.noteRemoved("media data no track uses (in mdat)", bytes: unusedBytes) }
         return (report, found)
@@ -330,7 +330,8 @@ final class ISOBMFFPass {
 
     private func copy(_ piece: ArraySlice<UInt8>, at offset: Int) throws {
         guard let sink else { return }
-        if !streamedBeforeIndex { unusedBytes += unused.nonZeroCovered(piece, at: offset) }
+        // Before the index is seen `unused` is empty; what was written then is counted by `zeroingLater`.
+        unusedBytes += unused.nonZeroCovered(piece, at: offset)
         try sink.write(zero!.apply(piece, at: offset))
     }
 

@@ -27,12 +27,15 @@ struct ISOBMFFArrivingTests {
         private(set) var bytes: [UInt8] = []
         private(set) var requests: [ZeroRanges] = []
         func write(_ piece: ArraySlice<UInt8>) throws { bytes += piece }
-        func zero(_ ranges: ZeroRanges) throws {
+        func zero(_ ranges: ZeroRanges, counting counted: ZeroRanges) throws -> Int {
             requests.append(ranges)
+            var counting = counted
+            let nonZero = counting.nonZeroCovered(bytes[...], at: 0)
             for range in ranges.ranges {
                 #expect(range.upperBound <= bytes.count, "zeroing bytes not written yet")
                 for index in range where index < bytes.count { bytes[index] = 0 }
             }
+            return nonZero
         }
     }
 

@@ -216,11 +216,16 @@ private final class ZeroingSealingSink: ZeroingByteSink {
         try current.write(bytes)
     }
 
-    func zero(_ ranges: ZeroRanges) throws {
+    func zero(_ ranges: ZeroRanges, counting counted: ZeroRanges) throws -> Int {
         let (newWriter, replacement) = try Self.open(recipients: recipients, blobs: blobs, inBackground: inBackground)
+        var nonZero = 0
         do {
             var zeroing = ranges
-            try current.replay { block, offset in try replacement.write(zeroing.apply(block[...], at: offset)) }
+            var counting = counted
+            try current.replay { block, offset in
+                nonZero += counting.nonZeroCovered(block[...], at: offset)
+                try replacement.write(zeroing.apply(block[...], at: offset))
+            }
         } catch {
             replacement.cancel()
             newWriter.abort()
@@ -228,6 +233,7 @@ private final class ZeroingSealingSink: ZeroingByteSink {
         }
         abort()
         (writer, current) = (newWriter, replacement)
+        return nonZero
     }
 
     /// Stops the sealing thread before the blob it writes to is removed.

@@ -51,11 +51,14 @@ final class ZeroingMemorySink: ZeroingByteSink {
 
     func write(_ piece: ArraySlice<UInt8>) throws { bytes += piece }
 
-    func zero(_ ranges: ZeroRanges) throws {
+    func zero(_ ranges: ZeroRanges, counting counted: ZeroRanges) throws -> Int {
+        var counting = counted
+        let nonZero = counting.nonZeroCovered(bytes[...], at: 0)
         for range in ranges.ranges {
             if range.lowerBound < 0 || range.upperBound > bytes.count { fatalError("asked to zero \(range) of \(bytes.count) bytes") }
             for index in range { bytes[index] = 0 }
         }
+        return nonZero
     }
 }
 
