@@ -71,9 +71,8 @@ struct ScrubBatch {
     static func unclaimed(_ relative: String, in taken: inout Set<String>) -> String {
         var candidate = relative
         var number = 2
-        let url = URL(fileURLWithPath: relative)
-        let stem = url.deletingPathExtension().path.dropFirst(url.path.count - relative.count)
-        let ext = url.pathExtension.isEmpty ? "" : "." + url.pathExtension
+        let stem = (relative as NSString).deletingPathExtension
+        let ext = (relative as NSString).pathExtension.isEmpty ? "" : "." + (relative as NSString).pathExtension
         while !taken.insert(candidate).inserted {
             candidate = "\(stem) (\(number))\(ext)"
             number += 1
