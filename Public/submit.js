@@ -5,8 +5,9 @@
 // so the receipt is the same as without JavaScript. Without JavaScript nothing here runs.
 "use strict";
 (function () {
-  var form = document.getElementById("submission-form");
-  var input = document.getElementById("files");
+  // The main form, or "add more files" on the status page: the same client for both.
+  var form = document.getElementById("submission-form") || document.getElementById("add-form");
+  var input = form && form.querySelector("input[type=file]");
   var strings = document.getElementById("upload-strings");
   if (!form || !input || !strings || !window.FormData || !window.XMLHttpRequest || !window.File || !File.prototype.slice) { return; }
 
@@ -221,6 +222,10 @@
     })).then(function () {
       heading.textContent = say("cleaning");
       var body = new FormData();
+      // The status page's form names the submission to add to (its receipt code).
+      Array.prototype.forEach.call(form.querySelectorAll("input[type=hidden][name=code]"), function (field) {
+        body.append(field.name, field.value);
+      });
       urls.forEach(function (url) { body.append("upload", url); });
       body.append("message", form.elements.message.value);
       // By id: the form has a hidden keep_original=0 before the checkbox, so the name gives a list.

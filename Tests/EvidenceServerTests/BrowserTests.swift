@@ -163,4 +163,32 @@ struct BrowserTests {
         #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
     }
 
+
+    @Test("\"Add more files\" on the status page sends through the same resumable client as the form: tus, a progress panel, then the page of the addition")
+    func addFilesResumable() async throws {
+        let server = try TestServer()
+        let script = Paths.repository.appendingPathComponent("Tests/Browser/js_on_add_files.py").path
+        let first = Paths.corpusFile(EndToEndTests.gpsJPEG)
+        let more = Paths.corpusFile(EndToEndTests.cameraJPEG).path
+        let (sent, run) = try await server.run { port in
+            let sent = try await Upload.send(port: port, files: [first])
+            let code = sent.receipt?.code ?? ""
+            return (sent, try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", code, more]))
+        }
+        #expect(sent.status == 201)
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
+        let words = try LanguageTests.catalogue("en")
+        #expect(result["progress_shown"] as? Bool == true, "\(result)")
+        #expect(result["heading"] as? String == words["receipt_heading_added"], "\(result)")
+        #expect((result["url"] as? String).map { $0.contains("/status") && !$0.contains("/status/add") } == true,
+                "the addition went through submit.js, not a post of the page to /status/add: \(result)")
+        #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
+        let listed = try await server.review(["list", "--json"])
+        let rows = try JSONSerialization.jsonObject(with: listed.stdout) as? [[String: Any]] ?? []
+        #expect(rows.count == 2 && Set(rows.compactMap { $0["submission"] as? Int }).count == 1, "one submission of two files: \(rows)")
+        let partial = server.data.spool.appendingPathComponent("partial")
+        #expect(FileManager.default.fileExists(atPath: partial.path), "the file did not go through /uploads")
+    }
+
 }

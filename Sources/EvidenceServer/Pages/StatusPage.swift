@@ -29,6 +29,8 @@ enum StatusPage {
         case .found(let found):
             values["found"] = true
             values["code"] = code
+            // "Add more files" goes up as the main form does: resumable, with progress.
+            values["scripts"] = ["/submit.js"]
             values["receivedLine"] = words.text("status_received", ["hour": words.hour(found.receivedHour)])
             values["files"] = found.files.enumerated().map { index, file -> [String: Any] in
                 [
