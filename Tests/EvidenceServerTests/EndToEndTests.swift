@@ -88,8 +88,8 @@ struct EndToEndTests {
         }
         #expect(answer.status == 201)
         // curl sends `Expect: 100-continue` for bodies over 1 MB and waits 10 s (Upload.send) for an answer that
-        // never comes otherwise.
-        #expect(seconds < 5, "upload took \(seconds) s: 100-continue not answered")
+        // never comes otherwise; under 9 s tells the two apart even on a loaded machine (5.8 s was seen).
+        #expect(seconds < 9, "upload took \(seconds) s: 100-continue not answered")
     }
 
     @Test("the form page is served, with no third-party resource and strict headers")
