@@ -86,7 +86,10 @@ def tus_stall(port, seconds):
     location = create(port, 2 * len(chunk))
     silent = socket.create_connection(("127.0.0.1", port))
     silent.sendall(patch_head(location, 0, len(chunk)) + chunk[:4_000_000])
-    time.sleep(0.5)
+    # The resumed PATCH below waits for the silent one, which the server cuts at its body idle timeout (2 s in the
+    # test); the resumed one's own idle timeout runs meanwhile. Starting it 1.2 s in leaves the server 1.2 s to let
+    # the silent one go (0.5 s was too little in a full parallel test run).
+    time.sleep(1.2)
     before = request(port, b"HEAD %s HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nConnection: close\r\n\r\n" % location)
     offset = int(before["headers"].get("upload-offset", "0"))
     resumed = request(port, patch_head(location, offset, len(chunk) - offset), chunk[offset:])
