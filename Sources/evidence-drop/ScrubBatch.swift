@@ -19,7 +19,7 @@ struct ScrubBatch {
     }
 
     enum Outcome {
-        case cleaned(RemovalReport, bytes: Int)
+        case cleaned(RemovalReport)
         case refused(String)
     }
 
@@ -88,7 +88,7 @@ struct ScrubBatch {
             let sink = try PlainFileSink(creating: output)
             do {
                 let report = try MediaScrubber.scrub(from: FileByteSource(job.input), to: sink)
-                return .cleaned(report, bytes: sink.written)
+                return .cleaned(report)
             } catch ScrubError.unsupportedType {
                 try? FileManager.default.removeItem(at: output)
                 return .refused("not a file type this cleans (`evidence-drop scrub --help` lists them)")
@@ -156,7 +156,6 @@ private final class Outcomes: @unchecked Sendable {
 /// only a rerun, while an fsync per file would cost more than cleaning a photo does. Never replaces a file.
 final class PlainFileSink: ByteSink {
     private let descriptor: Int32
-    private(set) var written = 0
 
     init(creating url: URL) throws {
         descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -177,6 +176,5 @@ final class PlainFileSink: ByteSink {
                 offset += count
             }
         }
-        written += bytes.count
     }
 }

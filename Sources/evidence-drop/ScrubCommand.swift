@@ -86,7 +86,7 @@ final class ScrubProgress: @unchecked Sendable {
         done += 1
         var line: String
         switch outcome {
-        case .cleaned(let report, _):
+        case .cleaned(let report):
             let removed = report.removed.map { $0.count > 1 ? "\($0.what) ×\($0.count)" : $0.what }
             line = "cleaned  \(name)  (\(report.mediaType.displayName); removed: \(removed.isEmpty ? "nothing" : removed.joined(separator: ", "))"
             line += report.added.isEmpty ? "" : "; kept: \(report.added.joined(separator: ", "))"
