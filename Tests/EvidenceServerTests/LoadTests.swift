@@ -67,7 +67,7 @@ struct LoadTests {
         #expect(events["stalled_and_cut"] ?? 0 > 0, "no stalled body was cut by the server: \(events)")
         #expect(events["refused_busy"] ?? 0 > 0, "the busy path (503) was not taken: \(events)")
         #expect(events["rejected_as_expected"] ?? 0 > 0, "no submission with a PDF was refused: \(events)")
-        #expect((report["latency"] as? [String: Any])?["slow photo"] is [String: Any], "no slow upload finished")
+        #expect((report["latency"] as? [String: Any])?["slow photo"] is [String: Any], "no slow upload finished: \(events), \(report["latency"] ?? "no latencies")")
 
         // The scan runs first, while the modification times are the server's (evidence-review opens the database).
         let scan = try await Self.scanForTraces(server, needles: results, since: marker, excluding: client)

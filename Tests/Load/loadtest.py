@@ -280,6 +280,7 @@ class Client(threading.Thread):
         self.user_agent = f"LoadTestAgent/{self.token} (evidence-drop load test)"
         self.referer = f"http://{self.token}.referer.invalid/form?from={self.token}"
         self.sequence = 0
+        self.receipted = False
         with run.lock:
             run.user_agents.append(self.user_agent)
             run.referers.append(self.referer)
@@ -424,6 +425,7 @@ class Client(threading.Thread):
             })
             run.stored_files += len(files)
             run.stored_bytes += sum(len(m.data) for m in sent_files)
+        self.receipted = True
         run.latency(kind, time.monotonic() - started)
 
     def submit(self, files, kind, message=None, keep_original=False, uploads=(), expect_rejection=False, tus_files=()):
@@ -502,7 +504,10 @@ class Client(threading.Thread):
                 run.latency("refused_busy", time.monotonic() - started)
                 if "retry-after" not in answer.headers:
                     run.fail(f"client {self.index}: 503 without Retry-After")
-                if time.monotonic() > run.deadline:
+                # A slow submitter with no receipt yet keeps trying into the grace period, as a real one would:
+                # busy answers while faster clients hold every place must not leave the slow path untested.
+                patience = run.options.grace / 2 if self.role == "slow" and not self.receipted else 0
+                if time.monotonic() > run.deadline + patience:
                     return answer
                 run.count("retries")
                 self.backoff(answer)
