@@ -42,22 +42,28 @@ struct IngestPipelineTests {
         #expect(try pipeline.store.custody(fileID: file.id!).map(\.action) == ["received"])
     }
 
-    @Test("an unsupported or damaged file in a submission stores nothing of it, and no blob is left", arguments: StoreBackend.all)
-    func failureStoresNothing(backend: StoreBackend) throws {
+    @Test("an unsupported or damaged file refuses only itself: the good file beside it is recorded; when every file is bad, nothing is stored and no blob is left", arguments: StoreBackend.all)
+    func badFileRefusesOnlyItself(backend: StoreBackend) throws {
         let fixture = try CoreFixture(backend)
         let pipeline = try fixture.pipeline()
         let good = try Corpus.bytes("exiftool/t/images/GPS.jpg")
         let pdf = try Corpus.bytes("exiftool/t/images/PDF.pdf")
-        #expect(throws: CoreError.unsupportedType) {
-            try pipeline.ingest([fixture.spool(good), fixture.spool(pdf)], message: nil)
-        }
         // Cut inside its first segments (Exif): a file cut in its image data is kept, one cut in its metadata refused.
         let cut = Array(good.prefix(500))
-        #expect(throws: CoreError.self) {
-            try pipeline.ingest([fixture.spool(good), fixture.spool(cut)], message: nil)
+        let receipt = try pipeline.ingest([fixture.spool(pdf), fixture.spool(good), fixture.spool(cut)], message: nil)
+        #expect(receipt.files.count == 1 && receipt.files.first?.type == "image/jpeg")
+        #expect(receipt.refusals.map(\.index) == [0, 2])
+        #expect(receipt.refusals.first?.error == .unsupportedType)
+        if case .damagedFile = receipt.refusals.last?.error {} else { Issue.record("not refused as damaged: \(receipt.refusals)") }
+        #expect(try pipeline.store.files(status: nil).map(\.position) == [0])
+        #expect(fixture.files(under: fixture.folder.blobs).count == 1, "\(fixture.files(under: fixture.folder.blobs))")
+
+        let every = #expect(throws: EveryFileRefused.self) {
+            try pipeline.ingest([fixture.spool(cut), fixture.spool(pdf)], message: "lost with them")
         }
-        #expect(try pipeline.store.files(status: nil).isEmpty)
-        #expect(fixture.files(under: fixture.folder.blobs).isEmpty, "left: \(fixture.files(under: fixture.folder.blobs))")
+        #expect(every?.refusals.map(\.index) == [0, 1])
+        #expect(try pipeline.store.files(status: nil).count == 1)
+        #expect(fixture.files(under: fixture.folder.blobs).count == 1, "left: \(fixture.files(under: fixture.folder.blobs))")
         #expect(fixture.files(under: fixture.folder.spool).isEmpty)
     }
 
@@ -92,7 +98,7 @@ struct IngestPipelineTests {
         // Cut short of what its data chunk declares: refused after most of it was sealed; no blob, no record.
         let blobsBefore = fixture.files(under: fixture.folder.blobs)
         let cut = Self.wave(sampleBytes: size, declaredBytes: size * 2)
-        #expect(throws: CoreError.self) { try pipeline.ingest([fixture.spool(cut)], message: nil) }
+        #expect(throws: EveryFileRefused.self) { try pipeline.ingest([fixture.spool(cut)], message: nil) }
         #expect(fixture.files(under: fixture.folder.blobs) == blobsBefore)
         #expect(try pipeline.store.files(status: nil).count == 1)
     }

@@ -67,7 +67,7 @@ struct TusLiveScrubTests {
                     Issue.record("\(path): the spooled path refuses it, but it was scrubbed as it arrived")
                     continue
                 }
-                #expect(throws: CoreError.self, "\(path)") { try pipeline.ingest(received: [received], message: nil) }
+                #expect(throws: EveryFileRefused.self, "\(path)") { try pipeline.ingest(received: [received], message: nil) }
                 continue
             }
             stored += 1
@@ -170,7 +170,7 @@ struct TusLiveScrubTests {
             Issue.record("expected the pieces to be scrubbed again")
             return
         }
-        #expect(throws: CoreError.self) { try pipeline.ingest(received: [received], message: nil) }
+        #expect(throws: EveryFileRefused.self) { try pipeline.ingest(received: [received], message: nil) }
         #expect(try await Self.settled(fixture).isEmpty)
         #expect(fixture.files(under: fixture.folder.spool).isEmpty)
     }

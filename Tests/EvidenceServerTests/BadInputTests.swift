@@ -31,7 +31,7 @@ struct BadInputTests {
         #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.isEmpty == true, "\(listed.stdoutText)")
     }
 
-    @Test("a JPEG cut short in its image data is accepted and its receipt says from which byte it was kept as received; one cut inside its Exif gets a clear 400 and nothing is stored, not even the good file beside it")
+    @Test("a JPEG cut short in its image data is accepted and its receipt says from which byte it was kept as received; one cut inside its Exif is refused by name and position with a clear reason, and the good file beside it is kept")
     func truncatedJPEG() async throws {
         let server = try TestServer()
         let whole = try Data(contentsOf: Paths.corpusFile(EndToEndTests.cameraJPEG))
@@ -49,10 +49,17 @@ struct BadInputTests {
         #expect(byte > 0 && byte < whole.count / 2)
         #expect(json.receipt?.files.first?.keptAsReceivedAfter == nil)
         #expect(html.status == 201 && html.text.contains("Damaged file: cleaned, kept as received after byte \(byte)."), "\(html.text)")
-        #expect(refused.status == 400)
-        #expect(refused.text.contains("damaged") || refused.text.contains("cut short"), "\(refused.text)")
+        #expect(refused.status == 201, "\(refused.text)")
+        #expect(refused.receipt?.files.count == 1)
+        let answer = try JSONSerialization.jsonObject(with: Data(refused.text.utf8)) as? [String: Any]
+        let listedRefusals = try #require(answer?["refused"] as? [[String: Any]], "\(refused.text)")
+        #expect(listedRefusals.count == 1)
+        #expect(listedRefusals.first?["position"] as? Int == 2 && listedRefusals.first?["name"] as? String == "cut-exif.jpg")
+        #expect(listedRefusals.first?["status"] as? Int == 400)
+        let reason = listedRefusals.first?["reason"] as? String ?? ""
+        #expect(reason.contains("damaged") || reason.contains("cut short"), "\(reason)")
         let listed = try await server.review(["list", "--status", "all", "--json"])
-        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 3, "three files from the two accepted submissions, none from the refused one: \(listed.stdoutText)")
+        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 4, "four files from the three submissions, none of them the refused one: \(listed.stdoutText)")
     }
 
     @Test("an upload cut off mid-body is refused and nothing is kept")

@@ -23,14 +23,15 @@ Roles (fractions of the clients):
             idle timeout: the server must close the connection (only useful when the server's timeout is
             shorter than --stall-seconds; 0 stalling clients by default).
 Every client's second submission, and then --reject-fraction of them, include a file the server must refuse
-(a PDF): the whole submission must get 415 and nothing of it may be stored. 503 (busy) answers are expected
+(a PDF) beside a photo: the PDF refuses only itself, so the answer is a receipt for the photo that lists the PDF
+as refused (415), and nothing of the PDF may be stored. 503 (busy) answers are expected
 under load: the client waits min(Retry-After, --max-backoff) seconds, with jitter, and sends the same
 submission again. A connection the server closes without an answer is a finding, not a failure: whether
 anything was stored without a receipt is what check_store.py settles.
 
 Before the clock starts, every corpus photo is sent once alone ("preflight"; receipts kept): files the
-server refuses are left out of the load and listed; during the load any refusal other than 503 or the
-deliberate 415 is a failure. Every receipt's originalSHA256 values must be the SHA-256 of the bytes sent.
+server refuses are left out of the load and listed; during the load any refusal other than 503, or of a
+file other than the deliberate PDF, is a failure. Every receipt's originalSHA256 values must be the SHA-256 of the bytes sent.
 Latency per kind is that of the attempt that got the receipt; "any submission, to its receipt, with busy
 retries" also counts the 503 refusals and back-off before it.
 
@@ -513,12 +514,20 @@ class Client(threading.Thread):
                 self.backoff(answer)
                 continue
             if expect_rejection:
-                if answer.status == 415:
-                    run.count("rejected_as_expected")
+                # A bad file refuses only itself: the photo beside the PDF is received, and the PDF listed as refused.
+                if answer.status == 201:
+                    try:
+                        refused = json.loads(answer.body).get("refused", [])
+                    except ValueError:
+                        refused = None
+                    expected = [{"position": place + 1, "status": 415} for place, media in enumerate(files) if media is REJECTED]
+                    if [{"position": r.get("position"), "status": r.get("status")} for r in refused or []] == expected:
+                        run.count("rejected_as_expected")
+                    else:
+                        run.fail(f"client {self.index}: the PDF beside a photo was not listed as refused: {refused}")
+                    self.record_receipt(answer, [m for m in files if m is not REJECTED] + list(tus_files), "photo beside a refused PDF", started)
                 else:
-                    run.fail(f"client {self.index}: a submission with a PDF got {answer.status}, not 415")
-                    if answer.status == 201:
-                        self.record_receipt(answer, files + list(tus_files), "unexpected", started)
+                    run.fail(f"client {self.index}: a photo beside a PDF got {answer.status}, not 201 with the PDF refused")
                 return answer
             if answer.status == 201:
                 self.record_receipt(answer, files + list(tus_files), kind, started)

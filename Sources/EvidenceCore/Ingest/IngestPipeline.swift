@@ -107,20 +107,30 @@ public struct IngestPipeline: Sendable {
         do {
             var files: [FileRecord] = []
             var reports: [RemovalReport?] = []
-            for (position, received) in uploads.enumerated() {
+            // A file whose type, size or content is at fault refuses only itself: the others are recorded.
+            var refusals: [FileRefusal] = []
+            for (index, received) in uploads.enumerated() {
+                let position = firstPosition + files.count
                 var file: FileRecord
                 let original: SpooledUpload?
                 switch received {
                 case .spooled(let upload):
-                    let (record, report, blob) = try scrubAndSeal(
-                        upload, position: firstPosition + position, hour: hour, to: recipients, journal: &journal)
+                    let scrubbed: (FileRecord, RemovalReport?, StoredBlob)
+                    do {
+                        scrubbed = try scrubAndSeal(upload, position: position, hour: hour, to: recipients, journal: &journal)
+                    } catch {
+                        guard let fault = CoreError.fileFault(error) else { throw error }
+                        refusals.append(FileRefusal(index: index, error: fault))
+                        continue
+                    }
+                    let (record, report, blob) = scrubbed
                     written.append(blob)
                     (file, original) = (record, upload)
                     reports.append(report)
                 case .scrubbed(let upload):
                     written.append(upload.blob)
                     file = try fileRecord(
-                        position: firstPosition + position, hour: hour, type: upload.mediaType, report: upload.report,
+                        position: position, hour: hour, type: upload.mediaType, report: upload.report,
                         originalSize: upload.originalSize, originalSHA256: upload.originalSHA256,
                         cleanedSize: upload.cleanedSize, cleanedSHA256: upload.cleanedSHA256, blob: upload.blob, to: recipients)
                     original = upload.original
@@ -136,6 +146,9 @@ public struct IngestPipeline: Sendable {
                     file.originalSealedSize = sealed.size
                 }
                 files.append(file)
+            }
+            if files.isEmpty && !refusals.isEmpty && (existing == nil || (message ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty) {
+                throw EveryFileRefused(refusals: refusals)
             }
             TestPause.at("sealed")
             let code = existing?.code ?? ReceiptCode.generate()
@@ -166,7 +179,7 @@ public struct IngestPipeline: Sendable {
                         warning: file.mediaType == nil ? Self.uncleanedWarning : nil, logIndex: stored.logIndex,
                         originalKept: file.originalBlobKey != nil)
                 },
-                messageIncluded: sealedMessage != nil, checkpoint: checkpoint)
+                messageIncluded: sealedMessage != nil, checkpoint: checkpoint, refusals: refusals)
         } catch {
             for blob in written { try? blobs.delete(blob.key) }
             throw CoreError.explaining(error)

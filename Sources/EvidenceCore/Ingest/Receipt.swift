@@ -8,6 +8,12 @@ public struct Receipt: Codable, Sendable {
     public let messageIncluded: Bool
     /// The signed log checkpoint whose tree includes every file's "received" entry (nil only if signing failed).
     public let checkpoint: String?
+    /// The files refused on their own, by their index among those given to the ingest (the server names them).
+    public var refusals: [FileRefusal] = []
+
+    private enum CodingKeys: String, CodingKey {
+        case code, receivedHour, files, messageIncluded, checkpoint
+    }
 }
 
 public struct ReceiptFile: Codable, Sendable {

@@ -5,7 +5,9 @@ import Hummingbird
 /// The page a submitter sees after sending: the receipt code once, and what happened to each file.
 /// The language switch is left off: following it would lose the code, which is never shown again.
 enum ReceiptPage {
-    static func response(_ pages: PageRenderer, _ language: Language, receipt: Receipt, addedToExisting: Bool) -> Response {
+    static func response(
+        _ pages: PageRenderer, _ language: Language, receipt: Receipt, refused: [RefusedFile] = [], addedToExisting: Bool
+    ) -> Response {
         let words = pages.catalogue(language)
         let files = receipt.files.enumerated().map { index, file -> [String: Any] in
             let uncleaned = file.warning != nil
@@ -41,6 +43,10 @@ enum ReceiptPage {
                 "messageIncluded": receipt.messageIncluded,
                 "files": files,
                 "checkpoint": receipt.checkpoint ?? "",
+                "refused": RefusedFilesAnswer.pageValues(refused, words),
+                "hasRefused": !refused.isEmpty,
+                "refusedIntro": words.text("refused_intro"),
+                "acceptedTypesHint": refused.contains { $0.error == .unsupportedType } ? words.text("form_files_hint") : "",
             ])
     }
 }

@@ -65,9 +65,14 @@ struct Refusal {
     }
 
     func message(in words: Catalogue) -> String {
+        ([reason(in: words)] + furtherKeys.map { words.text($0) }).joined(separator: " ")
+    }
+
+    /// The message alone, without the texts added after it.
+    func reason(in words: Catalogue) -> String {
         var values = values
         if let bytes = values.removeValue(forKey: "size-bytes").flatMap(Int64.init) { values["size"] = words.limit(bytes) }
-        return ([words.text(messageKey, values)] + furtherKeys.map { words.text($0) }).joined(separator: " ")
+        return words.text(messageKey, values)
     }
 
     func response(_ pages: PageRenderer, _ language: Language, wantsJSON: Bool) -> Response {

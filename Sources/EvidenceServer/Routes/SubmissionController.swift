@@ -61,63 +61,78 @@ struct SubmissionController: Sendable {
             return refuse(failure)
         }
         var uploads = receiver.uploads
+        var refused = receiver.refused
         let tokens = receiver.resumableTokens
         do {
             // Completing takes file calls, and a pass over an upload whose hash did not go along with its
             // PATCHes: blocking work, off the event loop.
-            let completed = try await NIOThreadPool.singleton.runIfActive { [partials, spool, limits] in
-                var completed: [CompletedUpload] = []
+            let (completed, unknownTypes) = try await NIOThreadPool.singleton.runIfActive { [partials, spool, limits] in
+                var completed: [(SubmittedFile, CompletedUpload)] = []
+                var unknownTypes: [RefusedFile] = []
                 // Every named upload is checked before any is taken: a form naming one finished and one unknown or
                 // unfinished upload is refused and leaves the finished one in place, to be named again.
-                let handles = try tokens.map { token in
-                    let last = token.split(separator: "/").last.map(String.init) ?? ""
+                let handles = try tokens.map { named in
+                    let last = named.token.split(separator: "/").last.map(String.init) ?? ""
                     guard let handle = PartialUploads.Handle(token: last.trimmingCharacters(in: .whitespacesAndNewlines)),
                         let (length, offset) = try partials.state(handle)
                     else { throw SubmissionError.unknownUpload }
                     guard offset == length else { throw PartialUploadError.incomplete(received: offset, length: length) }
                     guard length <= limits.maxFileBytes else { throw CoreError.fileTooLarge(limit: limits.maxFileBytes) }
-                    return handle
+                    return (named.file, handle)
                 }
                 do {
-                    for handle in handles {
+                    for (file, handle) in handles {
                         guard let upload = try partials.complete(handle, into: spool, sizeLimit: limits.maxFileBytes)
                         else { throw SubmissionError.unknownUpload }
-                        completed.append(upload)
-                        guard upload.spooled.sniffedType != nil || limits.acceptsUnknownTypes else { throw CoreError.unsupportedType }
+                        if upload.spooled.sniffedType != nil || limits.acceptsUnknownTypes {
+                            completed.append((file, upload))
+                        } else {
+                            upload.discard()
+                            unknownTypes.append(RefusedFile(file: file, error: .unsupportedType))
+                        }
                     }
                 } catch {
-                    completed.forEach { $0.discard() }
+                    completed.forEach { $0.1.discard() }
                     throw error
                 }
-                return completed
+                return (completed, unknownTypes)
             }
+            refused += unknownTypes
             // Those scrubbed as their PATCHes arrived are ready once their scrubbing has taken the last bytes.
-            for upload in completed { uploads.append(await upload.received(sealedTo: recipients)) }
+            for (file, upload) in completed { uploads.append((file, await upload.received(sealedTo: recipients))) }
         } catch {
-            uploads.forEach { $0.discard() }
+            uploads.forEach { $0.upload.discard() }
             return refuse(error)
         }
+        uploads.sort { $0.file.position < $1.file.position }
         let message = receiver.message
         let keepOriginals = receiver.keepOriginals
-        let collected = uploads
+        let collected = uploads.map(\.upload)
         var existing: (code: String, submission: SubmissionRecord)?
         if addingToExisting {
             let code = receiver.receiptCode
             guard let submission = try await NIOThreadPool.singleton.runIfActive({ [pipeline] in try pipeline.submission(receiptCode: code) }) else {
-                uploads.forEach { $0.discard() }
+                collected.forEach { $0.discard() }
                 return StatusPage.response(pages, language, outcome: .notFound, messageLimit: limits.maxMessageCharacters)
             }
             existing = (receiver.receiptCode, submission)
-        } else if uploads.isEmpty {
+        }
+        let messageAlone = addingToExisting && !(message ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        if uploads.isEmpty && !refused.isEmpty && !messageAlone {
+            return RefusedFilesAnswer(refused: refused).response(pages, language, wantsJSON: wantsJSON)
+        } else if uploads.isEmpty && !addingToExisting {
             return refuse(CoreError.noFiles)
         }
-        let receipt: Receipt
+        var receipt: Receipt
         do {
             let addingTo = existing
             receipt = try await Self.recordingThreads.runIfActive { [pipeline] in
                 try pipeline.ingest(
                     received: collected, message: message, keepOriginals: keepOriginals, recipients: recipients, addingTo: addingTo)
             }
+        } catch let everyFile as EveryFileRefused {
+            refused += everyFile.refusals.map { RefusedFile(file: uploads[$0.index].file, error: $0.error) }
+            return RefusedFilesAnswer(refused: refused).response(pages, language, wantsJSON: wantsJSON)
         } catch {
             // The operator's business (a full disk, a store that does not answer), not the submitter's.
             let status = Refusal(error).status
@@ -126,10 +141,12 @@ struct SubmissionController: Sendable {
             }
             return refuse(error)
         }
+        refused += receipt.refusals.map { RefusedFile(file: uploads[$0.index].file, error: $0.error) }
+        refused.sort { $0.file.position < $1.file.position }
         if wantsJSON {
-            return try Response.json(receipt, status: .created)
+            return try Response.json(ReceiptAnswer(receipt: receipt, refused: refused, english: pages.catalogue(.english)), status: .created)
         }
-        return ReceiptPage.response(pages, language, receipt: receipt, addedToExisting: addingToExisting)
+        return ReceiptPage.response(pages, language, receipt: receipt, refused: refused, addedToExisting: addingToExisting)
     }
 
     /// Recording a submission mostly waits for the disk (fsync), not the processor: more threads than cores let

@@ -2,8 +2,10 @@ import EvidenceCore
 import Foundation
 import MediaScrub
 
-/// Turns multipart events into received uploads (scrubbed while they arrive, or spooled) and a message. After the
-/// first problem it keeps reading (so the client gets an answer, not a reset connection) but stores nothing more.
+/// Turns multipart events into received uploads (scrubbed while they arrive, or spooled) and a message. A file whose
+/// type, size or content is at fault is refused on its own (the rest of its bytes are read and dropped) and the
+/// others go on. After any other problem it keeps reading (so the client gets an answer, not a reset connection)
+/// but stores nothing more.
 ///
 /// `handle` runs for each multipart event; between request buffers the controller awaits `afterBuffer`, which
 /// finishes the files that ended and holds the request back while a scrubbing thread catches up.
@@ -12,9 +14,15 @@ final class SubmissionReceiver {
     private let limits: SubmissionLimits
     /// What scrubbing while receiving needs; nil spools every file whole (as the tests of that path ask).
     private let scrubbing: ArrivingUpload.LiveScrubbing?
-    private var current: ArrivingUpload?
+    private var current: (file: SubmittedFile, upload: ArrivingUpload)?
+    /// The rest of a refused file's bytes are dropped as they come.
+    private var skippingRefusedFile = false
     /// Files whose last byte is in, to be finished (their scrubbing thread awaited) after this buffer.
-    private var ended: [ArrivingUpload] = []
+    private var ended: [(file: SubmittedFile, upload: ArrivingUpload)] = []
+    /// How many files the post has named so far: sent, named as finished uploads, or left out by the browser.
+    private var filesNamed = 0
+    /// The name sent (by the JavaScript client) for the next `upload` field.
+    private var nextUploadName = ""
     /// Files given up after a problem, whose scrubbing threads must end before the answer.
     private var abandoned: [ArrivingUpload] = []
     private var inMessage = false
@@ -29,8 +37,10 @@ final class SubmissionReceiver {
     /// A receipt code sent with the form (adding to an earlier submission from the status page).
     private(set) var receiptCode = ""
     /// Finished resumable uploads named by the form (`upload` fields: their URL or its last part).
-    private(set) var resumableTokens: [String] = []
-    private(set) var uploads: [ReceivedUpload] = []
+    private(set) var resumableTokens: [(file: SubmittedFile, token: String)] = []
+    private(set) var uploads: [(file: SubmittedFile, upload: ReceivedUpload)] = []
+    /// Files refused on their own, in the order they came.
+    private(set) var refused: [RefusedFile] = []
     private(set) var failure: (any Error)?
 
     init(spool: URL, limits: SubmissionLimits, scrubbing: ArrivingUpload.LiveScrubbing?) {
@@ -49,31 +59,46 @@ final class SubmissionReceiver {
             switch event {
             case .partBegin(let headers):
                 if headers.name == "files" && headers.isFile {
-                    guard uploads.count + ended.count < limits.maxFiles else { throw SubmissionError.tooManyFiles(limits.maxFiles) }
-                    current = try ArrivingUpload(
+                    let file = try nextFile(named: headers.filename)
+                    current = (file, try ArrivingUpload(
                         in: spool, sizeLimit: limits.maxFileBytes, floor: limits.freeSpaceFloor, scrubbing: scrubbing,
-                        mayKeepOriginal: limits.allowsKeepingOriginals && keepOriginalChoice != false)
+                        mayKeepOriginal: limits.allowsKeepingOriginals && keepOriginalChoice != false))
                 } else {
                     inMessage = headers.name == "message"
                     currentField = headers.name
                     fieldValue = []
                     if headers.name == "upload" {
-                        guard uploads.count + ended.count + resumableTokens.count < limits.maxFiles else { throw SubmissionError.tooManyFiles(limits.maxFiles) }
-                        resumableTokens.append("")
+                        resumableTokens.append((try nextFile(named: nextUploadName), ""))
+                        nextUploadName = ""
                     }
                 }
             case .body(let bytes):
                 if let current {
-                    try current.append(bytes)
-                    // Refuse an unknown type as soon as its first bytes show it, not after gigabytes.
-                    if !limits.acceptsUnknownTypes && current.prefix.count >= MediaSniffer.prefixLength && current.sniffedType == nil {
-                        throw CoreError.unsupportedType
+                    do {
+                        try current.upload.append(bytes)
+                        // Refuse an unknown type as soon as its first bytes show it, not after gigabytes.
+                        if !limits.acceptsUnknownTypes && current.upload.prefix.count >= MediaSniffer.prefixLength
+                            && current.upload.sniffedType == nil
+                        {
+                            throw CoreError.unsupportedType
+                        }
+                    } catch {
+                        guard let fault = CoreError.fileFault(error) else { throw error }
+                        abandon(current.upload)
+                        refused.append(RefusedFile(file: current.file, error: fault))
+                        self.current = nil
+                        skippingRefusedFile = true
                     }
+                } else if skippingRefusedFile {
+                    return
                 } else if currentField == "upload" {
-                    guard resumableTokens[resumableTokens.count - 1].utf8.count + bytes.count <= 300 else {
+                    guard resumableTokens[resumableTokens.count - 1].token.utf8.count + bytes.count <= 300 else {
                         throw MultipartError.malformed("an upload reference is too long")
                     }
-                    resumableTokens[resumableTokens.count - 1] += String(decoding: bytes, as: UTF8.self)
+                    resumableTokens[resumableTokens.count - 1].token += String(decoding: bytes, as: UTF8.self)
+                } else if currentField == "upload_name" || currentField == "skipped" {
+                    guard fieldValue.count + bytes.count <= 1024 else { throw MultipartError.malformed("a file name is too long") }
+                    fieldValue += bytes
                 } else if currentField == "code" {
                     guard receiptCode.utf8.count + bytes.count <= 200 else { throw MultipartError.malformed("the receipt code is too long") }
                     receiptCode += String(decoding: bytes, as: UTF8.self)
@@ -87,14 +112,26 @@ final class SubmissionReceiver {
                     messageBytes += bytes
                 }
             case .partEnd:
-                if let file = current {
+                if let arrived = current {
                     current = nil
-                    // A file input left empty still sends an empty part: skip it.
-                    if file.size == 0 {
-                        file.discard()
+                    if arrived.upload.size > 0 {
+                        ended.append(arrived)
+                    } else if arrived.file.name.isEmpty {
+                        // A file input left empty still sends an empty part: skip it.
+                        arrived.upload.discard()
+                        filesNamed -= 1
                     } else {
-                        ended.append(file)
+                        arrived.upload.discard()
+                        refused.append(RefusedFile(file: arrived.file, error: .damagedFile("the file is empty")))
                     }
+                } else if skippingRefusedFile {
+                    skippingRefusedFile = false
+                } else if currentField == "upload_name" {
+                    nextUploadName = String(decoding: fieldValue, as: UTF8.self)
+                } else if currentField == "skipped" {
+                    // A file the browser left out, having seen from its first bytes that it is of no accepted type.
+                    let file = try nextFile(named: String(decoding: fieldValue, as: UTF8.self))
+                    refused.append(RefusedFile(file: file, error: .unsupportedType))
                 } else if currentField == "keep_original" {
                     keepOriginalChoice = !fieldValue.isEmpty && fieldValue != Array("0".utf8)
                 } else if inMessage, MessageLength.characters(String(decoding: messageBytes, as: UTF8.self)) > limits.maxMessageCharacters {
@@ -113,23 +150,34 @@ final class SubmissionReceiver {
     func afterBuffer() async {
         let ending = ended
         ended = []
-        for (index, file) in ending.enumerated() {
+        for (index, arrived) in ending.enumerated() {
             guard failure == nil else {
-                ending[index...].forEach(abandon)
+                ending[index...].forEach { abandon($0.upload) }
                 return
             }
             do {
-                let upload = try await file.finish()
+                let upload = try await arrived.upload.finish()
                 guard upload.sniffedType != nil || limits.acceptsUnknownTypes else {
                     upload.discard()
                     throw CoreError.unsupportedType
                 }
-                uploads.append(upload)
+                uploads.append((arrived.file, upload))
             } catch {
-                fail(error)
+                if let fault = CoreError.fileFault(error) {
+                    refused.append(RefusedFile(file: arrived.file, error: fault))
+                } else {
+                    fail(error)
+                }
             }
         }
-        await current?.waitForRoom()
+        await current?.upload.waitForRoom()
+    }
+
+    /// The next file of the post, counted against the limit on files.
+    private func nextFile(named name: String) throws -> SubmittedFile {
+        guard filesNamed < limits.maxFiles else { throw SubmissionError.tooManyFiles(limits.maxFiles) }
+        filesNamed += 1
+        return SubmittedFile(position: filesNamed, name: name)
     }
 
     /// Ends the body: finishes the files that ended, and waits for every thread of a file given up.
@@ -146,11 +194,11 @@ final class SubmissionReceiver {
     }
 
     func discardAll() {
-        current.map(abandon)
+        current.map { abandon($0.upload) }
         current = nil
-        ended.forEach(abandon)
+        ended.forEach { abandon($0.upload) }
         ended = []
-        uploads.forEach { $0.discard() }
+        uploads.forEach { $0.upload.discard() }
         uploads = []
         messageBytes = []
     }
