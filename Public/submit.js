@@ -133,12 +133,72 @@
     }, function () { return resume(file, upload, bar, progress, attempt + 1); });
   }
 
+  // Which chosen files the server would refuse by their type, said as soon as they are chosen (sniff.js reads
+  // their first bytes). They are left out of the upload and named in the form post, so the receipt lists them.
+  var acceptsAnyType = strings.hasAttribute("data-accepts-unknown-types") || !window.evidenceSniff;
+  var unsendableNote = document.createElement("div");
+  unsendableNote.id = "unsendable";
+  unsendableNote.setAttribute("role", "status");
+  input.parentNode.appendChild(unsendableNote);
+  function verdicts(chosen) {
+    if (acceptsAnyType) { return Promise.resolve(chosen.map(function () { return true; })); }
+    return Promise.all(chosen.map(function (file) {
+      return evidenceSniff.sniffFile(file).then(function (type) { return type !== null; }, function () { return true; });
+    }));
+  }
+  function showUnsendable(chosen, sendable) {
+    unsendableNote.textContent = "";
+    var left = chosen.filter(function (file, index) { return !sendable[index]; });
+    if (left.length === 0) { return; }
+    var lead = document.createElement("p");
+    lead.className = "warning";
+    lead.textContent = say(left.length === chosen.length ? "nothing-sendable" : "unsendable");
+    unsendableNote.appendChild(lead);
+    var list = document.createElement("ul");
+    left.forEach(function (file) {
+      var item = document.createElement("li");
+      var name = document.createElement("bdi");
+      name.textContent = file.name;
+      item.appendChild(name);
+      item.appendChild(document.createTextNode(": " + say("unsendable-reason")));
+      list.appendChild(item);
+    });
+    unsendableNote.appendChild(list);
+  }
+  // The verdicts on the files chosen last, once known: Send then starts at once.
+  var known = null;
+  function sameFiles(a, b) { return a.length === b.length && a.every(function (file, index) { return file === b[index]; }); }
+  input.addEventListener("change", function () {
+    var chosen = Array.prototype.slice.call(input.files || []);
+    known = null;
+    verdicts(chosen).then(function (sendable) {
+      known = { files: chosen, sendable: sendable };
+      showUnsendable(chosen, sendable);
+    });
+  });
+
   form.addEventListener("submit", function (event) {
-    var files = Array.prototype.slice.call(input.files || []);
-    if (files.length === 0) { return; }
+    var chosen = Array.prototype.slice.call(input.files || []);
+    if (chosen.length === 0) { return; }
     event.preventDefault();
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
+    function go(sendable) {
+      showUnsendable(chosen, sendable);
+      if (sendable.indexOf(true) < 0) {
+        button.disabled = false;
+        input.focus();
+        return;
+      }
+      upload(chosen, sendable, button);
+    }
+    if (known && sameFiles(known.files, chosen)) { go(known.sendable); } else { verdicts(chosen).then(go); }
+  });
+
+  // Sends the sendable files with tus, then posts the form naming each chosen file in its place: a finished
+  // upload (with its name), or one left out.
+  function upload(chosen, sendable, button) {
+    var files = chosen.filter(function (file, index) { return sendable[index]; });
     var panel = document.createElement("section");
     panel.id = "upload-progress";
     // Only the heading (sending, cleaning, lost) is announced; the figures change too often to be read out.
@@ -226,7 +286,12 @@
       Array.prototype.forEach.call(form.querySelectorAll("input[type=hidden][name=code]"), function (field) {
         body.append(field.name, field.value);
       });
-      urls.forEach(function (url) { body.append("upload", url); });
+      var sent = 0;
+      chosen.forEach(function (file, index) {
+        if (!sendable[index]) { body.append("skipped", file.name); return; }
+        body.append("upload_name", file.name);
+        body.append("upload", urls[sent++]);
+      });
       body.append("message", form.elements.message.value);
       // By id: the form has a hidden keep_original=0 before the checkbox, so the name gives a list.
       var keep = document.getElementById("keep_original");
@@ -263,5 +328,5 @@
       heading.textContent = say("lost");
       button.disabled = false;
     });
-  });
+  }
 })();

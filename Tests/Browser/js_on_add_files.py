@@ -29,6 +29,8 @@ def main():
         WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.ID, "add-form")))
         driver.find_element(By.ID, "add-files").send_keys(path)
         driver.find_element(By.CSS_SELECTOR, "form#add-form button[type=submit]").click()
+        # The panel comes once the chosen file's first bytes are checked (sniff.js): at once, or within moments.
+        WebDriverWait(driver, 5).until(lambda d: d.find_elements(By.ID, "upload-progress") or not d.find_elements(By.ID, "add-form"))
         result["progress_shown"] = bool(driver.find_elements(By.ID, "upload-progress"))
         WebDriverWait(driver, 60).until(lambda d: not d.find_elements(By.ID, "add-form") and d.find_elements(By.TAG_NAME, "h1"))
         result["heading"] = driver.find_element(By.TAG_NAME, "h1").text

@@ -46,7 +46,8 @@ def main():
         driver.find_element(By.ID, "files").send_keys("\n".join(files))
         result["panel_before_send"] = driver.execute_script(SEEN)
         driver.find_element(By.CSS_SELECTOR, "form#submission-form button[type=submit]").click()
-        result["at_send"] = driver.execute_script(SEEN)
+        # The panel comes once the chosen files' first bytes are checked (sniff.js): at once, or within moments.
+        result["at_send"] = WebDriverWait(driver, 5).until(lambda d: d.execute_script(SEEN))
         # While sending: a file's line fills in, and a finished file says so.
         during = []
         deadline = time.time() + 60

@@ -19,9 +19,9 @@ enum StatusPage {
         case found(Found)
     }
 
-    static func response(_ pages: PageRenderer, _ language: Language, outcome: Outcome, code: String = "", messageLimit: Int) -> Response {
+    static func response(_ pages: PageRenderer, _ language: Language, outcome: Outcome, code: String = "", limits: SubmissionLimits) -> Response {
         let words = pages.catalogue(language)
-        var values: [String: Any] = ["messageLimit": messageLimit]
+        var values: [String: Any] = ["messageLimit": limits.maxMessageCharacters, "acceptsUnknownTypes": limits.acceptsUnknownTypes]
         switch outcome {
         case .form: break
         case .notFound: values["notFound"] = true
@@ -30,7 +30,7 @@ enum StatusPage {
             values["found"] = true
             values["code"] = code
             // "Add more files" goes up as the main form does: resumable, with progress.
-            values["scripts"] = ["/submit.js"]
+            values["scripts"] = ["/sniff.js", "/submit.js"]
             values["receivedLine"] = words.text("status_received", ["hour": words.hour(found.receivedHour)])
             values["files"] = found.files.enumerated().map { index, file -> [String: Any] in
                 [

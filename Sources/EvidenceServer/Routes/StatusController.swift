@@ -19,7 +19,7 @@ struct StatusController: Sendable {
     var uniformDelay: Duration = .milliseconds(800)
 
     func register(on router: Router<EvidenceRequestContext>) {
-        router.get("/status") { request, _ in StatusPage.response(pages, Language.of(request), outcome: .form, messageLimit: submissions.limits.maxMessageCharacters) }
+        router.get("/status") { request, _ in StatusPage.response(pages, Language.of(request), outcome: .form, limits: submissions.limits) }
         router.post("/status") { request, context in
             let started = ContinuousClock.now
             let body = try await request.body.collect(upTo: 4096)
@@ -33,13 +33,13 @@ struct StatusController: Sendable {
             }
             if case .success(.notFound) = outcome, !wrongCodes.allow(context.remoteAddress) {
                 // At once: the connection is not held for a source that only guesses.
-                var response = StatusPage.response(pages, Language.of(request), outcome: .tooManyWrongCodes, messageLimit: submissions.limits.maxMessageCharacters)
+                var response = StatusPage.response(pages, Language.of(request), outcome: .tooManyWrongCodes, limits: submissions.limits)
                 response.status = .tooManyRequests
                 response.headers[.retryAfter] = String(wrongCodes.window.components.seconds)
                 return response
             }
             try await Task.sleep(until: started + uniformDelay, clock: .continuous)
-            return StatusPage.response(pages, Language.of(request), outcome: try outcome.get(), code: code, messageLimit: submissions.limits.maxMessageCharacters)
+            return StatusPage.response(pages, Language.of(request), outcome: try outcome.get(), code: code, limits: submissions.limits)
         }
         router.post("/status/add") { request, context in
             let started = ContinuousClock.now

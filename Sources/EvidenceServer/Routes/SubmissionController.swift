@@ -113,7 +113,7 @@ struct SubmissionController: Sendable {
             let code = receiver.receiptCode
             guard let submission = try await NIOThreadPool.singleton.runIfActive({ [pipeline] in try pipeline.submission(receiptCode: code) }) else {
                 collected.forEach { $0.discard() }
-                return StatusPage.response(pages, language, outcome: .notFound, messageLimit: limits.maxMessageCharacters)
+                return StatusPage.response(pages, language, outcome: .notFound, limits: limits)
             }
             existing = (receiver.receiptCode, submission)
         }
