@@ -18,6 +18,56 @@
     });
   }
 
+  // The receipt survives a reload and a Back until the person says the code is saved: kept in this tab's
+  // sessionStorage (never in a URL, the history or anything sent), with a warning before the page is left.
+  var RECEIPT_KEY = "evidence-receipt";
+  function warnBeforeLeaving(event) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+  function keepReceipt(store) {
+    if (store && window.sessionStorage) {
+      try { sessionStorage.setItem(RECEIPT_KEY, document.documentElement.outerHTML); } catch (full) { /* the warning still holds */ }
+    }
+    window.addEventListener("beforeunload", warnBeforeLeaving);
+    var title = document.querySelector("h1");
+    if (!title) { return; }
+    var note = document.createElement("div");
+    note.className = "receipt-kept";
+    var text = document.createElement("p");
+    text.textContent = say("receipt-kept");
+    var saved = document.createElement("button");
+    saved.type = "button";
+    saved.id = "receipt-saved";
+    saved.textContent = say("receipt-saved");
+    saved.addEventListener("click", function () {
+      if (window.sessionStorage) { sessionStorage.removeItem(RECEIPT_KEY); }
+      window.removeEventListener("beforeunload", warnBeforeLeaving);
+      note.parentNode.removeChild(note);
+      title.focus();
+    });
+    note.appendChild(text);
+    note.appendChild(saved);
+    title.parentNode.insertBefore(note, title.nextSibling);
+  }
+  // Puts the page a post answered in place of this one; a receipt is kept as above (`store`: newly received).
+  function showPage(root, isReceipt, store) {
+    document.replaceChild(document.importNode(root, true), document.documentElement);
+    window.scrollTo(0, 0);
+    // The new page's heading takes the focus, so a screen reader starts reading the receipt (or the refusal).
+    var title = document.querySelector("h1");
+    if (title) { title.setAttribute("tabindex", "-1"); }
+    if (isReceipt) { keepReceipt(store); }
+    if (title) { title.focus(); }
+  }
+  // Only the main form's receipt is kept: one from "add more files" repeats the code its sender just typed.
+  var keepsReceipts = form.id === "submission-form";
+  var keptReceipt = keepsReceipts && window.sessionStorage && sessionStorage.getItem(RECEIPT_KEY);
+  if (keptReceipt) {
+    showPage(new DOMParser().parseFromString(keptReceipt, "text/html").documentElement, true, false);
+    return;
+  }
+
   var CHUNK = 8 * 1024 * 1024;
   var TUS = "1.0.0";
 
@@ -282,7 +332,9 @@
     })).then(function () {
       heading.textContent = say("cleaning");
       var body = new FormData();
-      // The status page's form names the submission to add to (its receipt code).
+      // The status page's form names the submission to add to (its receipt code). The form's one-time token is
+      // left out: this page never posts twice by a reload, and when an answer is lost on the way, sending again
+      // must give a receipt, not "already received" for a code that was never shown.
       Array.prototype.forEach.call(form.querySelectorAll("input[type=hidden][name=code]"), function (field) {
         body.append(field.name, field.value);
       });
@@ -306,11 +358,7 @@
       });
     }).then(function (xhr) {
       if (xhr.status === 201 && window.sessionStorage) { files.forEach(function (file) { sessionStorage.removeItem(storageKey(file)); }); }
-      document.replaceChild(document.importNode(xhr.response.documentElement, true), document.documentElement);
-      window.scrollTo(0, 0);
-      // The new page's heading takes the focus, so a screen reader starts reading the receipt (or the refusal).
-      var title = document.querySelector("h1");
-      if (title) { title.setAttribute("tabindex", "-1"); title.focus(); }
+      showPage(xhr.response.documentElement, keepsReceipts && xhr.status === 201, true);
     }).catch(function (error) {
       var reason = String(error.message);
       if (/:507$/.test(reason)) {

@@ -189,6 +189,8 @@ def main():
             sha = driver.find_element(By.CSS_SELECTOR, "code.sha-original").text
             opening = driver.find_element(By.CSS_SELECTOR, "code.opening").text
             pages.append(examine(driver, "receipt", lang, english_texts, own[lang], shots))
+            # Until then the receipt is what this tab shows at / (a reload must not lose it).
+            driver.find_element(By.ID, "receipt-saved").click()
 
             driver.get("%s/status?lang=%s" % (base, lang))
             driver.find_element(By.ID, "code").send_keys(codes[lang])

@@ -8,6 +8,7 @@ struct FormPage<Context: RequestContext>: RouterMiddleware {
     let limits: SubmissionLimits
     /// When on, each form carries a fresh puzzle (see ProofOfWork).
     let work: ProofOfWork?
+    let tokens: FormTokens
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get || request.method == .head, ["/", "/index.html"].contains(request.uri.path) else {
@@ -26,6 +27,7 @@ struct FormPage<Context: RequestContext>: RouterMiddleware {
                         "size": words.limit(limits.maxSubmissionBytes),
                     ]),
                 "acceptsUnknownTypes": limits.acceptsUnknownTypes,
+                "formToken": tokens.issue(),
                 "scripts": ["/sniff.js", "/submit.js"],
                 "powOn": work != nil,
                 "powChallenge": work?.challenge() ?? "",

@@ -19,7 +19,10 @@ enum StatusPage {
         case found(Found)
     }
 
-    static func response(_ pages: PageRenderer, _ language: Language, outcome: Outcome, code: String = "", limits: SubmissionLimits) -> Response {
+    /// `formToken`: the one-time token of the "add more files" form (`FormTokens`), shown with a found submission.
+    static func response(
+        _ pages: PageRenderer, _ language: Language, outcome: Outcome, code: String = "", formToken: String = "", limits: SubmissionLimits
+    ) -> Response {
         let words = pages.catalogue(language)
         var values: [String: Any] = ["messageLimit": limits.maxMessageCharacters, "acceptsUnknownTypes": limits.acceptsUnknownTypes]
         switch outcome {
@@ -29,6 +32,7 @@ enum StatusPage {
         case .found(let found):
             values["found"] = true
             values["code"] = code
+            values["formToken"] = formToken
             // "Add more files" goes up as the main form does: resumable, with progress.
             values["scripts"] = ["/sniff.js", "/submit.js"]
             values["receivedLine"] = words.text("status_received", ["hour": words.hour(found.receivedHour)])

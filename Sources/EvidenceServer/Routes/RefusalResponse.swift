@@ -32,6 +32,8 @@ struct Refusal {
             self.init(status: .badRequest, titleKey: "error_unreadable_title", messageKey: "error_too_many_files", values: ["n": String(limit)])
         case SubmissionError.messageTooLong(let limit):
             self.init(status: .badRequest, titleKey: "error_unreadable_title", messageKey: "error_message_too_long", values: ["n": String(limit)])
+        case SubmissionError.alreadySent:
+            self.init(status: .conflict, titleKey: "error_already_sent_title", messageKey: "error_already_sent")
         case SubmissionError.unknownUpload:
             self.init(status: .badRequest, titleKey: "error_unreadable_title", messageKey: "error_unknown_upload")
         case CoreError.damagedFile(let why):

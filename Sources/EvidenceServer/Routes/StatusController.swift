@@ -39,7 +39,7 @@ struct StatusController: Sendable {
                 return response
             }
             try await Task.sleep(until: started + uniformDelay, clock: .continuous)
-            return StatusPage.response(pages, Language.of(request), outcome: try outcome.get(), code: code, limits: submissions.limits)
+            return StatusPage.response(pages, Language.of(request), outcome: try outcome.get(), code: code, formToken: submissions.tokens.issue(), limits: submissions.limits)
         }
         router.post("/status/add") { request, context in
             let started = ContinuousClock.now

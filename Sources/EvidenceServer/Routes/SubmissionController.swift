@@ -13,6 +13,7 @@ struct SubmissionController: Sendable {
     let partials: PartialUploads
     let pages: PageRenderer
     let faults: FaultLog
+    let tokens: FormTokens
 
     /// `addingToExisting`: the form came from the status page and must name an existing submission by its code;
     /// a wrong code gets the status page's uniform "not found" answer.
@@ -61,6 +62,15 @@ struct SubmissionController: Sendable {
             return refuse(failure)
         }
         var uploads = receiver.uploads
+        // The same form posted again (a reload of the page its post answered, a second Send) creates nothing new.
+        let token = receiver.formToken
+        let claim = tokens.claim(token)
+        if claim == .alreadySent {
+            uploads.forEach { $0.upload.discard() }
+            return refuse(SubmissionError.alreadySent)
+        }
+        var received = false
+        defer { if claim == .claimed { tokens.settle(token, received: received) } }
         var refused = receiver.refused
         let tokens = receiver.resumableTokens
         do {
@@ -141,6 +151,7 @@ struct SubmissionController: Sendable {
             }
             return refuse(error)
         }
+        received = true
         refused += receipt.refusals.map { RefusedFile(file: uploads[$0.index].file, error: $0.error) }
         refused.sort { $0.file.position < $1.file.position }
         if wantsJSON {

@@ -76,12 +76,15 @@ enum SubmissionError: Error, CustomStringConvertible {
     case messageTooLong(Int)
     case submissionTooLarge(Int64)
     case unknownUpload
+    /// A post of a form whose one-time token was used already (`FormTokens`).
+    case alreadySent
 
     var description: String {
         switch self {
         case .tooManyFiles(let limit): return "too many files: send at most \(limit) in one submission"
         case .messageTooLong(let limit): return "the message is too long: at most \(limit) characters"
         case .unknownUpload: return "a resumable upload named in the form is unknown, unfinished or has expired; send the file again"
+        case .alreadySent: return "this form was sent already; nothing new was created"
         case .submissionTooLarge(let limit):
             return "this submission is larger than the limit of \(ByteCountText.format(limit)); send fewer or smaller files at a time"
         }

@@ -36,6 +36,8 @@ final class SubmissionReceiver {
     var keepOriginals: Bool { limits.allowsKeepingOriginals && keepOriginalChoice == true }
     /// A receipt code sent with the form (adding to an earlier submission from the status page).
     private(set) var receiptCode = ""
+    /// The one-time token of the form page (`FormTokens`), when the post came from one.
+    private(set) var formToken = ""
     /// Finished resumable uploads named by the form (`upload` fields: their URL or its last part).
     private(set) var resumableTokens: [(file: SubmittedFile, token: String)] = []
     private(set) var uploads: [(file: SubmittedFile, upload: ReceivedUpload)] = []
@@ -102,6 +104,9 @@ final class SubmissionReceiver {
                 } else if currentField == "code" {
                     guard receiptCode.utf8.count + bytes.count <= 200 else { throw MultipartError.malformed("the receipt code is too long") }
                     receiptCode += String(decoding: bytes, as: UTF8.self)
+                } else if currentField == "form_token" {
+                    guard formToken.utf8.count + bytes.count <= 64 else { throw MultipartError.malformed("the form token is too long") }
+                    formToken += String(decoding: bytes, as: UTF8.self)
                 } else if currentField == "keep_original" {
                     guard fieldValue.count + bytes.count <= 16 else { throw MultipartError.malformed("keep_original is too long") }
                     fieldValue += bytes

@@ -79,11 +79,12 @@ public enum EvidenceApplication {
             pages: pages))
         router.add(middleware: UploadGateMiddleware(submissions: gate, verifications: verificationGate, pages: pages))
         // The form is rendered (at "/" and "/index.html"), never served raw, so the operator's choices apply to it.
-        router.add(middleware: FormPage(pages: pages, limits: configuration.limits, work: work))
+        let tokens = FormTokens()
+        router.add(middleware: FormPage(pages: pages, limits: configuration.limits, work: work, tokens: tokens))
         router.add(middleware: FileMiddleware(configuration.publicFolder.path, searchForIndexHtml: false, logger: logger))
         let submissions = SubmissionController(
             pipeline: pipeline, spool: configuration.dataFolder.spool, limits: configuration.limits, partials: partials,
-            pages: pages, faults: faults)
+            pages: pages, faults: faults, tokens: tokens)
         TusController(partials: partials, limits: configuration.limits).register(on: router)
         router.post("/submissions") { request, context in
             try await submissions.receive(request, context: context)
