@@ -72,7 +72,7 @@ struct SubmissionController: Sendable {
         var received = false
         defer { if claim == .claimed { tokens.settle(token, received: received) } }
         var refused = receiver.refused
-        let tokens = receiver.resumableTokens
+        let resumable = receiver.resumableTokens
         do {
             // Completing takes file calls, and a pass over an upload whose hash did not go along with its
             // PATCHes: blocking work, off the event loop.
@@ -81,7 +81,7 @@ struct SubmissionController: Sendable {
                 var unknownTypes: [RefusedFile] = []
                 // Every named upload is checked before any is taken: a form naming one finished and one unknown or
                 // unfinished upload is refused and leaves the finished one in place, to be named again.
-                let handles = try tokens.map { named in
+                let handles = try resumable.map { named in
                     let last = named.token.split(separator: "/").last.map(String.init) ?? ""
                     guard let handle = PartialUploads.Handle(token: last.trimmingCharacters(in: .whitespacesAndNewlines)),
                         let (length, offset) = try partials.state(handle)
