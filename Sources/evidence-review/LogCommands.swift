@@ -12,15 +12,17 @@ struct LogCommand: ParsableCommand {
 
 struct LogCheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "checkpoint", abstract: "Print a signed checkpoint of the log as it is now, and the key that verifies it.",
-        discussion: "Example: evidence-review log checkpoint > checkpoint.txt")
+        commandName: "checkpoint",
+        abstract: "Print a signed checkpoint of the log as it is now (a signed note, on stdout), and the key that verifies it (on stderr).",
+        discussion: "Example: evidence-review log checkpoint > checkpoint.txt && Scripts/verify_log.py checkpoint --key KEY checkpoint.txt")
 
     @OptionGroup var store: StoreOptions
 
     func run() throws {
         let log = try store.openLog()
+        // Only the note on stdout, so that what is redirected to a file is a valid signed note.
         print(try log.checkpoint(), terminator: "")
-        print("\nverifier key: \(log.verifierKey)")
+        FileHandle.standardError.write(Data("verifier key: \(log.verifierKey)\n".utf8))
     }
 }
 

@@ -103,9 +103,14 @@ struct LogRoutesTests {
         #expect(clean.status == 0, "\(clean.stdoutText) \(clean.stderr)")
         #expect(clean.stdoutText.contains("1 files") && clean.stdoutText.contains("1 decrypted"))
 
+        // stdout is the signed note alone, as redirected to a file; the key goes to stderr.
         let checkpoint = try await server.review(["log", "checkpoint"])
         #expect(checkpoint.status == 0)
-        #expect(checkpoint.stdoutText.contains("verifier key: evidence-drop/"))
+        #expect(checkpoint.stderr.hasPrefix("verifier key: evidence-drop/") && !checkpoint.stdoutText.contains("verifier key"))
+        let key = checkpoint.stderr.dropFirst("verifier key: ".count).trimmingCharacters(in: .whitespacesAndNewlines)
+        let note = try server.folder.write("checkpoint.txt", checkpoint.stdout)
+        let checked = try await Subprocess.run("python3", [Self.verifier, "checkpoint", "--key", key, note.path])
+        #expect(checked.status == 0, "\(checked.stdoutText) \(checked.stderr)")
 
         let sha = try #require(answer.receipt?.files.first?.originalSHA256)
         // The store holds no original hash to look up: the reviewer's key opens the sealed facts to compare.
@@ -139,7 +144,7 @@ struct LogRoutesTests {
         let exported = try await Subprocess.run("sha256sum", [out.appendingPathComponent("1.jpg").path]).stdoutText.prefix(64)
         #expect(custody["cleaned_sha256"] as? String == String(exported))
         #expect((custody["opening"] as? String)?.count == 64)
-        let key = try await server.review(["log", "checkpoint"]).stdoutText.components(separatedBy: "verifier key: ").last!
+        let key = try await server.review(["log", "checkpoint"]).stderr.components(separatedBy: "verifier key: ").last!
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let verified = try await Subprocess.run("python3", [Self.verifier, "inclusion", "--key", key, out.appendingPathComponent("1.proof.json").path])
         #expect(verified.status == 0, "\(verified.stdoutText) \(verified.stderr)")
