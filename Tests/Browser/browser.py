@@ -7,11 +7,14 @@ def chromium(width=420, height=1400, javascript=True, language=None):
     options = webdriver.ChromeOptions()
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
         options.add_argument(argument)
+    prefs = {}
     if language:
         options.add_argument(f"--lang={language}")
-        options.add_experimental_option("prefs", {"intl.accept_languages": language})
+        prefs["intl.accept_languages"] = language
     if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
 

@@ -98,3 +98,23 @@ extension BrowserTests {
         #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
     }
 }
+
+extension BrowserTests {
+    @Test("with JavaScript off: reloading the receipt posts the form again, which creates nothing and says it was already received, without the code")
+    func reloadedReceiptWithoutJavaScript() async throws {
+        let server = try TestServer()
+        let script = Paths.repository.appendingPathComponent("Tests/Browser/js_off_reload_receipt.py").path
+        let run = try await server.run { port in
+            try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", Paths.corpusFile(EndToEndTests.gpsJPEG).path])
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
+        let kk = try LanguageTests.catalogue("kk")
+        let code = try #require(result["code"] as? String, "\(run.stdoutText)")
+        #expect(result["after_reload_heading"] as? String == kk["error_already_sent_title"], "\(result)")
+        #expect((result["after_reload_text"] as? String)?.contains(code) == false)
+        #expect((result["receipt_url"] as? String)?.contains(code) == false)
+        let listed = try await server.review(["list", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 1, "the reload stored nothing more")
+    }
+}
