@@ -186,8 +186,9 @@ def main():
             driver.find_element(By.CSS_SELECTOR, "form#submission-form button[type=submit]").click()
             WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located((By.ID, "receipt-code")))
             codes[lang] = driver.find_element(By.ID, "receipt-code").text
-            sha = driver.find_element(By.CSS_SELECTOR, "code.sha-original").text
-            opening = driver.find_element(By.CSS_SELECTOR, "code.opening").text
+            # Folded in the technical proof, so not shown (.text would be empty): read from the document.
+            sha = driver.find_element(By.CSS_SELECTOR, "code.sha-original").get_attribute("textContent").strip()
+            opening = driver.find_element(By.CSS_SELECTOR, "code.opening").get_attribute("textContent").strip()
             pages.append(examine(driver, "receipt", lang, english_texts, own[lang], shots))
 
             driver.get("%s/status?lang=%s" % (base, lang))

@@ -17,8 +17,8 @@ struct BrowserTests {
         let server = try TestServer()
         let files = [Paths.corpusFile(EndToEndTests.gpsJPEG), Paths.corpusFile("mat2/tests/data/dirty.flac")]
         let script = Paths.repository.appendingPathComponent("Tests/Browser/js_off_submission.py").path
-        let run = try await server.run { port in
-            try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", Self.screenshots.path] + files.map(\.path))
+        let (port, run) = try await server.run { port in
+            (port, try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", Self.screenshots.path] + files.map(\.path)))
         }
         #expect(run.status == 0, "\(run.stderr)")
         let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
@@ -29,10 +29,14 @@ struct BrowserTests {
         let receipt = result["receipt_text"] as? String ?? ""
         #expect(receipt.contains("JPEG image") && receipt.contains("FLAC audio"))
         #expect(receipt.contains("sha256sum") && receipt.contains("certutil -hashfile"))
-        // The saved receipts hold the code and each file's fingerprints (checked against sha256sum of the sources).
-        let saved = result["evidence-receipt.txt"] as? String ?? ""
-        let savedJSON = try JSONDecoder().decode(Receipt.self, from: Data((result["evidence-receipt.json"] as? String ?? "").utf8))
+        // The saved receipts are named after the site, say where to check, and hold the code and each file's
+        // fingerprints (checked against sha256sum of the sources).
+        let text = result["download.txt"] as? [String: Any] ?? [:], json = result["download.json"] as? [String: Any] ?? [:]
+        #expect(text["name"] as? String == "receipt-127.0.0.1-\(port).txt" && json["name"] as? String == "receipt-127.0.0.1-\(port).json")
+        let saved = text["text"] as? String ?? ""
+        let savedJSON = try JSONDecoder().decode(Receipt.self, from: Data((json["text"] as? String ?? "").utf8))
         #expect(saved.contains(code) && savedJSON.code == code, "\(saved)")
+        #expect(saved.contains("127.0.0.1:\(port)/status") && saved.contains("127.0.0.1:\(port)/verify"), "\(saved)")
         for file in files {
             let sha = String(try await Subprocess.run("sha256sum", [file.path]).stdoutText.prefix(64))
             #expect(saved.contains(sha), "the saved receipt lacks \(sha)")

@@ -3,13 +3,19 @@ import Foundation
 
 /// The receipt as files to keep: plain text for people (in their language), JSON for tools. Offered as `data:`
 /// links on the receipt page, because the code is shown once and never stored: nothing could serve it later.
+/// Both name the site, so that months later the person knows where to check (`/status`, `/verify`).
 enum ReceiptDownload {
-    static func text(_ receipt: Receipt, words: Catalogue) -> String {
-        var lines = [
-            words.text("receipt_text_title"),
+    static func text(_ receipt: Receipt, site: SiteAddress, words: Catalogue) -> String {
+        var lines = [words.text("receipt_text_title")]
+        if let host = site.host { lines.append(words.text("receipt_text_site", ["address": host])) }
+        if let onion = site.onion { lines.append(words.text("receipt_text_onion", ["address": onion])) }
+        lines += [
             "",
             words.text("receipt_text_code", ["code": receipt.code]),
             words.text("receipt_received", ["hour": words.hour(receipt.receivedHour)]),
+            "",
+            words.text("receipt_text_status", ["address": pages("/status", on: site)]),
+            words.text("receipt_text_verify", ["address": pages("/verify", on: site)]),
             "",
         ]
         for (index, file) in receipt.files.enumerated() {
@@ -30,10 +36,41 @@ enum ReceiptDownload {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ receipt: Receipt) -> Data {
+    /// The receipt's own JSON (`Receipt`, as `POST /submissions` answers it) with a `site` object beside its keys.
+    static func json(_ receipt: Receipt, site: SiteAddress) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(receipt)) ?? Data()
+        let kept = Kept(
+            receipt: receipt,
+            site: .init(address: site.host, onion: site.onion, status: pages("/status", on: site), verify: pages("/verify", on: site)))
+        return (try? encoder.encode(kept)) ?? Data()
+    }
+
+    /// `path` on each address of the site ("drop.example.org/status · abc.onion/status"), or the bare path when the
+    /// request named no host and no onion address is set.
+    static func pages(_ path: String, on site: SiteAddress) -> String {
+        let addresses = [site.host, site.onion].compactMap { $0.map { $0 + path } }
+        return addresses.isEmpty ? path : addresses.joined(separator: " · ")
+    }
+
+    private struct Kept: Encodable {
+        struct Site: Encodable {
+            let address: String?
+            let onion: String?
+            let status: String
+            let verify: String
+        }
+
+        let receipt: Receipt
+        let site: Site
+
+        enum Key: String, CodingKey { case site }
+
+        func encode(to encoder: any Encoder) throws {
+            try receipt.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(site, forKey: .site)
+        }
     }
 
     /// A `data:` URL of `bytes`. Its characters are letters, digits and `+/=:;,-.` only (base64 and a media type of

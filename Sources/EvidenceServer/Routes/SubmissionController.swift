@@ -129,7 +129,7 @@ struct SubmissionController: Sendable {
         if wantsJSON {
             return try Response.json(receipt, status: .created)
         }
-        return ReceiptPage.response(pages, language, receipt: receipt, addedToExisting: addingToExisting)
+        return ReceiptPage.response(pages, language, receipt: receipt, addedToExisting: addingToExisting, host: request.head.authority)
     }
 
     /// Recording a submission mostly waits for the disk (fsync), not the processor: more threads than cores let
