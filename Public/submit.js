@@ -265,3 +265,38 @@
     });
   });
 })();
+
+// The file picker in the page's language. The browser draws the native picker's button and its "no file chosen" in
+// the browser's language, whatever the page's: with JavaScript on, a <label> styled as a button takes the button's
+// place, with our words, and a line under it names the chosen files. The native input stays: it is what the keyboard
+// focuses (its focus ring is drawn on the label), what a screen reader announces and what the form sends. Without
+// JavaScript the native picker shows, unchanged.
+(function labelFilePickers() {
+  var strings = document.getElementById("upload-strings");
+  var inputs = document.querySelectorAll("#submission-form input[type=file], #add-form input[type=file]");
+  if (!strings || !inputs.length || !document.documentElement.classList) { return; }
+  function say(name, values) {
+    return (strings.getAttribute("data-" + name) || "").replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && key in values ? values[key] : whole;
+    });
+  }
+  Array.prototype.forEach.call(inputs, function (input) {
+    var button = document.createElement("label");
+    button.htmlFor = input.id;
+    button.className = "picker-button";
+    button.textContent = say("pick");
+    var chosen = document.createElement("span");
+    chosen.id = input.id + "-chosen";
+    chosen.className = "hint picker-chosen";
+    chosen.setAttribute("aria-live", "polite");
+    function show() {
+      var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+      chosen.textContent = names.length ? say("picked", { n: names.length, names: names.join(", ") }) : say("picked-none");
+    }
+    input.parentNode.insertBefore(chosen, input.nextSibling);
+    input.parentNode.insertBefore(button, chosen);
+    input.classList.add("picker-native");
+    input.addEventListener("change", show);
+    show();
+  });
+})();

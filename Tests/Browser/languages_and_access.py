@@ -112,7 +112,9 @@ window.scrollTo(0, 0);
 FOCUSED = """
 const e = document.activeElement;
 if (!e || e === document.body) return null;
-const style = getComputedStyle(e);
+// A file input that submit.js hides under its own picker button draws its focus ring on that button.
+const drawn = e.matches("input[type=file].picker-native") && e.nextElementSibling ? e.nextElementSibling : e;
+const style = getComputedStyle(drawn);
 return {what: e.id || e.getAttribute("name") || e.getAttribute("href") || e.tagName.toLowerCase(),
         outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2};
 """
