@@ -156,6 +156,9 @@ struct ReceiptPageTests {
         }
         #expect(SiteAddress(host: "[::1]:8080", onion: nil).fileName(extension: "json") == "receipt---1-8080.json")
         #expect(SiteAddress(host: "127.0.0.1:8080", onion: "x.onion").fileName(extension: "txt") == "receipt-127.0.0.1-8080.txt")
+        // Reached over Tor, the onion address is the host: named once.
+        #expect(SiteAddress(host: "X.onion", onion: "x.onion") == SiteAddress(host: "x.onion", onion: nil))
+        #expect(SiteAddress(host: "x.onion:80", onion: "x.onion").onion == nil && SiteAddress(host: "y.org", onion: "x.onion").onion == "x.onion")
         let html = try Self.render(.english, site: SiteAddress(host: "evil.org/<script>", onion: nil))
         #expect(html.contains("download=\"receipt.txt\"") && html.contains("download=\"receipt.json\""))
         // Without a host the links name the pages instead.

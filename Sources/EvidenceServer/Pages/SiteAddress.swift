@@ -8,8 +8,11 @@ struct SiteAddress: Sendable, Equatable {
     let onion: String?
 
     init(host: String?, onion: String?) {
-        self.host = host.flatMap(Self.plainHost)
-        self.onion = onion.flatMap(Self.plainHost)
+        let host = host.flatMap(Self.plainHost)
+        self.host = host
+        // Reached over Tor, the host is the onion address already: named once.
+        let onion = onion.flatMap(Self.plainHost)
+        self.onion = onion == host?.split(separator: ":").first.map(String.init) ? nil : onion
     }
 
     /// The name of a saved receipt: `receipt-HOST.EXTENSION` in letters, digits, dots and dashes only (a port's
