@@ -267,10 +267,11 @@
 })();
 
 // The file picker in the page's language. The browser draws the native picker's button and its "no file chosen" in
-// the browser's language, whatever the page's: with JavaScript on, a <label> styled as a button takes the button's
-// place, with our words, and a line under it names the chosen files. The native input stays: it is what the keyboard
-// focuses (its focus ring is drawn on the label), what a screen reader announces and what the form sends. Without
-// JavaScript the native picker shows, unchanged.
+// the browser's language, whatever the page's: with JavaScript on, a button drawn in our words takes the native
+// one's place, and a line under it names the chosen files. The native input stays: it moves into its own <label>
+// (one label, which clicks and taps on the drawn button reach), and it is what the keyboard focuses (its focus ring
+// is drawn on our button), what a screen reader announces and what the form sends. Without JavaScript the native
+// picker shows, unchanged.
 (function labelFilePickers() {
   var strings = document.getElementById("upload-strings");
   var inputs = document.querySelectorAll("#submission-form input[type=file], #add-form input[type=file]");
@@ -281,8 +282,9 @@
     });
   }
   Array.prototype.forEach.call(inputs, function (input) {
-    var button = document.createElement("label");
-    button.htmlFor = input.id;
+    var label = input.id && document.querySelector("label[for='" + input.id + "']");
+    if (!label) { return; }
+    var button = document.createElement("span");
     button.className = "picker-button";
     button.textContent = say("pick");
     var chosen = document.createElement("span");
@@ -293,9 +295,10 @@
       var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
       chosen.textContent = names.length ? say("picked", { n: names.length, names: names.join(", ") }) : say("picked-none");
     }
-    input.parentNode.insertBefore(chosen, input.nextSibling);
-    input.parentNode.insertBefore(button, chosen);
+    label.parentNode.insertBefore(chosen, label.nextSibling);
     input.classList.add("picker-native");
+    label.appendChild(input);
+    label.appendChild(button);
     input.addEventListener("change", show);
     show();
   });

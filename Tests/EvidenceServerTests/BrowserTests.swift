@@ -215,6 +215,7 @@ struct BrowserTests {
             let after = picker["after"] as? [String: Any] ?? [:]
             #expect(before["button"] as? String == words["upload_pick"] && before["button_seen"] as? Bool == true, "\(page): \(before)")
             #expect(before["native_seen"] as? Bool == false, "\(page): the browser's own button still shows")
+            #expect(before["labels"] as? Int == 1, "\(page): the input has \(before["labels"] ?? "?") labels, not one")
             #expect(before["chosen"] as? String == words["upload_picked_none"], "\(page): \(before)")
             #expect(focused["focused"] as? Bool == true && focused["ring"] as? Bool == true, "\(page): \(focused)")
             #expect(before["ring"] as? Bool == false, "\(page): a ring without focus")
