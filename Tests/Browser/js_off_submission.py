@@ -60,11 +60,16 @@ def main():
         result["receipt_code"] = driver.find_element(By.ID, "receipt-code").text
         result["files_on_receipt"] = len(driver.find_elements(By.CSS_SELECTOR, "section.file"))
         result["originals_kept"] = driver.find_element(By.TAG_NAME, "main").text.count("Kept as you asked")
+        # The technical proof is folded: open it as a person would (no JavaScript needed), then read the page.
+        for summary in driver.find_elements(By.CSS_SELECTOR, "main details > summary"):
+            summary.click()
         result["receipt_text"] = driver.find_element(By.TAG_NAME, "main").text
-        # The receipt to keep, as a person saves it: the page's two download links.
-        for name in ("evidence-receipt.txt", "evidence-receipt.json"):
-            driver.find_element(By.CSS_SELECTOR, "a[download='%s']" % name).click()
-            result[name] = downloaded(downloads, name)
+        # The receipt to keep, as a person saves it: the page's two download links, named after the site.
+        for ending in (".txt", ".json"):
+            link = driver.find_element(By.CSS_SELECTOR, "a[download$='%s']" % ending)
+            name = link.get_attribute("download")
+            link.click()
+            result["download" + ending] = {"name": name, "text": downloaded(downloads, name)}
 
         driver.get(base + "/status")
         driver.find_element(By.ID, "code").send_keys(result["receipt_code"])

@@ -28,6 +28,8 @@ def main():
         driver.save_screenshot(shots + "/unsendable-js.png")
         driver.find_element(By.CSS_SELECTOR, "form#submission-form button[type=submit]").click()
         WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located((By.ID, "receipt-code")))
+        driver.execute_script("document.querySelector('section.refused').scrollIntoView()")
+        driver.save_screenshot(shots + "/receipt-refused-js.png")
         result["url"] = driver.current_url
         result["files_on_receipt"] = len(driver.find_elements(By.CSS_SELECTOR, "section.file"))
         result["refused"] = [{"position": item.get_attribute("data-position"), "text": item.text}

@@ -215,9 +215,10 @@ def main():
         if outcome == "receipt":
             driver.save_screenshot(shots + "/receipt-%s.png" % mode)
             result["receipt_code"] = driver.find_element(By.ID, "receipt-code").text
-            codes = driver.find_elements(By.CSS_SELECTOR, "section.file code.sha-original")
+            codes = driver.find_elements(By.CSS_SELECTOR, "code.sha-original")
             # The first fingerprint in a file's list is that of what was sent; the second, the cleaned copy's.
-            result["original_sha256"] = codes[0].text.strip() if codes else None
+            # Folded in the technical proof, so not shown (.text would be empty): read from the document.
+            result["original_sha256"] = codes[0].get_attribute("textContent").strip() if codes else None
         else:
             driver.save_screenshot(shots + "/failed-%s.png" % mode)
             result["error"] = "submit.js gave up: " + driver.find_element(By.TAG_NAME, "body").text

@@ -112,7 +112,9 @@ window.scrollTo(0, 0);
 FOCUSED = """
 const e = document.activeElement;
 if (!e || e === document.body) return null;
-const style = getComputedStyle(e);
+// A file input that submit.js hides under its own picker button draws its focus ring on that button.
+const drawn = e.matches("input[type=file].picker-native") && e.nextElementSibling ? e.nextElementSibling : e;
+const style = getComputedStyle(drawn);
 return {what: e.id || e.getAttribute("name") || e.getAttribute("href") || e.tagName.toLowerCase(),
         outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2};
 """
@@ -186,8 +188,9 @@ def main():
             driver.find_element(By.CSS_SELECTOR, "form#submission-form button[type=submit]").click()
             WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located((By.ID, "receipt-code")))
             codes[lang] = driver.find_element(By.ID, "receipt-code").text
-            sha = driver.find_element(By.CSS_SELECTOR, "code.sha-original").text
-            opening = driver.find_element(By.CSS_SELECTOR, "code.opening").text
+            # Folded in the technical proof, so not shown (.text would be empty): read from the document.
+            sha = driver.find_element(By.CSS_SELECTOR, "code.sha-original").get_attribute("textContent").strip()
+            opening = driver.find_element(By.CSS_SELECTOR, "code.opening").get_attribute("textContent").strip()
             pages.append(examine(driver, "receipt", lang, english_texts, own[lang], shots))
             # Until then the receipt is what this tab shows at / (a reload must not lose it).
             driver.find_element(By.ID, "receipt-saved").click()

@@ -17,8 +17,8 @@ struct BrowserTests {
         let server = try TestServer()
         let files = [Paths.corpusFile(EndToEndTests.gpsJPEG), Paths.corpusFile("mat2/tests/data/dirty.flac")]
         let script = Paths.repository.appendingPathComponent("Tests/Browser/js_off_submission.py").path
-        let run = try await server.run { port in
-            try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", Self.screenshots.path] + files.map(\.path))
+        let (port, run) = try await server.run { port in
+            (port, try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", Self.screenshots.path] + files.map(\.path)))
         }
         #expect(run.status == 0, "\(run.stderr)")
         let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
@@ -29,10 +29,14 @@ struct BrowserTests {
         let receipt = result["receipt_text"] as? String ?? ""
         #expect(receipt.contains("JPEG image") && receipt.contains("FLAC audio"))
         #expect(receipt.contains("sha256sum") && receipt.contains("certutil -hashfile"))
-        // The saved receipts hold the code and each file's fingerprints (checked against sha256sum of the sources).
-        let saved = result["evidence-receipt.txt"] as? String ?? ""
-        let savedJSON = try JSONDecoder().decode(Receipt.self, from: Data((result["evidence-receipt.json"] as? String ?? "").utf8))
+        // The saved receipts are named after the site, say where to check, and hold the code and each file's
+        // fingerprints (checked against sha256sum of the sources).
+        let text = result["download.txt"] as? [String: Any] ?? [:], json = result["download.json"] as? [String: Any] ?? [:]
+        #expect(text["name"] as? String == "receipt-127.0.0.1-\(port).txt" && json["name"] as? String == "receipt-127.0.0.1-\(port).json")
+        let saved = text["text"] as? String ?? ""
+        let savedJSON = try JSONDecoder().decode(Receipt.self, from: Data((json["text"] as? String ?? "").utf8))
         #expect(saved.contains(code) && savedJSON.code == code, "\(saved)")
+        #expect(saved.contains("127.0.0.1:\(port)/status") && saved.contains("127.0.0.1:\(port)/verify"), "\(saved)")
         for file in files {
             let sha = String(try await Subprocess.run("sha256sum", [file.path]).stdoutText.prefix(64))
             #expect(saved.contains(sha), "the saved receipt lacks \(sha)")
@@ -163,6 +167,65 @@ struct BrowserTests {
         #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
     }
 
+
+    /// The receipt's height at 360x800 before the redesign (two JPEGs, GPS.jpg and Canon EOS 7D.jpg): 3,884 px in
+    /// English, 4,214 px in Russian, nearly five screens of hashes before anything a person could act on.
+    static let receiptHeightBefore = ["en": 3884.0, "ru": 4214.0]
+
+    @Test("on a phone (360x800) the receipt's code and save link are on the first screen, the page is far shorter, the proof folded; the file pickers speak the page's language", arguments: ["en", "ru"])
+    func phoneReceipt(lang: String) async throws {
+        try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+        let server = try TestServer()
+        let script = Paths.repository.appendingPathComponent("Tests/Browser/phone_receipt.py").path
+        let files = [EndToEndTests.gpsJPEG, EndToEndTests.cameraJPEG].map { Paths.corpusFile($0).path }
+        let (port, run) = try await server.run { port in
+            (port, try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", lang, Self.screenshots.path] + files))
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
+        let receipt = try #require(result["receipt"] as? [String: Any], "\(run.stdoutText)")
+        let viewport = try #require(receipt["viewport"] as? Double)
+        let code = try #require(receipt["code"] as? [String: Any]), save = try #require(receipt["save_text"] as? [String: Any])
+        #expect(viewport == 800)
+        #expect((code["bottom"] as? Double ?? .infinity) <= viewport, "the code is below the first screen: \(code)")
+        #expect((save["bottom"] as? Double ?? .infinity) <= viewport, "the save link is below the first screen: \(save)")
+        #expect(receipt["save_name"] as? String == "receipt-127.0.0.1-\(port).txt")
+        let height = try #require(receipt["page_height"] as? Double)
+        let before = try #require(Self.receiptHeightBefore[lang])
+        print("receipt at 360x800 in \(lang): \(Int(height)) px (before: \(Int(before)) px)")
+        #expect(height < before * 0.6, "the receipt is \(Int(height)) px tall in \(lang), was \(Int(before)) px")
+        #expect((receipt["first_details"] as? [String: Any])?["top"] as? Double ?? 0 > viewport, "something to read before the proof")
+        let proofs = receipt["proofs_folded"] as? [Bool] ?? [], commands = receipt["commands_folded"] as? [Bool] ?? []
+        #expect(proofs.count == 7 && proofs.allSatisfy { $0 }, "2 × three codes and the checkpoint, all folded: \(proofs)")
+        #expect(commands.count == 3 && commands.allSatisfy { $0 }, "\(commands)")
+        #expect(receipt["overflow_px"] as? Int == 0)
+        #expect(result["url"] as? String == "http://127.0.0.1:\(port)/submissions?lang=\(lang)", "the code went into no URL")
+        // Unfolded with a tap: shown, each command on one line, still no wider than the phone.
+        let unfolded = try #require(result["unfolded"] as? [String: Any])
+        #expect((unfolded["shown"] as? [Bool]).map { $0.count == 5 && $0.allSatisfy { $0 } } == true, "\(unfolded)")
+        let lines = unfolded["command_lines"] as? [[Any]] ?? []
+        #expect(lines.count == 3 && lines.allSatisfy { $0.last as? Int == 1 }, "a command is split over lines: \(lines)")
+        #expect(unfolded["overflow_px"] as? Int == 0)
+        // The pickers, on an English browser: our words in the page's language, the native input unseen but focused
+        // by Tab with its ring drawn on our button.
+        let words = try LanguageTests.catalogue(lang)
+        for page in ["form", "status"] {
+            let picker = try #require(result[page] as? [String: Any], "\(page): \(result)")
+            let before = picker["before"] as? [String: Any] ?? [:], focused = picker["focused"] as? [String: Any] ?? [:]
+            let after = picker["after"] as? [String: Any] ?? [:]
+            #expect(before["button"] as? String == words["upload_pick"] && before["button_seen"] as? Bool == true, "\(page): \(before)")
+            #expect(before["native_seen"] as? Bool == false, "\(page): the browser's own button still shows")
+            #expect(before["labels"] as? Int == 1, "\(page): the input has \(before["labels"] ?? "?") labels, not one")
+            #expect(before["chosen"] as? String == words["upload_picked_none"], "\(page): \(before)")
+            #expect(focused["focused"] as? Bool == true && focused["ring"] as? Bool == true, "\(page): \(focused)")
+            #expect(before["ring"] as? Bool == false, "\(page): a ring without focus")
+            let names = (page == "form" ? files : [files[0]]).map { URL(fileURLWithPath: $0).lastPathComponent }
+            let expected = (words["upload_picked"] ?? "?").replacingOccurrences(of: "{n}", with: String(names.count))
+                .replacingOccurrences(of: "{names}", with: names.joined(separator: ", "))
+            #expect(after["chosen"] as? String == expected, "\(page): \(after)")
+        }
+        #expect((result["console_errors"] as? [String])?.isEmpty == true, "\(result["console_errors"] ?? "")")
+    }
 
     @Test("\"Add more files\" on the status page sends through the same resumable client as the form: tus, a progress panel, then the page of the addition")
     func addFilesResumable() async throws {

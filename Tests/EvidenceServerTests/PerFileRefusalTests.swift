@@ -23,6 +23,13 @@ struct PerFileRefusalTests {
         return Upload.Answer(status: Int(text[cut...].dropFirst()) ?? 0, body: Data(text[..<cut].utf8))
     }
 
+    /// The text of the receipt page's `data:` download of this media type.
+    static func download(_ page: String, type: String) -> String? {
+        guard let start = page.range(of: "data:\(type);base64,") else { return nil }
+        let encoded = page[start.upperBound...].prefix { $0 != "\"" }
+        return Data(base64Encoded: String(encoded)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     static func refusals(_ answer: Upload.Answer) -> [[String: Any]] {
         ((try? JSONSerialization.jsonObject(with: answer.body)) as? [String: Any])?["refused"] as? [[String: Any]] ?? []
     }
@@ -49,6 +56,14 @@ struct PerFileRefusalTests {
         #expect(page.text.contains(#"<li data-position="3"><strong>Файл 3: <bdi class="file-name">снимок-обрезан.jpg</bdi></strong>"#))
         #expect(page.text.contains(LanguageTests.escaped(ru["error_unsupported"]!)))
         #expect(page.text.contains(LanguageTests.escaped(ru["error_damaged"]!)))
+        // The saved receipts list them too.
+        let text = try #require(Self.download(page.text, type: "text/plain;charset=utf-8"), "no text download")
+        #expect(text.contains(ru["refused_title"]!) && text.contains("Файл 2: отчёт.pdf — \(ru["error_unsupported"]!)"), "\(text)")
+        #expect(text.contains("Файл 3: снимок-обрезан.jpg — \(ru["error_damaged"]!)"))
+        let json = try #require(Self.download(page.text, type: "application/json"), "no JSON download")
+        let saved = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let savedRefusals = saved?["refused"] as? [[String: Any]] ?? []
+        #expect(savedRefusals.map { $0["position"] as? Int } == [2, 3] && savedRefusals.map { $0["status"] as? Int } == [415, 400], "\(json)")
         #expect(try await Self.storedFileCount(server) == 1)
         // The names went back to the submitter and nowhere else.
         let traces = try await Subprocess.run("grep", ["-rlF", "-e", "отчёт", "-e", "снимок-обрезан", server.data.root.path])

@@ -8,6 +8,9 @@ import NIOCore
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let catalogues: [Language: Catalogue]
+    /// The operator's onion address (`ServerConfiguration.onionAddress`), which the receipt names beside the address
+    /// the person used, so that a saved receipt says where to check over Tor too.
+    var onionAddress: String?
 
     /// Reads the templates and catalogues shipped with the server (`Bundle.module`).
     static func bundled() throws -> PageRenderer {

@@ -157,7 +157,8 @@ struct SubmissionController: Sendable {
         if wantsJSON {
             return try Response.json(ReceiptAnswer(receipt: receipt, refused: refused, english: pages.catalogue(.english)), status: .created)
         }
-        return ReceiptPage.response(pages, language, receipt: receipt, refused: refused, addedToExisting: addingToExisting)
+        return ReceiptPage.response(
+            pages, language, receipt: receipt, refused: refused, addedToExisting: addingToExisting, host: request.head.authority)
     }
 
     /// Recording a submission mostly waits for the disk (fsync), not the processor: more threads than cores let

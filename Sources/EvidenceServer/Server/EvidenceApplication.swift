@@ -33,8 +33,9 @@ public enum EvidenceApplication {
         partials.minimumPieceBytes = limits.minimumPieceBytes
         let pace = UploadPace()
         let reserve = ConnectionReserve(capacity: limits.maxConnections, reserve: limits.connectionReserve)
-        let router = makeRouter(
-            configuration, pipeline: pipeline, partials: partials, pace: pace, pages: try PageRenderer.bundled(), logger: logger)
+        var pages = try PageRenderer.bundled()
+        pages.onionAddress = configuration.onionAddress
+        let router = makeRouter(configuration, pipeline: pipeline, partials: partials, pace: pace, pages: pages, logger: logger)
         var http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [
                 KeepAliveMarkerInstaller(),
