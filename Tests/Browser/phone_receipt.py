@@ -132,6 +132,8 @@ def main():
         driver.find_element(By.CSS_SELECTOR, "form[action^='/status?'] button[type=submit]").click()
         WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.ID, "add-form")))
         result["status"] = picker(driver, "add-files", files[:1])
+        driver.get("%s/verify?lang=%s" % (base, lang))
+        result["verify"] = picker(driver, "file", files[:1])
         result["console_errors"] = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     finally:
         driver.quit()

@@ -209,7 +209,7 @@ struct BrowserTests {
         // The pickers, on an English browser: our words in the page's language, the native input unseen but focused
         // by Tab with its ring drawn on our button.
         let words = try LanguageTests.catalogue(lang)
-        for page in ["form", "status"] {
+        for page in ["form", "status", "verify"] {
             let picker = try #require(result[page] as? [String: Any], "\(page): \(result)")
             let before = picker["before"] as? [String: Any] ?? [:], focused = picker["focused"] as? [String: Any] ?? [:]
             let after = picker["after"] as? [String: Any] ?? [:]

@@ -8,7 +8,7 @@ struct TemplateValuesTests {
     static let templates: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources/EvidenceServer/Templates")
     /// Partials, rendered inside every page.
-    static let partials: Set<String> = ["head", "foot", "upload-strings", "refused-files"]
+    static let partials: Set<String> = ["head", "foot", "upload-strings", "refused-files", "picker-strings"]
 
     static func pages() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: templates.path).filter { $0.hasSuffix(".mustache") }

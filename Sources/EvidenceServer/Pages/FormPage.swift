@@ -28,7 +28,7 @@ struct FormPage<Context: RequestContext>: RouterMiddleware {
                     ]),
                 "acceptsUnknownTypes": limits.acceptsUnknownTypes,
                 "formToken": tokens.issue(),
-                "scripts": ["/sniff.js", "/submit.js"],
+                "scripts": ["/sniff.js", "/submit.js", "/pickers.js"],
                 "powOn": work != nil,
                 "powChallenge": work?.challenge() ?? "",
                 "powBits": work.map { String($0.bits) } ?? "",

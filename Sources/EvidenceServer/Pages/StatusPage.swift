@@ -34,7 +34,7 @@ enum StatusPage {
             values["code"] = code
             values["formToken"] = formToken
             // "Add more files" goes up as the main form does: resumable, with progress.
-            values["scripts"] = ["/sniff.js", "/submit.js"]
+            values["scripts"] = ["/sniff.js", "/submit.js", "/pickers.js"]
             values["receivedLine"] = words.text("status_received", ["hour": words.hour(found.receivedHour)])
             values["files"] = found.files.enumerated().map { index, file -> [String: Any] in
                 [

@@ -21,7 +21,7 @@ enum VerifyPage {
 
     static func response(_ pages: PageRenderer, _ language: Language, outcome: Outcome, status: HTTPResponse.Status = .ok) -> Response {
         let words = pages.catalogue(language)
-        var values: [String: Any] = ["scripts": ["/verify.js"]]
+        var values: [String: Any] = ["scripts": ["/verify.js", "/pickers.js"]]
         switch outcome {
         case .none: break
         case .invalid(let key): values["invalid"] = words.text(key)
