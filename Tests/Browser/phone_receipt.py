@@ -11,13 +11,13 @@ Prints one JSON object; exits non-zero if a step fails.
 import json
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
+
+from browser import chromium, console_errors
 
 MEASURE = """
 function box(element) {
@@ -72,14 +72,8 @@ return {
 
 
 def browser(javascript):
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=360,800"):
-        options.add_argument(argument)
-    if not javascript:
-        options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    # English browser, so that words in the page's language can only come from the page.
-    options.add_argument("--lang=en-US")
-    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    # An English browser, so that words in the page's language can only come from the page.
+    driver = chromium(360, 800, javascript=javascript, language="en-US")
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 360, "height": 800, "deviceScaleFactor": 1, "mobile": True})
     return driver
 
@@ -134,7 +128,7 @@ def main():
         result["status"] = picker(driver, "add-files", files[:1])
         driver.get("%s/verify?lang=%s" % (base, lang))
         result["verify"] = picker(driver, "file", files[:1])
-        result["console_errors"] = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        result["console_errors"] = console_errors(driver)
     finally:
         driver.quit()
     print(json.dumps(result, ensure_ascii=False))
