@@ -141,7 +141,7 @@ bench_bin() { echo "$scratch/release/$1"; }
 reviewer_key() {
   if [ ! -f "$work/reviewer.key.pub" ]; then
     build_main
-    EVIDENCE_KEY_PASSPHRASE=bench-passphrase "$bin/evidence-review" keygen --out "$work/reviewer.key" >/dev/null
+    EVIDENCE_KEY_PASSPHRASE=bench-passphrase "$bin/evidence-review" keygen --out "$work/reviewer.key" --passphrase-from-environment >/dev/null
   fi
   echo "$work/reviewer.key"
 }

@@ -50,7 +50,7 @@ export EVIDENCE_KEY_PASSPHRASE="cluster demo passphrase, change me"
 
 # One reviewer key; node A's folder is initialised, and node B gets the same keys: recipients/, the receipt-code
 # key and the log signing key (what every node must share). Each keeps its own spool and crash journal.
-"$bin/evidence-review" keygen --out "$work/reviewer.key" >/dev/null
+"$bin/evidence-review" keygen --out "$work/reviewer.key" --passphrase-from-environment >/dev/null
 "$bin/evidence-drop" init --data "$work/node-a" >/dev/null
 cp "$work/reviewer.key.pub" "$work/node-a/recipients/"
 mkdir -p "$work/node-b"

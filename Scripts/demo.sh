@@ -14,7 +14,7 @@ export EVIDENCE_KEY_PASSPHRASE="${EVIDENCE_KEY_PASSPHRASE:-demo passphrase, chan
 
 mkdir -p "$key_dir"
 if [ ! -f "$key_dir/reviewer.key" ]; then
-  "$bin/evidence-review" keygen --out "$key_dir/reviewer.key"
+  "$bin/evidence-review" keygen --out "$key_dir/reviewer.key" --passphrase-from-environment
 fi
 
 cat <<TXT
@@ -24,7 +24,8 @@ evidence-drop demo
   data folder:   $data
   reviewer key:  $key_dir/reviewer.key (demo passphrase: "$EVIDENCE_KEY_PASSPHRASE")
 
-Send a photo from the form (or: curl -F files=@photo.jpg http://127.0.0.1:$port/submissions), then in another terminal:
+Send two photos from the form (or: curl -F files=@photo.jpg -F files=@other.jpg http://127.0.0.1:$port/submissions),
+then in another terminal:
   export EVIDENCE_KEY_PASSPHRASE='$EVIDENCE_KEY_PASSPHRASE'
   $bin/evidence-review list --data "$data" --key "$key_dir/reviewer.key"
   $bin/evidence-review show 1 --data "$data" --key "$key_dir/reviewer.key"

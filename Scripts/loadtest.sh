@@ -40,7 +40,7 @@ keys="$work/keys"
 client="$work/client"   # the clients' results list every needle: kept out of the scan
 mkdir -p "$work/server-tmp" "$keys" "$client"
 export EVIDENCE_KEY_PASSPHRASE="load test passphrase $(date +%s%N)"
-"$bin/evidence-review" keygen --out "$keys/reviewer.key" >/dev/null
+"$bin/evidence-review" keygen --out "$keys/reviewer.key" --passphrase-from-environment >/dev/null
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 touch "$work/marker"

@@ -9,15 +9,30 @@ import Glibc
 enum PassphrasePrompt {
     static let environmentVariable = "EVIDENCE_KEY_PASSPHRASE"
 
-    static func read(prompt: String, confirm: Bool = false) throws -> String {
+    private static func read(prompt: String) throws -> String {
         if let value = ProcessInfo.processInfo.environment[environmentVariable] { return value }
-        let first = try readWithoutEcho(prompt)
-        if confirm {
-            guard try readWithoutEcho("Repeat the passphrase: ") == first else {
-                throw ReviewFailure(description: "the two passphrases differ")
+        return try readWithoutEcho(prompt)
+    }
+
+    /// The passphrase of a new key: asked twice at the terminal whenever there is one, even with the variable set (a
+    /// passphrase left in the environment, by a demo say, must not silently protect a new key); taken from the
+    /// variable without a terminal or when `fromEnvironment` says so, and said so on stderr.
+    static func readNew(prompt: String, fromEnvironment: Bool) throws -> String {
+        let tty = fromEnvironment ? -1 : open("/dev/tty", O_RDWR)
+        if tty >= 0 {
+            close(tty)
+            if ProcessInfo.processInfo.environment[environmentVariable] != nil {
+                FileHandle.standardError.write(Data("\(environmentVariable) is set, but a new key's passphrase is always typed here.\n".utf8))
             }
+            let first = try readWithoutEcho(prompt)
+            guard try readWithoutEcho("Repeat the passphrase: ") == first else { throw ReviewFailure(description: "the two passphrases differ") }
+            return first
         }
-        return first
+        guard let value = ProcessInfo.processInfo.environment[environmentVariable] else {
+            throw ReviewFailure(description: "no terminal to ask for the new key's passphrase; set \(environmentVariable)")
+        }
+        FileHandle.standardError.write(Data("the passphrase comes from \(environmentVariable)\n".utf8))
+        return value
     }
 
     private static func readWithoutEcho(_ prompt: String) throws -> String {

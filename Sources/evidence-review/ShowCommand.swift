@@ -33,9 +33,33 @@ struct ShowCommand: ParsableCommand {
         /// Decrypted with --key; nil without it.
         let message: String?
         let notes: [NoteListing]?
+        /// What reviewers wrote to the submitter (`reply`), decrypted with --key; nil without it.
+        let replies: [ReplyListing]?
 
         enum CodingKeys: String, CodingKey {
-            case file, removalReport = "removal_report", scrubberVersion = "scrubber_version", custody, submission, message, notes
+            case file, removalReport = "removal_report", scrubberVersion = "scrubber_version", custody, submission, message, notes, replies
+        }
+    }
+
+    /// A reply to the submitter; its text nil when it was not sealed to the key given.
+    struct ReplyListing: Encodable {
+        let text: String?
+        let actor: String
+        let hour: String
+
+        enum CodingKeys: String, CodingKey { case text, actor, hour }
+
+        init(_ reply: ReviewerReply) {
+            text = reply.text
+            actor = reply.actor
+            hour = reply.hour
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(text, forKey: .text)
+            try container.encode(actor, forKey: .actor)
+            try container.encode(hour, forKey: .hour)
         }
     }
 
@@ -110,7 +134,8 @@ struct ShowCommand: ParsableCommand {
                 tags: tags.filter { $0.fileID == 0 }.map(\.name),
                 repliesToSubmitter: try desk.store.sealedReplies(submissionID: file.submissionID).count),
             message: try identity.flatMap { try desk.message(submissionID: file.submissionID, identity: $0) },
-            notes: try identity.map { try desk.notes(submissionID: file.submissionID, identity: $0).map(NoteListing.init) })
+            notes: try identity.map { try desk.notes(submissionID: file.submissionID, identity: $0).map(NoteListing.init) },
+            replies: try identity.map { try desk.replies(submissionID: file.submissionID, identity: $0).map(ReplyListing.init) })
         if json {
             print(try JSONOutput.encode(details))
             return
@@ -156,7 +181,7 @@ struct ShowCommand: ParsableCommand {
             lines.append("  \(entry.hour)  \(entry.action.padding(toLength: 11, withPad: " ", startingAt: 0))  \(SafeText.neutralise(entry.actor))\(detail)")
         }
         guard decrypted else {
-            lines.append("message and notes: pass --key FILE to open them")
+            lines.append("message, notes and replies to the submitter: pass --key FILE to open them")
             return lines.joined(separator: "\n")
         }
         lines.append("message:")
@@ -167,6 +192,14 @@ struct ShowCommand: ParsableCommand {
             let about = note.fileID.map { "file \($0)" } ?? "submission"
             lines.append("  \(note.hour)  \(SafeText.neutralise(note.actor)) on \(about):")
             lines.append("    " + SafeText.neutralise(note.text, multiline: true).replacingOccurrences(of: "\n", with: "\n    "))
+        }
+        lines.append("replies to the submitter:")
+        if details.replies?.isEmpty ?? true { lines.append("  (none)") }
+        for reply in details.replies ?? [] {
+            lines.append("  \(reply.hour)  \(SafeText.neutralise(reply.actor)):")
+            let text = reply.text.map { SafeText.neutralise($0, multiline: true) }
+                ?? "(sealed to the submitter only: written before replies were kept for the reviewers, or before this key was added)"
+            lines.append("    " + text.replacingOccurrences(of: "\n", with: "\n    "))
         }
         return lines.joined(separator: "\n")
     }

@@ -7,7 +7,7 @@ import Testing
 /// receipt code, and unreadable from the server's disk without that code.
 @Suite(.enabled(if: Paths.hasCorpus, "../shared/corpus is absent"), .serialized)
 struct ReplyTests {
-    @Test("a reply shows on the status page for the right code only, and is stored sealed")
+    @Test("a reply shows on the status page for the right code only, is stored sealed, and its text is shown to the reviewers with their key")
     func replyShowsOnStatusPage() async throws {
         let server = try TestServer()
         let reply = "Thank you. Your video was passed to the investigators; marker-7c1e."
@@ -28,6 +28,17 @@ struct ReplyTests {
         #expect(try await filesContaining("marker-7c1e", under: server.data.root).isEmpty)
         let shown = try await server.review(["show", "1", "--json", "--key", server.keyFile.path])
         #expect(shown.stdoutText.contains("\"replied\"") && shown.stdoutText.contains("alice"), "\(shown.stdoutText)")
+        // The team sees what a colleague told the submitter: sealed to the reviewers too, opened with the key.
+        let details = try JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any]
+        let replies = details?["replies"] as? [[String: Any]] ?? []
+        #expect(replies.count == 1 && replies.first?["text"] as? String == reply && replies.first?["actor"] as? String == "alice", "\(replies)")
+        let page = try await server.review(["show", "1", "--key", server.keyFile.path])
+        #expect(page.stdoutText.contains("replies to the submitter:") && page.stdoutText.contains(reply), "\(page.stdoutText)")
+        let withoutKey = try await server.review(["show", "1"])
+        #expect(!withoutKey.stdoutText.contains("marker-7c1e") && withoutKey.stdoutText.contains("replies to the submitter: pass --key"))
+        let otherShown = try await server.review(["show", "2", "--json", "--key", server.keyFile.path])
+        let otherReplies = (try JSONSerialization.jsonObject(with: otherShown.stdout) as? [String: Any])?["replies"] as? [Any]
+        #expect(otherReplies?.isEmpty == true, "the other submission has no reply: \(otherShown.stdoutText)")
     }
 
     @Test("the reply key is derived from the code alone, whatever its spacing, and differs between codes")

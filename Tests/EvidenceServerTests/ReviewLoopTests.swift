@@ -7,19 +7,19 @@ import Testing
 /// `send-keys`, the screen comes back with `capture-pane`, and what was decided is read back from the store.
 @Suite(.enabled(if: Paths.hasCorpus && TmuxPane.isInstalled, "needs ../shared/corpus and /usr/bin/tmux"), .serialized)
 struct ReviewLoopTests {
-    @Test("approve one, reject one with a reason, quit: the custody trail and the log show both")
+    @Test("approve one, reject one with a reason, quit: the count of pending files goes down with each; the custody trail and the log show both")
     func approveRejectQuit() async throws {
         let server = try TestServer()
         try await Self.uploadThreeFiles(to: server)
         let screen = try await TmuxPane.run(Self.review(server, "--as", "alice"), in: server.folder) { pane in
-            try await pane.waitFor("1 of 3 pending files")
+            try await pane.waitFor("1 of 3 pending files · 3 still pending")
             try await pane.send("a")
-            try await pane.waitFor("file 1 approved", "2 of 3 pending files", "file 2 · submission 2")
+            try await pane.waitFor("file 1 approved", "2 of 3 pending files · 2 still pending", "file 2 · submission 2")
             try await pane.send("r")
             try await pane.waitFor("Reason for rejecting file 2:")
             try await pane.type("staged scene")
             try await pane.send("Enter")
-            try await pane.waitFor("file 2 rejected", "3 of 3 pending files")
+            try await pane.waitFor("file 2 rejected", "3 of 3 pending files · 1 still pending")
             try await pane.send("q")
             return try await pane.waitFor("review ended: 1 approved, 1 rejected")
         }
@@ -183,6 +183,38 @@ struct ReviewLoopTests {
         let desk = try ReviewDesk(folder: server.data)
         #expect(try desk.notes(submissionID: 1, identity: server.identity).map(\.text) == ["seen by alice, véritable"])
         #expect(try store.file(id: 1).status == .pending)
+    }
+
+    @Test("when xdg-open cannot open an export, the status row says why in its own words, and nothing it or what it started prints reaches the terminal, during the review or after it")
+    func xdgOpenFailureStaysOffTheTerminal() async throws {
+        let server = try TestServer()
+        try await server.run { port in try await Self.upload(port: port, file: EndToEndTests.gpsJPEG, message: "at the bridge") }
+        // A stand-in for xdg-open that fails as it does without a desktop, leaving a program that prints later.
+        let bin = server.folder.path("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = bin.appendingPathComponent("xdg-open")
+        try """
+            #!/bin/sh
+            echo "xdg-open: no method available for opening '$1'" >&2
+            (sleep 1; echo "LATE-MARKER from a viewer it started" >&2) &
+            exit 3
+            """.write(to: fake, atomically: true, encoding: .utf8)
+        chmod(fake.path, 0o755)
+        // PATH on the command itself: the pane's shell sets its own.
+        let command = "PATH=" + TmuxPane.quoted(bin.path + ":/usr/bin:/bin") + " "
+            + Self.review(server, "--as", "alice", "--key", server.keyFile.path, "--to", server.folder.path("exports").path)
+            + "; sleep 2; echo review-done"
+        let environment = ["EVIDENCE_KEY_PASSPHRASE": TestServer.passphrase]
+        let after = try await TmuxPane.run(command, environment: environment, in: server.folder) { pane in
+            try await pane.waitFor("1 of 1 pending files")
+            try await pane.send("e")
+            let failed = try await pane.waitFor("xdg-open failed (exit 3): xdg-open: no method available for opening")
+            #expect(!failed.contains("LATE-MARKER"))
+            try await pane.send("q")
+            try await pane.waitFor("review ended")
+            return try await pane.waitFor("review-done")
+        }
+        #expect(!after.contains("LATE-MARKER") && !after.contains("no method available"), "printed on the terminal: \(after)")
     }
 
     @Test("SIGTERM ends the review with the terminal given back as it was")

@@ -232,14 +232,40 @@ struct ReviewerCommandTests {
         }
     }
 
+    @Test("keygen on a terminal asks for the passphrase even with EVIDENCE_KEY_PASSPHRASE set (a demo's), says why, and the key opens with what was typed only",
+          .enabled(if: TmuxPane.isInstalled, "needs /usr/bin/tmux"))
+    func keygenAsksOnTerminal() async throws {
+        let folder = try TestFolder()
+        let binary = Paths.binaries.appendingPathComponent("evidence-review").path
+        let key = folder.path("bob.key")
+        let typed = "typed at the terminal, four words"
+        let leftOver = "demo passphrase, change me"
+        let command = [binary, "keygen", "--out", key.path].map(TmuxPane.quoted).joined(separator: " ") + "; echo exit=$?"
+        try await TmuxPane.run(command, environment: ["EVIDENCE_KEY_PASSPHRASE": leftOver], in: folder) { pane in
+            try await pane.waitFor("EVIDENCE_KEY_PASSPHRASE is set, but a new key's passphrase is always typed here.", "New passphrase for")
+            try await pane.type(typed)
+            try await pane.send("Enter")
+            try await pane.waitFor("Repeat the passphrase:")
+            try await pane.type(typed)
+            try await pane.send("Enter")
+            try await pane.waitFor("exit=0", "fingerprint:")
+        }
+        for (passphrase, opens) in [(typed, true), (leftOver, false)] {
+            let opened = try await Subprocess.run(
+                "openssl", ["pkey", "-in", key.path, "-passin", "env:KEY_PASS", "-noout"], environment: ["KEY_PASS": passphrase])
+            #expect((opened.status == 0) == opens, "\(passphrase): \(opened.stderr)")
+        }
+    }
+
     @Test("keygen writes FILE (0600, PKCS#8 encrypted: openssl opens it with the passphrase only) and FILE.pub, and never overwrites")
     func keygen() async throws {
         let folder = try TestFolder()
         let binary = Paths.binaries.appendingPathComponent("evidence-review").path
         let key = folder.path("alice.key")
         let passphrase = "four words make a passphrase"
-        let made = try await Subprocess.run(binary, ["keygen", "--out", key.path], environment: ["EVIDENCE_KEY_PASSPHRASE": passphrase])
+        let made = try await Subprocess.run(binary, ["keygen", "--out", key.path, "--passphrase-from-environment"], environment: ["EVIDENCE_KEY_PASSPHRASE": passphrase])
         #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stderr.contains("the passphrase comes from EVIDENCE_KEY_PASSPHRASE"), "keygen says where it came from: \(made.stderr)")
         let permissions = { (url: URL) in
             (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue
         }
@@ -260,11 +286,11 @@ struct ReviewerCommandTests {
             "openssl", ["pkey", "-in", key.path, "-passin", "env:KEY_PASS", "-noout"], environment: ["KEY_PASS": passphrase + "!"])
         #expect(wrong.status != 0)
 
-        let again = try await Subprocess.run(binary, ["keygen", "--out", key.path], environment: ["EVIDENCE_KEY_PASSPHRASE": passphrase])
+        let again = try await Subprocess.run(binary, ["keygen", "--out", key.path, "--passphrase-from-environment"], environment: ["EVIDENCE_KEY_PASSPHRASE": passphrase])
         #expect(again.status == 2 && again.stderr.contains("already exists"), "\(again.stderr)")
         #expect(try String(contentsOf: key, encoding: .utf8) == pem)
         let short = try await Subprocess.run(
-            binary, ["keygen", "--out", folder.path("short.key").path], environment: ["EVIDENCE_KEY_PASSPHRASE": "short"])
+            binary, ["keygen", "--out", folder.path("short.key").path, "--passphrase-from-environment"], environment: ["EVIDENCE_KEY_PASSPHRASE": "short"])
         #expect(short.status == 2 && short.stderr.contains("too short"), "\(short.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.path("short.key").path))
 
@@ -272,7 +298,7 @@ struct ReviewerCommandTests {
         for (umask, name) in [("077", "strict.key"), ("000", "loose.key")] {
             let out = folder.path(name)
             let made = try await Subprocess.run(
-                "/bin/sh", ["-c", "umask \(umask) && exec \"$0\" keygen --out \"$1\"", binary, out.path],
+                "/bin/sh", ["-c", "umask \(umask) && exec \"$0\" keygen --out \"$1\" --passphrase-from-environment", binary, out.path],
                 environment: ["EVIDENCE_KEY_PASSPHRASE": passphrase])
             #expect(made.status == 0, "\(made.stderr)")
             #expect(try permissions(out) == 0o600, "umask \(umask)")

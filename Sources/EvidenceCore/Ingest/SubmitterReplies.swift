@@ -27,7 +27,7 @@ extension IngestPipeline {
     /// The replies written to the submission of `receiptCode`, decrypted with the key the code derives.
     public func replies(receiptCode: String, submission: SubmissionRecord) throws -> [SubmitterReply] {
         guard let id = submission.id, let identity = SubmitterReplyKey.privateKey(receiptCode: receiptCode) else { return [] }
-        return try store.sealedReplies(submissionID: id).map { sealed, hour in
+        return try store.sealedReplies(submissionID: id).map { sealed, _, hour in
             let reader = SealedFileReader(identity: identity)
             return SubmitterReply(text: String(decoding: try reader.update(Array(sealed)) + reader.finish(), as: UTF8.self), hour: hour)
         }
@@ -38,7 +38,8 @@ extension ReviewDesk {
     /// Longest reply accepted, in bytes: a status page is not a mailbox.
     public static let maxReplyBytes = 4000
 
-    /// Seals `text` to the submitter of `fileID`'s submission, for the status page, and records who wrote it.
+    /// Seals `text` to the submitter of `fileID`'s submission, for the status page, and to the reviewers, so that the
+    /// team sees what was said (`replies`); records who wrote it.
     public func reply(fileID: Int64, text: String, actor: String) throws {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw CoreError.invalidReviewState("the reply is empty: write it with --message TEXT") }
@@ -50,8 +51,28 @@ extension ReviewDesk {
             throw CoreError.invalidReviewState(
                 "submission \(file.submissionID) was received before replies existed, so it has no key to reply to")
         }
-        let writer = try SealedFileWriter(recipients: [try X25519PublicKey(rawRepresentation: Array(raw))])
+        let reviewers = try folder?.loadRecipients() ?? []
+        let writer = try SealedFileWriter(recipients: [try X25519PublicKey(rawRepresentation: Array(raw))] + reviewers)
         let sealed = try writer.update(Array(text.utf8)) + writer.finish()
         try store.addReply(Data(sealed), submissionID: file.submissionID, actor: actor)
     }
+
+    /// The replies to a submission, oldest first, decrypted with a reviewer's `identity`. A reply's text is nil
+    /// when it was not sealed to that key: written before replies were sealed to the reviewers too, or before
+    /// the key was added.
+    public func replies(submissionID: Int64, identity: X25519PrivateKey) throws -> [ReviewerReply] {
+        try store.sealedReplies(submissionID: submissionID).map { sealed, actor, hour in
+            let reader = SealedFileReader(identity: identity)
+            let text = try? reader.update(Array(sealed)) + reader.finish()
+            return ReviewerReply(text: text.map { String(decoding: $0, as: UTF8.self) }, actor: actor, hour: hour)
+        }
+    }
+}
+
+/// A reply to a submitter as the reviewers see it.
+public struct ReviewerReply: Sendable, Equatable {
+    /// nil when it was not sealed to the reviewer's key.
+    public let text: String?
+    public let actor: String
+    public let hour: String
 }

@@ -184,12 +184,12 @@ public final class EvidenceStore: Sendable {
         }
     }
 
-    /// The sealed replies to a submission, oldest first, with the hour each was written.
-    public func sealedReplies(submissionID: Int64) throws -> [(sealed: Data, hour: String)] {
+    /// The sealed replies to a submission, oldest first, with who wrote each and the hour.
+    public func sealedReplies(submissionID: Int64) throws -> [(sealed: Data, actor: String, hour: String)] {
         try database.read { session in
             try session.rows(
-                "SELECT sealed_reply, written_hour FROM submitter_reply WHERE submission_id = ? ORDER BY id", [submissionID]
-            ).map { (try $0.data(0), try $0.string(1)) }
+                "SELECT sealed_reply, actor, written_hour FROM submitter_reply WHERE submission_id = ? ORDER BY id", [submissionID]
+            ).map { (try $0.data(0), try $0.string(1), try $0.string(2)) }
         }
     }
 

@@ -12,6 +12,11 @@ struct ReviewQueue {
     var current: Int64 { fileIDs[index] }
     var position: String { "\(index + 1) of \(fileIDs.count)" }
 
+    /// How many of the queue's files are in `pending`: the count that goes down as files are decided.
+    func count(in pending: Set<Int64>) -> Int {
+        fileIDs.filter(pending.contains).count
+    }
+
     /// Moves one file on (or back); false at the end (or the start).
     mutating func move(by step: Int) -> Bool {
         guard fileIDs.indices.contains(index + step) else { return false }

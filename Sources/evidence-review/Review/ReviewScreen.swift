@@ -40,10 +40,10 @@ enum ReviewScreen {
     }
 
     /// The page of one file: where it stands in the queue, what it is, and what the submitter and reviewers wrote.
-    static func summary(of page: FilePage, position: String, queueName: String, actor: String, width: Int) -> [ScreenLine] {
+    static func summary(of page: FilePage, heading: String, actor: String, width: Int) -> [ScreenLine] {
         let file = page.file
         var lines = [
-            ScreenLine("\(position) \(queueName)", .bold) + ScreenLine("   reviewer: \(SafeText.neutralise(actor))", .dim),
+            ScreenLine(heading, .bold) + ScreenLine("   reviewer: \(SafeText.neutralise(actor))", .dim),
             ScreenLine(),
             ScreenLine("file \(page.id) · submission \(file.submissionID) · ", .bold) + ScreenLine(file.status.rawValue, Terminal.colour(forStatus: file.status.rawValue)),
         ]

@@ -29,6 +29,8 @@ final class ReviewSession {
     private let actor: String
     private let exportFolder: URL
     private var page: Result<FilePage, any Error>
+    /// The store's pending files as last read, for the count in the heading.
+    private var pending: Set<Int64>
     private var status = StatusLine.empty
     private(set) var tally = Tally()
 
@@ -49,6 +51,16 @@ final class ReviewSession {
         self.actor = actor
         self.exportFolder = exportFolder
         page = Result { try FilePage(fileID: queue.current, desk: desk, identity: identity, groups: groups) }
+        pending = Self.pendingFiles(desk)
+    }
+
+    private static func pendingFiles(_ desk: ReviewDesk) -> Set<Int64> {
+        Set((try? desk.store.files(status: .pending).compactMap(\.id)) ?? [])
+    }
+
+    /// "3 of 40 pending files · 37 still pending": the place stays put, the count goes down with each decision.
+    private var heading: String {
+        "\(queue.position) \(queueName) · \(queue.count(in: pending)) still pending"
     }
 
     func run() {
@@ -84,7 +96,7 @@ final class ReviewSession {
 
     /// After a decision or a skip: the next file still pending, else simply the next one.
     private func moveToNextPending(saying message: String) {
-        let pending = Set((try? desk.store.files(status: .pending).compactMap(\.id)) ?? [])
+        pending = Self.pendingFiles(desk)
         if queue.moveToNext(in: pending) {
             status = .done(message)
         } else {
@@ -206,9 +218,9 @@ final class ReviewSession {
         let width = terminal.size.columns
         switch page {
         case .success(let page):
-            return ReviewScreen.summary(of: page, position: queue.position, queueName: queueName, actor: actor, width: width)
+            return ReviewScreen.summary(of: page, heading: heading, actor: actor, width: width)
         case .failure(let error):
-            return [ScreenLine("\(queue.position) \(queueName)", .bold), ScreenLine()]
+            return [ScreenLine(heading, .bold), ScreenLine()]
                 + ScreenLine.wrapping("file \(queue.current) cannot be shown: \(SafeText.neutralise("\(error)"))", width: width, colour: .red)
         }
     }
