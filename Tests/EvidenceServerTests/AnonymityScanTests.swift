@@ -59,7 +59,9 @@ struct AnonymityScanTests {
             let accepted = try await two.curl(port, "/submissions", files: [(photo, "files")], fields: ["message": "seen at \(two.token)"])
             outcomes["accepted"] = accepted.status
             let code = (try? JSONSerialization.jsonObject(with: Data(accepted.body.utf8)) as? [String: Any])?["code"] as? String ?? ""
-            outcomes["wrong type"] = try await three.curl(port, "/submissions", files: [(photo, "files"), (pdf, "files")]).status
+            outcomes["wrong type"] = try await three.curl(port, "/submissions", files: [(pdf, "files")]).status
+            // The PDF refuses only itself: its name goes back in the answer, and must be found nowhere else.
+            outcomes["photo beside wrong type"] = try await three.curl(port, "/submissions", files: [(photo, "files"), (pdf, "files")]).status
             outcomes["too large"] = try await two.curl(port, "/submissions", files: [(big, "files")]).status
             outcomes["slow but whole"] = try await one.curl(port, "/submissions", files: [(slowUpload, "files")], extra: ["--limit-rate", "300K"]).status
             outcomes["verify a file"] = try await three.curl(port, "/verify", files: [(photo, "file")]).status
@@ -76,7 +78,7 @@ struct AnonymityScanTests {
             return outcomes
         }
         #expect(outcomes["accepted"] == "201" && outcomes["slow but whole"] == "201" && outcomes["add, right code"] != "404", "\(outcomes)")
-        #expect(outcomes["wrong type"] == "415" && outcomes["too large"] == "413", "\(outcomes)")
+        #expect(outcomes["wrong type"] == "415" && outcomes["too large"] == "413" && outcomes["photo beside wrong type"] == "201", "\(outcomes)")
         #expect(outcomes["slow-header"] == "closed" && outcomes["stalled-body"] == "closed" && outcomes["tus-abandoned"] == "204", "\(outcomes)")
         #expect(outcomes["truncated-body"] != "201" && outcomes["huge-header"] != "200", "\(outcomes)")
 
@@ -88,10 +90,10 @@ struct AnonymityScanTests {
         let report = LoadTests.object(scan.stdout)
         #expect(scan.status == 0, "traces of the submitters found: \(report["hits"] ?? scan.stderr)")
 
-        // Nothing of the refused or cut-off uploads was kept: three records (the accepted and the slow upload, and
-        // the file added with the right code), an empty spool.
+        // Nothing of the refused or cut-off uploads was kept: four records (the accepted and the slow upload, the
+        // photo beside the PDF, and the file added with the right code), an empty spool.
         let listed = try await server.review(["list", "--status", "all", "--json"])
-        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 3, "\(listed.stdoutText)")
+        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 4, "\(listed.stdoutText)")
         let spool = try FileManager.default.subpathsOfDirectory(atPath: server.data.spool.path).filter { $0 != "partial" }
         #expect(spool.isEmpty, "left in the spool: \(spool)")
     }

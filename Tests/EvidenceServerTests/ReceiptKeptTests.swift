@@ -118,3 +118,48 @@ extension BrowserTests {
         #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 1, "the reload stored nothing more")
     }
 }
+
+extension BrowserTests {
+    @Test("on a phone, Back and Forward after the receipt: with JavaScript on the same receipt comes back; on or off, no second submission", arguments: ["on", "off"])
+    func backAfterReceipt(javascript: String) async throws {
+        let server = try TestServer()
+        let script = Paths.repository.appendingPathComponent("Tests/Browser/back_after_receipt.py").path
+        let run = try await server.run { port in
+            try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", javascript, Paths.corpusFile(EndToEndTests.gpsJPEG).path])
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
+        let code = try #require(result["code"] as? String, "\(run.stdoutText)")
+        for key in ["after_back_url", "after_forward_url"] { #expect((result[key] as? String)?.contains(code) == false, "\(result)") }
+        if javascript == "on" {
+            #expect(result["after_forward_codes"] as? [String] == [code], "the receipt came back with the tab: \(result)")
+        } else {
+            // Shown again from the cache (the same code), or the form posted again and answered "already received".
+            let heading = result["after_forward_heading"] as? String
+            let codes = result["after_forward_codes"] as? [String] ?? []
+            let alreadySent = try LanguageTests.catalogue("ru")["error_already_sent_title"]
+            #expect(codes == [code] || heading == alreadySent, "\(result)")
+        }
+        let listed = try await server.review(["list", "--json"])
+        #expect((try JSONSerialization.jsonObject(with: listed.stdout) as? [Any])?.count == 1, "no second submission")
+    }
+
+    @Test("on a phone with JavaScript off, a 15,000-character Russian message is taken whole; past the limit the text box stops")
+    func longRussianMessage() async throws {
+        let server = try TestServer()
+        let script = Paths.repository.appendingPathComponent("Tests/Browser/long_russian_message.py").path
+        let run = try await server.run { port in
+            try await Subprocess.run("/usr/bin/python3", [script, "http://127.0.0.1:\(port)", Paths.corpusFile(EndToEndTests.gpsJPEG).path])
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any] ?? [:]
+        let ru = try LanguageTests.catalogue("ru")
+        #expect(result["typed"] as? Int == 15_000)
+        #expect(result["heading"] as? String == ru["receipt_heading"], "\(result)")
+        #expect((result["code"] as? String)?.count == 29)
+        #expect(result["over_limit_kept"] as? Int == Int(result["maxlength"] as? String ?? ""), "\(result)")
+        let shown = try await server.review(["show", "1", "--json", "--key", server.keyFile.path])
+        let message = (try JSONSerialization.jsonObject(with: shown.stdout) as? [String: Any])?["message"] as? String ?? ""
+        #expect(message.count == 15_000 && message.hasPrefix("я видел это на мосту"), "\(message.prefix(80))… (\(message.count))")
+    }
+}
