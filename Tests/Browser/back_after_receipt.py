@@ -9,10 +9,8 @@ import json
 import sys
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
 
-from browser import chromium
+from browser import chromium, send_from_form, wait_loaded
 
 
 def main():
@@ -20,23 +18,19 @@ def main():
     driver = chromium(360, 800, javascript=javascript)
     result = {}
     try:
-        driver.get(base + "/?lang=ru")
-        driver.find_element(By.ID, "files").send_keys(path)
-        driver.find_element(By.CSS_SELECTOR, "form#submission-form button[type=submit]").click()
-        WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located((By.ID, "receipt-code")))
-        result["code"] = driver.find_element(By.ID, "receipt-code").text
+        result["code"] = send_from_form(driver, base, "ru", [path])
         driver.back()
-        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        wait_loaded(driver)
         result["after_back_url"] = driver.current_url
         result["after_back_codes"] = [e.text for e in driver.find_elements(By.ID, "receipt-code")]
         driver.forward()
-        WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        wait_loaded(driver)
         result["after_forward_url"] = driver.current_url
         result["after_forward_codes"] = [e.text for e in driver.find_elements(By.ID, "receipt-code")]
         if not result["after_forward_codes"]:
             # Chromium's "Confirm Form Resubmission": the person reloads, and the form is posted again.
             driver.refresh()
-            WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+            wait_loaded(driver)
             result["after_resubmit_heading"] = driver.find_element(By.TAG_NAME, "h1").text
             result["after_resubmit_text"] = driver.find_element(By.TAG_NAME, "main").text
     finally:

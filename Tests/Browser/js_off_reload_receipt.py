@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browser import chromium
+from browser import chromium, send_from_form
 
 
 def main():
@@ -19,11 +19,7 @@ def main():
     driver = chromium(360, 800, javascript=False)
     result = {}
     try:
-        driver.get(base + "/?lang=kk")
-        driver.find_element(By.ID, "files").send_keys(path)
-        driver.find_element(By.CSS_SELECTOR, "form#submission-form button[type=submit]").click()
-        WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located((By.ID, "receipt-code")))
-        result["code"] = driver.find_element(By.ID, "receipt-code").text
+        result["code"] = send_from_form(driver, base, "kk", [path])
         result["receipt_url"] = driver.current_url
         driver.refresh()
         WebDriverWait(driver, 30).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "h1")))

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browser import chromium, console_errors
+from browser import chromium, console_errors, send_from_form
 
 
 ASKS_BEFORE_LEAVING = """
@@ -35,11 +35,7 @@ def main():
     driver = chromium(360, 800)
     result = {}
     try:
-        driver.get(base + "/?lang=ru")
-        driver.find_element(By.ID, "files").send_keys(path)
-        driver.find_element(By.CSS_SELECTOR, "form#submission-form button[type=submit]").click()
-        WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located((By.ID, "receipt-code")))
-        code = driver.find_element(By.ID, "receipt-code").text
+        code = send_from_form(driver, base, "ru", [path])
         result["code"] = code
         result["kept_note"] = driver.find_element(By.CSS_SELECTOR, ".receipt-kept").text
         result["warned_on_reload"] = leave(driver)
