@@ -120,6 +120,34 @@ struct PerFileRefusalTests {
         #expect(try await Self.storedFileCount(server) == 1)
     }
 
+    @Test("as the JavaScript client sends: a photo cut in its Exif goes up whole with tus, and the form naming it beside a good upload gets a receipt that lists it by its name and place")
+    func damagedThroughTus() async throws {
+        let server = try TestServer()
+        let cut = try Self.cutInExif(server)
+        let answer = try await server.run { port in
+            let base = "http://127.0.0.1:\(port)"
+            var fields: [String] = []
+            for (name, file) in [("good.jpg", Paths.corpusFile(EndToEndTests.gpsJPEG)), ("снимок.jpg", cut)] {
+                let size = try Data(contentsOf: file).count
+                let tus = ["-H", "Tus-Resumable: 1.0.0"]
+                let created = try await TusTests.curl(["-X", "POST"] + tus + ["-H", "Upload-Length: \(size)", "\(base)/uploads"])
+                let location = try #require(TusTests.header("Location", in: created.headers))
+                let patched = try await TusTests.curl(
+                    ["-X", "PATCH"] + tus + ["-H", "Expect:", "-H", "Content-Type: application/offset+octet-stream", "-H", "Upload-Offset: 0",
+                                             "--data-binary", "@\(file.path)", base + location])
+                #expect(patched.status == 204, "\(name): \(patched.status)")
+                fields += ["upload_name=\(name)", "upload=\(base + location)"]
+            }
+            return try await Self.post(port, fields, json: true)
+        }
+        #expect(answer.status == 201, "\(answer.text)")
+        #expect(answer.receipt?.files.count == 1)
+        let listed = Self.refusals(answer)
+        #expect(listed.count == 1 && listed.first?["position"] as? Int == 2 && listed.first?["name"] as? String == "снимок.jpg", "\(answer.text)")
+        #expect(listed.first?["status"] as? Int == 400)
+        #expect(try await Self.storedFileCount(server) == 1)
+    }
+
     @Test("names are shown as names: no path, no control or direction-changing characters, cut when very long")
     func namesCleaned() {
         #expect(SubmittedFile.displayName(#"C:\Users\me\Pictures\IMG_1.jpg"#) == "IMG_1.jpg")
