@@ -129,6 +129,12 @@ enum PostgresMigrations {
                 ADD COLUMN bounds TEXT
             """,
         ]),
+        ("v13: the log's interior hashes", [
+            // See StoreMigrations: kept by each append; a log's earlier ones filled once by LogNodeFill.
+            "CREATE TABLE log_node (level BIGINT NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx))",
+            "CREATE TABLE log_node_fill (id BIGINT PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, level BIGINT NOT NULL, next BIGINT NOT NULL)",
+            "INSERT INTO log_node_fill (id, size, level, next) SELECT 1, COALESCE(MAX(leaf_index) + 1, 0), 1, 0 FROM log_entry",
+        ]),
     ]
 
     /// Applies the steps not yet applied, each in its own transaction under the store's write lock, so nodes

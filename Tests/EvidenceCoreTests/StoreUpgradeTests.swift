@@ -63,10 +63,14 @@ import Testing
                 [position, file.original.count, file.cleaned.count, blob.size, file.originalSHA256, file.cleanedSHA256,
                  blob.sha256, Self.report, blob.key, hour])
             let id = Int64(position + 1)
-            try LogStore.append(.receivedV1(try .init(
+            // As that release appended (no interior hashes, no compact range): the entry row alone.
+            let entry = LogEntry.receivedV1(try .init(
                 submissionID: 1, fileID: id, originalSHA256: file.originalSHA256, originalSize: Int64(file.original.count),
                 cleanedSHA256: file.cleanedSHA256, cleanedSize: Int64(file.cleaned.count), sealedSHA256: blob.sha256,
-                sealedSize: blob.size, mediaType: "image/jpeg", hour: hour)), in: session)
+                sealedSize: blob.size, mediaType: "image/jpeg", hour: hour)).encode()
+            try session.execute(
+                "INSERT INTO log_entry (leaf_index, entry, leaf_hash, file_id) VALUES (?, ?, ?, ?)",
+                [position, Data(entry), Data(MerkleTree.leafHash(entry)), id])
             try session.execute(
                 "INSERT INTO custody (file_id, action, detail, actor, hour) VALUES (?, 'received', 'scrubbed', 'server', ?)", [id, hour])
         }

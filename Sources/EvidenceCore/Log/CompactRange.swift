@@ -26,17 +26,31 @@ public struct CompactRange: Sendable, Equatable {
     /// The subtree roots joined, leftmost first (32 bytes each).
     public var encoded: [UInt8] { hashes.flatMap { $0 } }
 
-    /// Adds one leaf hash (SHA-256(0x00 || entry)) at index `size`.
-    public mutating func append(_ leafHash: [UInt8]) {
+    /// A perfect subtree completed by an append: 2^`level` leaves from `index` << `level`.
+    public struct Node: Sendable, Equatable {
+        public let level: Int
+        public let index: Int
+        public let hash: [UInt8]
+    }
+
+    /// Adds one leaf hash (SHA-256(0x00 || entry)) at index `size`; returns the subtrees it completes, lowest first
+    /// (one per trailing set bit of the old size), which a store keeps so that proofs need not read every leaf.
+    @discardableResult
+    public mutating func append(_ leafHash: [UInt8]) -> [Node] {
+        let leafIndex = size
         var carried = leafHash
         var bits = size
+        var completed: [Node] = []
         // Each trailing set bit of the old size is a subtree of the same height as `carried`: merge them.
         while bits & 1 == 1 {
             carried = MerkleTree.nodeHash(hashes.removeLast(), carried)
             bits >>= 1
+            let level = completed.count + 1
+            completed.append(Node(level: level, index: leafIndex >> level, hash: carried))
         }
         hashes.append(carried)
         size += 1
+        return completed
     }
 
     /// MTH of the `size` leaves: the subtree roots folded from the right.

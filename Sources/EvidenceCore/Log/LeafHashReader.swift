@@ -1,7 +1,20 @@
-/// Where the Merkle functions read leaf hashes from: the log's storage, or an array in tests.
+/// Where the Merkle functions read hashes from: the log's storage, or an array in tests.
 public protocol LeafHashReader {
     /// The leaf hashes at positions `range`, in order; throws if any is missing.
     func leafHashes(_ range: Range<Int>) throws -> [[UInt8]]
+
+    /// The root of the perfect subtree of 2^`level` leaves that starts at leaf `index` << `level`. By default
+    /// hashed from its leaves; a store that keeps interior hashes reads it.
+    func subtreeHash(level: Int, index: Int) throws -> [UInt8]
+}
+
+extension LeafHashReader {
+    public func subtreeHash(level: Int, index: Int) throws -> [UInt8] {
+        let start = index << level
+        let leaves = try leafHashes(start..<(start + (1 << level)))
+        guard leaves.count == 1 << level else { throw MerkleTreeError.missingLeaves(start..<(start + (1 << level)), available: leaves.count) }
+        return MerkleTree.subtreeHash(leaves[...])
+    }
 }
 
 /// Leaf hashes held in memory.

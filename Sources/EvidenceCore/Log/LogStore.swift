@@ -14,7 +14,10 @@ enum LogStore {
         try session.execute(
             "INSERT INTO log_entry (leaf_index, entry, leaf_hash, file_id) VALUES (?, ?, ?, ?)",
             [index, Data(bytes), Data(leafHash), entry.fileID])
-        range.append(leafHash)
+        for node in range.append(leafHash) {
+            try session.execute(
+                "INSERT INTO log_node (level, idx, hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [node.level, node.index, Data(node.hash)])
+        }
         try session.execute(
             """
             INSERT INTO log_compact_range (id, tree_size, hashes) VALUES (1, ?, ?)
@@ -57,6 +60,21 @@ struct DatabaseLeafHashReader: LeafHashReader {
             [range.lowerBound, range.upperBound])
         guard rows.count == range.count else { throw MerkleTreeError.missingLeaves(range, available: rows.count) }
         return try rows.map { [UInt8](try $0.data(0)) }
+    }
+
+    /// A stored interior hash (`log_node`, kept by each append), else the leaf's; a subtree not stored yet (a log
+    /// older than the table, until `LogNodeFill` has run) is folded from its two halves, down to what is stored.
+    func subtreeHash(level: Int, index: Int) throws -> [UInt8] {
+        guard level > 0 else {
+            guard let row = try session.row("SELECT leaf_hash FROM log_entry WHERE leaf_index = ?", [index]) else {
+                throw MerkleTreeError.missingLeaves(index..<(index + 1), available: 0)
+            }
+            return [UInt8](try row.data(0))
+        }
+        if let row = try session.row("SELECT hash FROM log_node WHERE level = ? AND idx = ?", [level, index]) {
+            return [UInt8](try row.data(0))
+        }
+        return MerkleTree.nodeHash(try subtreeHash(level: level - 1, index: 2 * index), try subtreeHash(level: level - 1, index: 2 * index + 1))
     }
 }
 

@@ -25,10 +25,11 @@ public enum MerkleTree {
         return hasher.finalize()
     }
 
-    /// MTH of the first `treeSize` leaves (RFC 9162 section 2.1.1); reads all of them.
+    /// MTH of the first `treeSize` leaves (RFC 9162 section 2.1.1), from at most one stored subtree per set bit of
+    /// `treeSize`.
     public static func rootHash(treeSize: Int, hashes: some LeafHashReader) throws -> [UInt8] {
         guard treeSize > 0 else { return emptyRoot }
-        return subtreeHash(try read(treeSize, from: hashes)[...])
+        return try hash(0..<treeSize, hashes)
     }
 
     /// MTH of leaves already in memory.
@@ -36,23 +37,18 @@ public enum MerkleTree {
         leafHashes.isEmpty ? emptyRoot : subtreeHash(leafHashes[...])
     }
 
-    /// The audit path PATH(index, D[treeSize]) of RFC 9162 section 2.1.3.1, leaf side first.
+    /// The audit path PATH(index, D[treeSize]) of RFC 9162 section 2.1.3.1, leaf side first: O(log n) subtree
+    /// hashes, each stored or folded from O(log n) stored ones.
     public static func inclusionProof(index: Int, treeSize: Int, hashes: some LeafHashReader) throws -> [[UInt8]] {
         guard index >= 0, index < treeSize else { throw MerkleTreeError.indexOutOfRange(index: index, treeSize: treeSize) }
-        return path(index, try read(treeSize, from: hashes)[...])
+        return try path(index, 0..<treeSize, hashes)
     }
 
     /// The consistency proof PROOF(from, D[to]) of RFC 9162 section 2.1.4.1; empty when from is 0 or equals to.
     public static func consistencyProof(from: Int, to: Int, hashes: some LeafHashReader) throws -> [[UInt8]] {
         guard from >= 0, from <= to else { throw MerkleTreeError.invalidSizes(from: from, to: to) }
         guard from > 0, from < to else { return [] }
-        return subproof(from, try read(to, from: hashes)[...], complete: true)
-    }
-
-    private static func read(_ count: Int, from reader: some LeafHashReader) throws -> [[UInt8]] {
-        let leaves = try reader.leafHashes(0..<count)
-        guard leaves.count == count else { throw MerkleTreeError.missingLeaves(0..<count, available: leaves.count) }
-        return leaves
+        return try subproof(from, 0..<to, complete: true, hashes)
     }
 
     /// The largest power of two smaller than `n` (n ≥ 2).
@@ -68,23 +64,34 @@ public enum MerkleTree {
         return nodeHash(subtreeHash(leaves[..<middle]), subtreeHash(leaves[middle...]))
     }
 
-    private static func path(_ index: Int, _ leaves: ArraySlice<[UInt8]>) -> [[UInt8]] {
-        guard leaves.count > 1 else { return [] }
-        let k = splitPoint(leaves.count)
-        let middle = leaves.startIndex + k
-        if index < k {
-            return path(index, leaves[..<middle]) + [subtreeHash(leaves[middle...])]
+    /// MTH of the leaves in `range`, a range of the RFC's recursion: a perfect subtree (a power of two of leaves,
+    /// starting at a multiple of it) is read as one hash; any other is split as MTH splits it.
+    static func hash(_ range: Range<Int>, _ hashes: some LeafHashReader) throws -> [UInt8] {
+        let count = range.count
+        if count.nonzeroBitCount == 1 && range.lowerBound % count == 0 {
+            let level = count.trailingZeroBitCount
+            return try hashes.subtreeHash(level: level, index: range.lowerBound >> level)
         }
-        return path(index - k, leaves[middle...]) + [subtreeHash(leaves[..<middle])]
+        let middle = range.lowerBound + splitPoint(count)
+        return nodeHash(try hash(range.lowerBound..<middle, hashes), try hash(middle..<range.upperBound, hashes))
     }
 
-    private static func subproof(_ m: Int, _ leaves: ArraySlice<[UInt8]>, complete: Bool) -> [[UInt8]] {
-        if m == leaves.count { return complete ? [] : [subtreeHash(leaves)] }
-        let k = splitPoint(leaves.count)
-        let middle = leaves.startIndex + k
-        if m <= k {
-            return subproof(m, leaves[..<middle], complete: complete) + [subtreeHash(leaves[middle...])]
+    private static func path(_ index: Int, _ range: Range<Int>, _ hashes: some LeafHashReader) throws -> [[UInt8]] {
+        guard range.count > 1 else { return [] }
+        let middle = range.lowerBound + splitPoint(range.count)
+        if range.lowerBound + index < middle {
+            return try path(index, range.lowerBound..<middle, hashes) + [hash(middle..<range.upperBound, hashes)]
         }
-        return subproof(m - k, leaves[middle...], complete: false) + [subtreeHash(leaves[..<middle])]
+        return try path(index - (middle - range.lowerBound), middle..<range.upperBound, hashes) + [hash(range.lowerBound..<middle, hashes)]
+    }
+
+    private static func subproof(_ m: Int, _ range: Range<Int>, complete: Bool, _ hashes: some LeafHashReader) throws -> [[UInt8]] {
+        if m == range.count { return complete ? [] : [try hash(range, hashes)] }
+        let k = splitPoint(range.count)
+        let middle = range.lowerBound + k
+        if m <= k {
+            return try subproof(m, range.lowerBound..<middle, complete: complete, hashes) + [hash(middle..<range.upperBound, hashes)]
+        }
+        return try subproof(m - k, middle..<range.upperBound, complete: false, hashes) + [hash(range.lowerBound..<middle, hashes)]
     }
 }

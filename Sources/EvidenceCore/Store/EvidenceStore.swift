@@ -11,6 +11,7 @@ public final class EvidenceStore: Sendable {
     public init(database: any SQLDatabase) throws {
         self.database = database
         try sealPlainFacts(to: nil)
+        try LogNodeFill.run(database)
     }
 
     /// Opens (creating and migrating if needed) the SQLite database at `url`.

@@ -197,6 +197,16 @@ enum StoreMigrations {
                 CREATE INDEX partial_segment_on_upload_id ON partial_segment (upload_id);
                 """)
         }
+        migrator.registerMigration("v13: the log's interior hashes") { db in
+            // Every perfect subtree's hash, kept by each append (LogStore.append), so that proofs and roots read
+            // O(log n) hashes instead of every leaf. The ones a log already held are filled once (LogNodeFill),
+            // level by level from the leaves, resuming from log_node_fill after a crash.
+            try db.execute(sql: """
+                CREATE TABLE log_node (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
+                CREATE TABLE log_node_fill (id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, level INTEGER NOT NULL, next INTEGER NOT NULL);
+                INSERT INTO log_node_fill (id, size, level, next) SELECT 1, COALESCE(MAX(leaf_index) + 1, 0), 1, 0 FROM log_entry;
+                """)
+        }
         return migrator
     }
 }
