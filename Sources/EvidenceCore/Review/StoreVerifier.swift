@@ -104,6 +104,7 @@ public struct StoreVerifier {
         }
         var checkpoints = VerificationReport()
         checkCheckpoints(stored, signatures: signatures.value, leafHashes: leafHashes, into: &checkpoints)
+        try checkInteriorHashes(leafHashes, into: &checkpoints)
         report.problems.insert(contentsOf: checkpoints.problems, at: checkpointFindingsAt)
         report.checkpointsChecked = checkpoints.checkpointsChecked
         return report

@@ -1,4 +1,5 @@
 import Foundation
+import TestCorpus
 import Testing
 @testable import EvidenceCore
 
@@ -75,6 +76,22 @@ import Testing
         #expect(try Self.storedNodes(reopened) == Self.expectedNodes(leaves))
         #expect(try reopened.database.read { session in try session.row("SELECT COUNT(*) FROM log_node_fill", [])?.int(0) } == 0)
         try Self.expectProofsAgree(reopened, "filled")
+    }
+
+    @Test("verify recomputes every interior hash from the entries: clean as appended, and names one altered or missing", arguments: StoreBackend.all)
+    func verifyChecksInteriorHashes(backend: StoreBackend) throws {
+        let fixture = try CoreFixture(backend)
+        let pipeline = try fixture.pipeline()
+        for _ in 0..<9 { _ = try pipeline.ingest([fixture.spool(try Corpus.bytes("exiftool/t/images/GPS.jpg"))], message: nil) }
+        let verify = { try StoreVerifier(desk: try fixture.desk(), log: pipeline.log).run(identity: fixture.identity).problems }
+        #expect(try verify().isEmpty)
+        try fixture.sql("UPDATE log_node SET hash = ? WHERE level = 2 AND idx = 1", [Data(repeating: 7, count: 32)])
+        try fixture.sql("DELETE FROM log_node WHERE level = 3 AND idx = 0")
+        let problems = try verify().map { "\($0.subject): \($0.problem)" }
+        #expect(problems == [
+            "log subtree level 2 index 1: its stored interior hash does not match the entries below it",
+            "log subtree level 3 index 0: its interior hash is missing",
+        ], "\(problems)")
     }
 
     @Test("a proof at a large size reads O(log n) subtree hashes, never every leaf")
