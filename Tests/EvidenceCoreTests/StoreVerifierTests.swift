@@ -142,7 +142,7 @@ struct StoreVerifierTests {
         #expect(found.contains { $0.hasSuffix("its root hash does not match the log's entries (entries were rewritten)") }, "\(found)")
     }
 
-    @Test("a rewritten entry is named by exactly the checkpoints that include it, and no others", arguments: StoreBackend.all)
+    @Test("a rewritten entry is named by exactly the checkpoints that include it, and the interior hashes above it, and no others", arguments: StoreBackend.all)
     func rewrittenEntryEveryCheckpoint(backend: StoreBackend) throws {
         let (fixture, pipeline, desk) = try Self.populated(backend)
         let sizes = try pipeline.store.storedCheckpoints().map(\.size)
@@ -151,9 +151,14 @@ struct StoreVerifierTests {
         let forged = Array(original.text.replacingOccurrences(of: "reason ok", with: "reason no").utf8)
         try fixture.sql("UPDATE log_entry SET entry = ?, leaf_hash = ? WHERE leaf_index = 2",
             [Data(forged), Data(MerkleTree.leafHash(forged))])
+        let size = try pipeline.store.logSize()
+        let above = (1...).prefix { (2 >> $0 + 1) << $0 <= size }.map {
+            "log subtree level \($0) index \(2 >> $0): its stored interior hash does not match the entries below it"
+        }
+        #expect(!above.isEmpty)
         #expect(try Self.problems(desk, pipeline) == sizes.filter { $0 > 2 }.map {
             "checkpoint of size \($0): its root hash does not match the log's entries (entries were rewritten)"
-        })
+        } + above)
     }
 
     @Test("entries removed from the end are named by every checkpoint beyond them", arguments: StoreBackend.all)
